@@ -1,0 +1,47 @@
+package io.asyncudf;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Turns one chunk of a partition's rows into outputs without blocking: it starts the work (for
+ * example HTTP calls) and returns a stage that completes when the outputs are ready.
+ *
+ * <p>It is serialized to the executors, so it must not capture anything that is not
+ * {@link Serializable}; that is checked on the driver when the UDF is applied. It may be called
+ * concurrently for different chunks of the same partition, from threads other than the task
+ * thread, and again for the same chunk on a retry ({@link ChunkContext#attempt()}). Throwing is
+ * handled exactly like returning a failed stage.
+ *
+ * @param <I> the Java type of one input (a {@code Row} for structs and whole rows)
+ * @param <O> the Java type of one output
+ * @param <P> the user parameters handed to every chunk
+ */
+@FunctionalInterface
+public interface AsyncChunkFunction<I, O, P extends Serializable> extends Serializable {
+
+  /**
+   * Starts processing {@code inputs} and returns a stage of the outputs. Column helpers require
+   * exactly one output per input, in input order.
+   */
+  CompletionStage<List<O>> apply(ChunkContext<P> context, List<I> inputs) throws Exception;
+
+  /**
+   * Runs {@code rowFn} for every row of the chunk concurrently. The returned outputs keep input
+   * order. The chunk fails when any row fails (with that row's exception), and the still-running
+   * rows of a cancelled or failed chunk are cancelled.
+   */
+  static <I, O, P extends Serializable> AsyncChunkFunction<I, O, P> perRow(AsyncRowFunction<I, O, P> rowFn) {
+    java.util.Objects.requireNonNull(rowFn, "rowFn");
+    return (context, inputs) -> {
+      List<CompletableFuture<O>> rows = new ArrayList<>(inputs.size());
+      for (I input : inputs) {
+        rows.add(RowCalls.start(rowFn, context, input));
+      }
+      return RowCalls.allInOrder(rows);
+    };
+  }
+}

@@ -1,0 +1,37 @@
+package io.asyncudf;
+
+import java.io.Serializable;
+
+/**
+ * Receives what happens to partitions and chunks while a UDF runs. It is serialized to the
+ * executors, where its methods are called from the task thread and from the threads that complete
+ * chunks, possibly concurrently: implementations must be thread-safe and quick. An exception thrown
+ * by a listener is logged and otherwise ignored.
+ *
+ * <p>For one chunk the order is: {@code onChunkStart} for each attempt; {@code onChunkTimeout}
+ * for an attempt that ran out of time; {@code onChunkRetry} before each retry; finally exactly one
+ * of {@code onChunkSuccess} or {@code onChunkFailure}.
+ */
+public interface AsyncUdfListener extends Serializable {
+
+  /** A task starts consuming its partition. */
+  default void onPartitionStart(PartitionEvent event) {}
+
+  /** A task finished its partition, successfully or not ({@link PartitionEvent#failure()}). */
+  default void onPartitionEnd(PartitionEvent event) {}
+
+  /** An attempt at a chunk starts. */
+  default void onChunkStart(ChunkEvent event) {}
+
+  /** A chunk produced its outputs; {@link ChunkEvent#duration()} covers all its attempts. */
+  default void onChunkSuccess(ChunkEvent event) {}
+
+  /** A chunk failed for good, after {@link ChunkEvent#attempt()} attempts. */
+  default void onChunkFailure(ChunkEvent event) {}
+
+  /** A failed attempt will be retried after {@link ChunkEvent#retryDelay()}. */
+  default void onChunkRetry(ChunkEvent event) {}
+
+  /** An attempt exceeded the chunk timeout. */
+  default void onChunkTimeout(ChunkEvent event) {}
+}

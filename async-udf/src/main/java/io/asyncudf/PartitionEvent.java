@@ -1,0 +1,23 @@
+package io.asyncudf;
+
+import io.asyncudf.partition.SparkPartitionInformation;
+import java.time.Duration;
+
+/**
+ * The start or end of one task's partition.
+ *
+ * @param partition the task and executor
+ * @param inputRows input rows staged so far (all of them at a successful end)
+ * @param chunks chunks that finished, successfully or not
+ * @param failedChunks chunks that failed after their retries (recorded in the error column or
+ *     failing the task)
+ * @param duration time since the partition started; zero at the start
+ * @param failure why the task failed, or null
+ */
+public record PartitionEvent(
+    SparkPartitionInformation partition,
+    long inputRows,
+    int chunks,
+    int failedChunks,
+    Duration duration,
+    Throwable failure) {}

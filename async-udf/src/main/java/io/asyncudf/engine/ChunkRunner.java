@@ -1,0 +1,148 @@
+package io.asyncudf.engine;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.Timeout;
+import dev.failsafe.TimeoutExceededException;
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.RetryPolicy;
+import io.asyncudf.partition.MdcScope;
+import io.asyncudf.partition.SparkPartitionInformation;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs one chunk through the chunk function with the settings' timeout per attempt and retry
+ * policy, reporting every attempt to the listener. The returned future never fails: it completes
+ * with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
+ */
+final class ChunkRunner<I, O, P extends Serializable> {
+
+  private final AsyncChunkFunction<I, O, P> function;
+  private final P parameters;
+  private final ChunkSettings settings;
+  private final Events events;
+  private final ScheduledExecutorService scheduler;
+
+  ChunkRunner(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, Events events,
+      ScheduledExecutorService scheduler) {
+    this.function = function;
+    this.parameters = parameters;
+    this.settings = settings;
+    this.events = events;
+    this.scheduler = scheduler;
+  }
+
+  CompletableFuture<ChunkOutcome<O>> run(SparkPartitionInformation chunk, List<I> inputs) {
+    List<I> view = Collections.unmodifiableList(inputs);
+    AtomicInteger attempts = new AtomicInteger();
+    long start = System.nanoTime();
+    AtomicLong attemptStart = new AtomicLong(start);
+    RetryPolicy retry = settings.retry();
+
+    var retryBuilder = dev.failsafe.RetryPolicy.<List<O>>builder()
+        .handleIf((result, failure) -> failure != null && !(failure instanceof OutputContractException)
+            && retry.shouldRetry(normalize(failure)))
+        .withMaxAttempts(retry.maxAttempts())
+        .onFailedAttempt(e -> {
+          Throwable failure = normalize(e.getLastException());
+          if (failure instanceof TimeoutException) {
+            events.chunkTimeout(chunk, e.getAttemptCount(), since(attemptStart.get()), failure);
+          }
+        })
+        .onRetryScheduled(e -> events.chunkRetry(chunk, e.getAttemptCount(), since(attemptStart.get()),
+            normalize(e.getLastException()), e.getDelay()));
+    if (retry.maxAttempts() > 1) {
+      if (retry.maxBackoff().compareTo(retry.initialBackoff()) > 0) {
+        retryBuilder.withBackoff(retry.initialBackoff(), retry.maxBackoff());
+      } else {
+        retryBuilder.withDelay(retry.initialBackoff());
+      }
+      if (retry.jitter() > 0) {
+        retryBuilder.withJitter(retry.jitter());
+      }
+    }
+    Timeout<List<O>> timeout = Timeout.<List<O>>builder(settings.timeout()).build();
+
+    CompletableFuture<List<O>> execution = Failsafe.with(retryBuilder.build())
+        .compose(timeout)
+        .with(scheduler)
+        .getStageAsync(context -> {
+          int attempt = attempts.incrementAndGet();
+          attemptStart.set(System.nanoTime());
+          events.chunkStart(chunk, attempt);
+          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters), view);
+          context.onCancel(() -> outputs.cancel(true));
+          return outputs.thenApply(result -> checkCount(chunk, inputs.size(), result));
+        });
+
+    CompletableFuture<ChunkOutcome<O>> outcome = execution.handle((outputs, failure) -> {
+      Duration duration = since(start);
+      int made = Math.max(1, attempts.get());
+      if (failure == null) {
+        events.chunkSuccess(chunk, made, duration);
+        return new ChunkOutcome.Success<>(outputs, made, duration);
+      }
+      Throwable cause = normalize(failure);
+      events.chunkFailure(chunk, made, duration, cause);
+      return new ChunkOutcome.Failure<>(cause, made, duration);
+    });
+    outcome.whenComplete((result, failure) -> {
+      if (outcome.isCancelled()) {
+        execution.cancel(true);
+      }
+    });
+    return outcome;
+  }
+
+  private CompletableFuture<List<O>> invoke(AttemptContext<P> context, List<I> inputs) {
+    try (MdcScope mdc = context.partitionInformation().putInMdc()) {
+      CompletionStage<List<O>> stage = function.apply(context, inputs);
+      if (stage == null) {
+        return CompletableFuture.failedFuture(
+            new OutputContractException("the chunk function returned a null CompletionStage for "
+                + describe(context.partitionInformation())));
+      }
+      return stage.toCompletableFuture();
+    } catch (Exception | LinkageError | AssertionError e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private List<O> checkCount(SparkPartitionInformation chunk, int inputs, List<O> outputs) {
+    if (outputs == null) {
+      throw new OutputContractException("the chunk function completed with a null list for " + describe(chunk));
+    }
+    if (settings.onePerInput() && outputs.size() != inputs) {
+      throw new OutputContractException("the chunk function returned " + outputs.size() + " outputs for "
+          + inputs + " inputs in " + describe(chunk) + "; a column helper needs exactly one output per input, in input order");
+    }
+    return outputs;
+  }
+
+  static String describe(SparkPartitionInformation chunk) {
+    return "chunk " + chunk.chunkIndex() + " of partition " + chunk.partitionIndex() + " (rows "
+        + chunk.chunkFirstRow() + "-" + (chunk.chunkFirstRow() + chunk.chunkSize() - 1) + ")";
+  }
+
+  private Throwable normalize(Throwable failure) {
+    Throwable cause = RetryPolicy.unwrap(failure);
+    if (cause instanceof TimeoutExceededException) {
+      TimeoutException timeout = new TimeoutException("chunk attempt exceeded the timeout of " + settings.timeout());
+      timeout.initCause(cause);
+      return timeout;
+    }
+    return cause;
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

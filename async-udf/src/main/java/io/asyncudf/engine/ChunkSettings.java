@@ -1,0 +1,29 @@
+package io.asyncudf.engine;
+
+import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.RetryPolicy;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the engine runs the chunks of one partition. Validated by the public UDF builders.
+ *
+ * @param maxChunkSize rows per chunk
+ * @param maxConcurrentChunks chunks submitted but not yet emitted, at most
+ * @param timeout limit of one attempt
+ * @param retry which failed attempts are retried, how often and after what backoff
+ * @param failures which final failures are recorded instead of failing the task
+ * @param listener receiver of events, or null
+ * @param ordered whether chunks are emitted in input order (otherwise as they complete)
+ * @param onePerInput whether every chunk must produce exactly one output per input
+ */
+public record ChunkSettings(
+    int maxChunkSize,
+    int maxConcurrentChunks,
+    Duration timeout,
+    RetryPolicy retry,
+    FailurePolicy failures,
+    AsyncUdfListener listener,
+    boolean ordered,
+    boolean onePerInput)
+    implements Serializable {}

@@ -1,0 +1,70 @@
+package io.asyncudf.spark;
+
+import java.io.Serializable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.Function1;
+
+/**
+ * The error struct written for every row of a chunk whose failure is recorded: the cause's
+ * message and class, attempts made, where the row is, and the failed input as JSON.
+ */
+final class ErrorColumn implements Serializable {
+
+  /** The struct type of the error column. */
+  static final StructType TYPE = new StructType()
+      .add("message", DataTypes.StringType, true)
+      .add("exception_class", DataTypes.StringType, false)
+      .add("attempts", DataTypes.IntegerType, false)
+      .add("partition_index", DataTypes.IntegerType, false)
+      .add("chunk_index", DataTypes.IntegerType, false)
+      .add("row_index", DataTypes.LongType, false)
+      .add("input_json", DataTypes.StringType, true);
+
+  private final StructType inputSchema;
+  private final Function1<Object, Object> inputToExternal;
+
+  /**
+   * @param inputSchema the schema of the input rendered as JSON
+   * @param inputToExternal converts an internal row of {@code inputSchema} to a {@link Row}
+   */
+  ErrorColumn(StructType inputSchema, Function1<Object, Object> inputToExternal) {
+    this.inputSchema = inputSchema;
+    this.inputToExternal = inputToExternal;
+  }
+
+  InternalRow row(Throwable cause, int attempts, int partitionIndex, int chunkIndex, long rowIndex, InternalRow input) {
+    String message = cause.getMessage();
+    return new GenericInternalRow(new Object[] {
+      message == null ? null : UTF8String.fromString(message),
+      UTF8String.fromString(cause.getClass().getName()),
+      attempts,
+      partitionIndex,
+      chunkIndex,
+      rowIndex,
+      UTF8String.fromString(json(input))
+    });
+  }
+
+  private String json(InternalRow input) {
+    Row row = (Row) inputToExternal.apply(input);
+    try {
+      return new GenericRowWithSchema(rowValues(row), inputSchema).json();
+    } catch (RuntimeException e) {
+      return row.toString();
+    }
+  }
+
+  private static Object[] rowValues(Row row) {
+    Object[] values = new Object[row.length()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.get(i);
+    }
+    return values;
+  }
+}

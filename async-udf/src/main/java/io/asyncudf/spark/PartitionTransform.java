@@ -1,0 +1,79 @@
+package io.asyncudf.spark;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.engine.ChunkEmitter;
+import io.asyncudf.engine.ChunkSettings;
+import io.asyncudf.engine.PartitionPipeline;
+import io.asyncudf.partition.SparkPartitionInformation;
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * The serializable per-partition step of a UDF: in each task it stages the partition's rows in
+ * Arrow under a byte-limited allocator, runs them through a {@link PartitionPipeline} and releases
+ * everything when the task completes, fails or is killed.
+ */
+abstract class PartitionTransform<I, O, P extends Serializable>
+    implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+
+  private final AsyncChunkFunction<I, O, P> function;
+  private final P parameters;
+  private final ChunkSettings settings;
+  private final StagingSettings staging;
+  private final StructType stagedSchema;
+  private final String timeZone;
+
+  PartitionTransform(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings,
+      StagingSettings staging, StructType stagedSchema, String timeZone) {
+    this.function = function;
+    this.parameters = parameters;
+    this.settings = settings;
+    this.staging = staging;
+    this.stagedSchema = stagedSchema;
+    this.timeZone = timeZone;
+  }
+
+  @Override
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    TaskContext task = TaskContext.get();
+    SparkPartitionInformation partition = SparkPartitionInformation.fromCurrentTaskContext();
+    BufferAllocator allocator = SparkInternals.taskAllocator(
+        "asyncudf-partition-" + partition.partitionIndex() + "-task-" + partition.taskAttemptId(),
+        staging.memoryLimitBytes());
+    Schema arrowSchema = SparkInternals.arrowSchema(stagedSchema, timeZone);
+    ArrowChunkSource source = new ArrowChunkSource(rows, arrowSchema, allocator, settings.maxChunkSize(), staging,
+        partition.partitionIndex());
+    PartitionPipeline<ArrowChunk, I, O, InternalRow> pipeline = PartitionPipeline.<ArrowChunk, I, O, InternalRow>builder()
+        .source(source)
+        .inputs(this::inputs)
+        .emitter(emitter(partition.partitionIndex()))
+        .settings(settings)
+        .partition(partition)
+        .cancellationCheck(task == null ? () -> {} : task::killTaskIfInterrupted)
+        .build(function, parameters);
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) completed -> {
+        try {
+          pipeline.close();
+        } finally {
+          allocator.close();
+        }
+      });
+    }
+    return pipeline;
+  }
+
+  /** The function's inputs for one chunk, converted to Spark's external types. */
+  abstract List<I> inputs(ArrowChunk chunk);
+
+  /** Builds output rows for finished chunks of one partition; created once per task. */
+  abstract ChunkEmitter<ArrowChunk, O, InternalRow> emitter(int partitionIndex);
+}
