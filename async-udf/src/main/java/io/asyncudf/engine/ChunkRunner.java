@@ -1,8 +1,6 @@
 package io.asyncudf.engine;
 
 import dev.failsafe.Failsafe;
-import dev.failsafe.Timeout;
-import dev.failsafe.TimeoutExceededException;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.RetryPolicy;
 import io.asyncudf.partition.MdcScope;
@@ -14,13 +12,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one chunk through the chunk function with the settings' timeout per attempt and retry
- * policy, reporting every attempt to the listener. The returned future never fails: it completes
+ * policy (backoff and jitter by Failsafe), reporting every attempt to the listener. The returned future never fails: it completes
  * with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
  */
 final class ChunkRunner<I, O, P extends Serializable> {
@@ -69,10 +69,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
         retryBuilder.withJitter(retry.jitter());
       }
     }
-    Timeout<List<O>> timeout = Timeout.<List<O>>builder(settings.timeout()).build();
-
     CompletableFuture<List<O>> execution = Failsafe.with(retryBuilder.build())
-        .compose(timeout)
         .with(scheduler)
         .getStageAsync(context -> {
           int attempt = attempts.incrementAndGet();
@@ -80,7 +77,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
           events.chunkStart(chunk, attempt);
           CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters), view);
           context.onCancel(() -> outputs.cancel(true));
-          return outputs.thenApply(result -> checkCount(chunk, inputs.size(), result));
+          return withTimeout(outputs).thenApply(result -> checkCount(chunk, inputs.size(), result));
         });
 
     CompletableFuture<ChunkOutcome<O>> outcome = execution.handle((outputs, failure) -> {
@@ -100,6 +97,34 @@ final class ChunkRunner<I, O, P extends Serializable> {
       }
     });
     return outcome;
+  }
+
+  /** The attempt's outputs, or a {@link TimeoutException} once the timeout passes (cancelling the attempt). */
+  private CompletableFuture<List<O>> withTimeout(CompletableFuture<List<O>> attempt) {
+    if (attempt.isDone()) {
+      return attempt;
+    }
+    CompletableFuture<List<O>> limited = new CompletableFuture<>();
+    ScheduledFuture<?> timer = scheduler.schedule(() -> {
+      if (limited.completeExceptionally(
+          new TimeoutException("chunk attempt exceeded the timeout of " + settings.timeout()))) {
+        attempt.cancel(true);
+      }
+    }, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    attempt.whenComplete((outputs, failure) -> {
+      timer.cancel(false);
+      if (failure == null) {
+        limited.complete(outputs);
+      } else {
+        limited.completeExceptionally(failure);
+      }
+    });
+    limited.whenComplete((outputs, failure) -> {
+      if (limited.isCancelled()) {
+        attempt.cancel(true);
+      }
+    });
+    return limited;
   }
 
   private CompletableFuture<List<O>> invoke(AttemptContext<P> context, List<I> inputs) {
@@ -132,14 +157,8 @@ final class ChunkRunner<I, O, P extends Serializable> {
         + chunk.chunkFirstRow() + "-" + (chunk.chunkFirstRow() + chunk.chunkSize() - 1) + ")";
   }
 
-  private Throwable normalize(Throwable failure) {
-    Throwable cause = RetryPolicy.unwrap(failure);
-    if (cause instanceof TimeoutExceededException) {
-      TimeoutException timeout = new TimeoutException("chunk attempt exceeded the timeout of " + settings.timeout());
-      timeout.initCause(cause);
-      return timeout;
-    }
-    return cause;
+  private static Throwable normalize(Throwable failure) {
+    return RetryPolicy.unwrap(failure);
   }
 
   private static Duration since(long startNanos) {
