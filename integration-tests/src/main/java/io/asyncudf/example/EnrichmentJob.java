@@ -1,0 +1,88 @@
+package io.asyncudf.example;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.RetryPolicy;
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The example job: enriches patient-like records with a risk score from an HTTP service, many
+ * requests in flight per task. Without {@code --service} it starts a local score service itself.
+ *
+ * <pre>
+ * EnrichmentJob [--rows N] [--partitions N] [--chunk-size N] [--concurrency N] [--latency-ms N]
+ *               [--service URL] [--master URL] [--output DIR]
+ * </pre>
+ */
+public final class EnrichmentJob {
+
+  /** What every chunk needs to know: where the service is. */
+  public record ServiceParameters(String baseUrl) implements Serializable {}
+
+  private EnrichmentJob() {}
+
+  public static void main(String[] args) throws Exception {
+    JobArguments arguments = JobArguments.parse(args);
+    LatencyService localService = arguments.service() == null ? LatencyService.start(arguments.latencyMillis()) : null;
+    URI service = localService == null ? URI.create(arguments.service()) : localService.baseUri();
+    SparkSession.Builder builder = SparkSession.builder().appName("spark-async-udf example")
+        .config("spark.ui.enabled", "false");
+    if (arguments.master() != null) {
+      builder.master(arguments.master());
+    }
+    SparkSession spark = builder.getOrCreate();
+    try {
+      long start = System.nanoTime();
+      Dataset<Row> enriched = enrich(patients(spark, arguments.rows(), arguments.partitions()), service,
+          arguments.chunkSize(), arguments.concurrency());
+      long rows;
+      if (arguments.output() != null) {
+        enriched.write().mode("overwrite").parquet(arguments.output());
+        rows = spark.read().parquet(arguments.output()).count();
+      } else {
+        rows = enriched.filter(col("risk_score").isNotNull()).count();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("enriched %d rows in %.2f s (%.0f rows/s) with %d partitions, chunks of %d, %d chunks in flight per task%n",
+          rows, seconds, rows / seconds, arguments.partitions(), arguments.chunkSize(), arguments.concurrency());
+      if (localService != null) {
+        System.out.printf("score service: %d requests, peak %d in flight, %d ms latency%n",
+            localService.requests(), localService.peakInFlight(), arguments.latencyMillis());
+      }
+      enriched.show(5, false);
+    } finally {
+      spark.stop();
+      if (localService != null) {
+        localService.close();
+      }
+    }
+  }
+
+  /** Patient-like records: id, name, birth year. */
+  public static Dataset<Row> patients(SparkSession spark, long rows, int partitions) {
+    return spark.range(0, rows, 1, partitions)
+        .selectExpr("id", "concat('patient-', id) AS name", "CAST(1930 + id % 90 AS INT) AS birth_year");
+  }
+
+  /** Adds {@code risk_score} from the service, one non-blocking request per row. */
+  public static Dataset<Row> enrich(Dataset<Row> patients, URI service, int chunkSize, int concurrency) {
+    return AsyncUdf.<Long, Double, ServiceParameters>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> ScoreClient.score(URI.create(ctx.parameters().baseUrl()), id)),
+            DataTypes.DoubleType)
+        .parameters(new ServiceParameters(service.toString()))
+        .maxChunkSize(chunkSize)
+        .maxConcurrentChunks(concurrency)
+        .timeout(Duration.ofSeconds(60))
+        .retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(200), Duration.ofSeconds(2)))
+        .errorColumn("risk_error")
+        .withColumn(patients, "risk_score", col("id"));
+  }
+}

@@ -1,0 +1,120 @@
+package io.asyncudf.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.example.EnrichmentJob;
+import io.asyncudf.example.LatencyService;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the helpers on a real multi-JVM cluster ({@code local-cluster[2,1,1024]}): two executors,
+ * each its own JVM, so functions, parameters and listeners really cross a serialization boundary.
+ */
+class MultiJvmClusterTest {
+
+  private static SparkSession spark;
+
+  /** Tags each row with the executor process and the parameters it saw. */
+  record Tag(String prefix) implements Serializable {}
+
+  @BeforeAll
+  static void startCluster() {
+    spark = SparkSession.builder()
+        .master("local-cluster[2,1,1024]")
+        .appName("async-udf-cluster-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
+        .config("spark.executorEnv.SPARK_TESTING", "1")
+        .config("spark.executor.memory", "512m")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void columnHelperRunsInSeparateExecutorJvmsWithParametersAndListener() {
+    CollectionAccumulator<String> events = spark.sparkContext().collectionAccumulator("asyncudf-events");
+    Dataset<Row> df = spark.range(0, 4000, 1, 4).toDF("id");
+
+    List<Row> rows = AsyncUdf.<Long, Tag>scalarToStruct(
+            AsyncChunkFunction.perRow((ctx, id) -> CompletableFuture.supplyAsync(() -> RowFactory.create(
+                ctx.parameters().prefix() + id, ctx.partitionInformation().processId(),
+                ctx.partitionInformation().executorId()))),
+            new StructType().add("tag", DataTypes.StringType).add("pid", DataTypes.LongType)
+                .add("executor", DataTypes.StringType))
+        .parameters(new Tag("t-"))
+        .maxChunkSize(100)
+        .listener(new AccumulatingListener(events))
+        .withColumn(df, "info", col("id"))
+        .select("id", "info.tag", "info.pid", "info.executor")
+        .collectAsList();
+
+    assertThat(rows).hasSize(4000);
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).getLong(0)).isEqualTo(i);
+      assertThat(rows.get(i).getString(1)).isEqualTo("t-" + i);
+    }
+    Set<Long> pids = rows.stream().map(r -> r.getLong(2)).collect(Collectors.toSet());
+    assertThat(pids).hasSize(2).doesNotContain(ProcessHandle.current().pid());
+    assertThat(rows.stream().map(r -> r.getString(3)).collect(Collectors.toSet())).containsExactlyInAnyOrder("0", "1");
+
+    List<String> received = events.value();
+    assertThat(received.stream().filter(e -> e.startsWith("chunk-success:"))).hasSize(40);
+    assertThat(received.stream().filter(e -> e.startsWith("partition-end:")))
+        .hasSize(4)
+        .allSatisfy(e -> assertThat(e).endsWith(":1000"));
+  }
+
+  @Test
+  void dataFrameHelperRunsOnTheCluster() {
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("square", DataTypes.LongType);
+    Dataset<Row> out = AsyncUdf.<Serializable>dataFrame(
+            (ctx, in) -> CompletableFuture.completedFuture(
+                in.stream().map(r -> RowFactory.create(r.getLong(0), r.getLong(0) * r.getLong(0))).toList()),
+            schema)
+        .maxChunkSize(64)
+        .apply(spark.range(0, 5000, 1, 4).toDF("id"));
+
+    List<Row> rows = out.collectAsList();
+    assertThat(rows).hasSize(5000);
+    assertThat(rows.get(4999).getLong(1)).isEqualTo(4999L * 4999L);
+  }
+
+  @Test
+  void exampleJobCallsAnHttpServiceFromEveryExecutor() throws Exception {
+    try (LatencyService service = LatencyService.start(5)) {
+      List<Row> rows = EnrichmentJob.enrich(EnrichmentJob.patients(spark, 3000, 4), service.baseUri(), 50, 4)
+          .select("id", "risk_score", "risk_error")
+          .collectAsList();
+
+      assertThat(rows).hasSize(3000).allSatisfy(row -> {
+        assertThat(row.isNullAt(2)).as("error for %s", row).isTrue();
+        assertThat(row.getDouble(1)).isEqualTo(LatencyService.scoreOf(row.getLong(0)));
+      });
+      assertThat(service.requests()).isEqualTo(3000);
+    }
+  }
+}
