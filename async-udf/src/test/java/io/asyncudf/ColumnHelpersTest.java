@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
@@ -26,10 +27,17 @@ class ColumnHelpersTest {
       .add("upper", DataTypes.StringType)
       .add("length", DataTypes.IntegerType);
 
+  private static final ScheduledExecutorService DELAYS = Executors.newScheduledThreadPool(2, r -> {
+    Thread thread = new Thread(r, "test-delays");
+    thread.setDaemon(true);
+    return thread;
+  });
+
   /** Completes after a random 0-15 ms on a non-task thread, so later chunks often finish first. */
   static <T> CompletableFuture<T> randomlyLate(T value) {
-    Executor later = CompletableFuture.delayedExecutor(ThreadLocalRandom.current().nextInt(16), TimeUnit.MILLISECONDS);
-    return CompletableFuture.supplyAsync(() -> value, later);
+    CompletableFuture<T> result = new CompletableFuture<>();
+    DELAYS.schedule(() -> result.complete(value), ThreadLocalRandom.current().nextInt(16), TimeUnit.MILLISECONDS);
+    return result;
   }
 
   private static Dataset<Row> people(int rows, int partitions) {

@@ -1,0 +1,53 @@
+package io.asyncudf.it;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Pushes one partition of N rows through scalarToScalar and prints the checksum and peak heap.
+ * Run in its own JVM with a small -Xmx by {@link StreamingMemoryTest}.
+ */
+public final class StreamingMemoryProbe {
+
+  /** Completes every row on another thread (not the task thread), like a network client would. */
+  static final java.util.concurrent.ExecutorService COMPLETIONS = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    Thread thread = new Thread(r, "probe-completions");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private StreamingMemoryProbe() {}
+
+  public static void main(String[] args) {
+    long rows = Long.parseLong(args[0]);
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("memory-probe")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      Row result = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+              AsyncChunkFunction.perRow((ctx, id) -> CompletableFuture.supplyAsync(() -> id * 2, COMPLETIONS)), DataTypes.LongType)
+          .maxChunkSize(100)
+          .maxConcurrentChunks(256)
+          .withColumn(spark.range(0, rows, 1, 1).toDF("id"), "doubled", col("id"))
+          .agg(sum(col("doubled")), org.apache.spark.sql.functions.count(col("doubled")))
+          .first();
+      long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(pool -> pool.getType() == MemoryType.HEAP)
+          .mapToLong(pool -> pool.getPeakUsage().getUsed())
+          .sum();
+      System.out.println("ROWS=" + result.getLong(1) + " SUM=" + result.getLong(0) + " PEAK_HEAP_MB=" + (peak >> 20));
+    } finally {
+      spark.stop();
+    }
+  }
+
+}
