@@ -7,9 +7,7 @@ import io.asyncudf.engine.ChunkSettings;
 import io.asyncudf.engine.OutputContractException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -65,37 +63,23 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
   ChunkEmitter<ArrowChunk, O, InternalRow> emitter(int partitionIndex) {
     UnsafeProjection projection = SparkInternals.unsafeProjection(resultSchema);
     JoinedRow joined = new JoinedRow();
-    return (chunk, outcome) -> new Iterator<>() {
-      private int index;
-
-      @Override
-      public boolean hasNext() {
-        return index < chunk.size();
-      }
-
-      @Override
-      public InternalRow next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
+    return (chunk, outcome) -> PerRow.rows(chunk.size(), row -> {
+      InternalRow staged = chunk.row(row);
+      GenericInternalRow extra = new GenericInternalRow(errors == null ? 1 : 2);
+      if (outcome instanceof ChunkOutcome.Success<O> success) {
+        Object value = success.outputs().get(row);
+        try {
+          extra.update(0, value == null ? null : outputToInternal.apply(value));
+          return projection.apply(joined.apply(staged, extra));
+        } catch (RuntimeException e) {
+          throw wrongType(partitionIndex, chunk, row, value, e);
         }
-        int row = index++;
-        InternalRow staged = chunk.row(row);
-        GenericInternalRow extra = new GenericInternalRow(errors == null ? 1 : 2);
-        if (outcome instanceof ChunkOutcome.Success<O> success) {
-          Object value = success.outputs().get(row);
-          try {
-            extra.update(0, value == null ? null : outputToInternal.apply(value));
-            return projection.apply(joined.apply(staged, extra));
-          } catch (RuntimeException e) {
-            throw wrongType(partitionIndex, chunk, row, value, e);
-          }
-        }
-        ChunkOutcome.Failure<O> failure = (ChunkOutcome.Failure<O>) outcome;
-        extra.update(1, errors.row(failure.cause(), failure.attempts(), partitionIndex, chunk.chunkIndex(),
-            chunk.firstRowIndex() + row, new GenericInternalRow(new Object[] {staged.get(inputOrdinal, inputType)})));
-        return projection.apply(joined.apply(staged, extra));
       }
-    };
+      ChunkOutcome.Failure<O> failure = (ChunkOutcome.Failure<O>) outcome;
+      extra.update(1, errors.row(failure.cause(), failure.attempts(), partitionIndex, chunk.chunkIndex(),
+          chunk.firstRowIndex() + row, new GenericInternalRow(new Object[] {staged.get(inputOrdinal, inputType)})));
+      return projection.apply(joined.apply(staged, extra));
+    });
   }
 
   private OutputContractException wrongType(int partitionIndex, ArrowChunk chunk, int row, Object value,

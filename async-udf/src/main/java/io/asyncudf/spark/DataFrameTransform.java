@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -64,27 +63,10 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
         return outputs(success.outputs(), chunk, partitionIndex, projection, joined, noError);
       }
       ChunkOutcome.Failure<Row> failure = (ChunkOutcome.Failure<Row>) outcome;
-      return new Iterator<>() {
-        private int index;
-
-        @Override
-        public boolean hasNext() {
-          return index < chunk.size();
-        }
-
-        @Override
-        public InternalRow next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          int row = index++;
-          InternalRow error = new GenericInternalRow(new Object[] {
-            errors.row(failure.cause(), failure.attempts(), partitionIndex, chunk.chunkIndex(),
-                chunk.firstRowIndex() + row, chunk.row(row))
-          });
-          return projection.apply(joined.apply(noOutput, error));
-        }
-      };
+      return PerRow.rows(chunk.size(), row -> projection.apply(joined.apply(noOutput, new GenericInternalRow(new Object[] {
+        errors.row(failure.cause(), failure.attempts(), partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row,
+            chunk.row(row))
+      }))));
     };
   }
 
