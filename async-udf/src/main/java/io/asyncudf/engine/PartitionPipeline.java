@@ -44,7 +44,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   private int chunksFailed;
   private boolean finished;
 
-  private PartitionPipeline(Builder<S, I, O, R> builder, ChunkRunner<I, O, ?> runner) {
+  private PartitionPipeline(Builder<S, I, O, R> builder, ChunkRunner<I, O, ?> runner, Events events) {
     this.source = builder.source;
     this.inputs = builder.inputs;
     this.runner = runner;
@@ -52,7 +52,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     this.settings = builder.settings;
     this.partition = builder.partition;
     this.cancellationCheck = builder.cancellationCheck;
-    this.events = new Events(settings.listener());
+    this.events = events;
     this.window = new ChunkWindow<>(settings.maxConcurrentChunks(), settings.ordered());
     events.partitionStart(partition);
   }
@@ -227,9 +227,9 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
       java.util.Objects.requireNonNull(emitter, "emitter");
       java.util.Objects.requireNonNull(settings, "settings");
       java.util.Objects.requireNonNull(partition, "partition");
-      ChunkRunner<I, O, P> runner = new ChunkRunner<>(function, parameters, settings,
-          new Events(settings.listener()), EngineThreads.scheduler());
-      return new PartitionPipeline<>(this, runner);
+      Events events = new Events(settings.listener());
+      ChunkRunner<I, O, P> runner = new ChunkRunner<>(function, parameters, settings, events, EngineThreads.scheduler());
+      return new PartitionPipeline<>(this, runner, events);
     }
   }
 }

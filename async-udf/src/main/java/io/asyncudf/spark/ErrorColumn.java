@@ -4,7 +4,6 @@ import java.io.Serializable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -26,15 +25,13 @@ final class ErrorColumn implements Serializable {
       .add("row_index", DataTypes.LongType, false)
       .add("input_json", DataTypes.StringType, true);
 
-  private final StructType inputSchema;
   private final Function1<Object, Object> inputToExternal;
 
   /**
-   * @param inputSchema the schema of the input rendered as JSON
-   * @param inputToExternal converts an internal row of {@code inputSchema} to a {@link Row}
+   * @param inputToExternal converts an internal row of the input to a {@link Row} that carries its
+   *     schema (what Spark's struct converter returns), rendered as {@code input_json}
    */
-  ErrorColumn(StructType inputSchema, Function1<Object, Object> inputToExternal) {
-    this.inputSchema = inputSchema;
+  ErrorColumn(Function1<Object, Object> inputToExternal) {
     this.inputToExternal = inputToExternal;
   }
 
@@ -54,17 +51,9 @@ final class ErrorColumn implements Serializable {
   private String json(InternalRow input) {
     Row row = (Row) inputToExternal.apply(input);
     try {
-      return new GenericRowWithSchema(rowValues(row), inputSchema).json();
+      return row.json();
     } catch (RuntimeException e) {
       return row.toString();
     }
-  }
-
-  private static Object[] rowValues(Row row) {
-    Object[] values = new Object[row.length()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = row.get(i);
-    }
-    return values;
   }
 }

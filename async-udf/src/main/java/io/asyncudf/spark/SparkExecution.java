@@ -44,7 +44,7 @@ public final class SparkExecution {
     }
     StructType inputSchema = df.schema();
     StructType resultSchema = errorColumn == null ? outputSchema : outputSchema.add(errorColumn, ErrorColumn.TYPE, true);
-    ErrorColumn errors = errorColumn == null ? null : new ErrorColumn(inputSchema, SparkInternals.toExternal(df, inputSchema));
+    ErrorColumn errors = errorColumn == null ? null : new ErrorColumn(SparkInternals.toExternal(df, inputSchema));
     DataFrameTransform<P> transform = new DataFrameTransform<>(function, parameters, settings, staging,
         SparkInternals.sessionTimeZone(df), inputSchema, outputSchema, resultSchema,
         SparkInternals.toExternal(df, inputSchema), SparkInternals.toInternal(df, outputSchema), errors);
@@ -77,7 +77,7 @@ public final class SparkExecution {
     if (errorColumn != null) {
       resultSchema = resultSchema.add(ERROR, ErrorColumn.TYPE, true);
       StructType inputAsRow = new StructType().add(inputField.name(), inputField.dataType(), true);
-      errors = new ErrorColumn(inputAsRow, SparkInternals.toExternal(df, inputAsRow));
+      errors = new ErrorColumn(SparkInternals.toExternal(df, inputAsRow));
     }
     ColumnTransform<I, O, P> transform = new ColumnTransform<>(function, parameters, settings, staging,
         SparkInternals.sessionTimeZone(df), stagedSchema, resultSchema, outputColumn, outputType,
