@@ -10,7 +10,8 @@ import java.io.Serializable;
  *
  * <p>For one chunk the order is: {@code onChunkStart} for each attempt; {@code onChunkTimeout}
  * for an attempt that ran out of time; {@code onChunkRetry} before each retry; finally exactly one
- * of {@code onChunkSuccess} or {@code onChunkFailure}.
+ * of {@code onChunkSuccess} or {@code onChunkFailure}. {@code onRequestRetry} may come at any
+ * time between an attempt's start and its end.
  */
 public interface AsyncUdfListener extends Serializable {
 
@@ -34,4 +35,11 @@ public interface AsyncUdfListener extends Serializable {
 
   /** An attempt exceeded the chunk timeout. */
   default void onChunkTimeout(ChunkEvent event) {}
+
+  /**
+   * A connector (HTTP, FHIR, OpenSearch) will retry a request that a chunk function made through
+   * it with the chunk's {@link ChunkContext}. These retries happen inside one chunk attempt and
+   * are independent of {@link #onChunkRetry}.
+   */
+  default void onRequestRetry(RequestRetryEvent event) {}
 }

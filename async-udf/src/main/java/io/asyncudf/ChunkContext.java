@@ -1,6 +1,7 @@
 package io.asyncudf;
 
 import io.asyncudf.partition.SparkPartitionInformation;
+import java.time.Duration;
 
 /**
  * What a chunk function knows about the chunk it is processing. One context describes one
@@ -30,4 +31,15 @@ public interface ChunkContext<P> {
 
   /** The task, executor and chunk this attempt runs in; its fields are in the SLF4J MDC while the function runs. */
   SparkPartitionInformation partitionInformation();
+
+  /**
+   * Reports that a request made for this chunk failed and will be retried; connectors call this so
+   * the UDF's {@link AsyncUdfListener#onRequestRetry} sees every retry. Thread-safe; never throws.
+   *
+   * @param request the request without secrets, e.g. {@code "GET http://host/path"}
+   * @param failedAttempt the request attempt that failed, 1-based
+   * @param failure why it failed
+   * @param retryDelay the wait before the next request attempt
+   */
+  default void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {}
 }

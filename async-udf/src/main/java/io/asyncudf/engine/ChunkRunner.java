@@ -75,7 +75,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
           int attempt = attempts.incrementAndGet();
           attemptStart.set(System.nanoTime());
           events.chunkStart(chunk, attempt);
-          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters), view);
+          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events), view);
           context.onCancel(() -> outputs.cancel(true));
           return withTimeout(outputs).thenApply(result -> checkCount(chunk, inputs.size(), result));
         });

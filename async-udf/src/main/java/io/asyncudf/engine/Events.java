@@ -3,6 +3,7 @@ package io.asyncudf.engine;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;
 import java.util.function.BiConsumer;
@@ -46,6 +47,10 @@ final class Events {
 
   void chunkTimeout(SparkPartitionInformation chunk, int attempt, Duration duration, Throwable failure) {
     deliver(AsyncUdfListener::onChunkTimeout, new ChunkEvent(chunk, attempt, duration, failure, Duration.ZERO));
+  }
+
+  void requestRetry(RequestRetryEvent event) {
+    deliver(AsyncUdfListener::onRequestRetry, event);
   }
 
   private <E> void deliver(BiConsumer<AsyncUdfListener, E> method, E event) {

@@ -1,0 +1,83 @@
+package io.asyncudf.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.asynchttpclient.AsyncHandler;
+import org.asynchttpclient.HttpResponseBodyPart;
+import org.asynchttpclient.HttpResponseStatus;
+
+/**
+ * Collects one response on the network thread, aborting as soon as the body passes the size cap,
+ * so an oversized response costs at most {@code maxBytes} of memory.
+ */
+final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
+
+  private final String request;
+  private final long maxBytes;
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private int status;
+  private Map<String, List<String>> headers = Map.of();
+  private long tooLarge = -1;
+
+  BoundedBodyHandler(String request, long maxBytes) {
+    this.request = request;
+    this.maxBytes = maxBytes;
+  }
+
+  @Override
+  public State onStatusReceived(HttpResponseStatus responseStatus) {
+    status = responseStatus.getStatusCode();
+    return State.CONTINUE;
+  }
+
+  @Override
+  public State onHeadersReceived(HttpHeaders received) {
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, String> header : received) {
+      copy.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), name -> new ArrayList<>()).add(header.getValue());
+    }
+    copy.replaceAll((name, values) -> List.copyOf(values));
+    headers = Collections.unmodifiableMap(copy);
+    String length = received.get("content-length");
+    if (length != null && received.get("content-encoding") == null) {
+      try {
+        long declared = Long.parseLong(length.trim());
+        if (declared > maxBytes) {
+          tooLarge = declared;
+          return State.ABORT;
+        }
+      } catch (NumberFormatException ignored) {
+        // the body parts are counted anyway
+      }
+    }
+    return State.CONTINUE;
+  }
+
+  @Override
+  public State onBodyPartReceived(HttpResponseBodyPart part) {
+    long size = (long) body.size() + part.length();
+    if (size > maxBytes) {
+      tooLarge = size;
+      return State.ABORT;
+    }
+    body.writeBytes(part.getBodyPartBytes());
+    return State.CONTINUE;
+  }
+
+  @Override
+  public void onThrowable(Throwable failure) {}
+
+  @Override
+  public HttpResponse onCompleted() throws ResponseTooLargeException {
+    if (tooLarge >= 0) {
+      throw new ResponseTooLargeException(request, maxBytes, tooLarge);
+    }
+    return new HttpResponse(request, status, headers, body.toByteArray());
+  }
+}

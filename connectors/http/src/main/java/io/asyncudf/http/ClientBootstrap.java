@@ -1,0 +1,91 @@
+package io.asyncudf.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.asynchttpclient.AsyncHttpClient;
+import org.asynchttpclient.DefaultAsyncHttpClient;
+import org.asynchttpclient.DefaultAsyncHttpClientConfig;
+import org.asynchttpclient.netty.channel.ChannelManager;
+
+/**
+ * Builds the AsyncHttpClient behind one {@link HttpConnector}: NIO transport on its own event loop,
+ * Netty's non-blocking DNS resolver on that same transport (see DESIGN.md: a resolver on another
+ * transport than the client's fails to register), AHC's own silent retries off, no cookie store,
+ * no wire logging, and the configured TLS trust.
+ */
+final class ClientBootstrap implements AutoCloseable {
+
+  final EventLoopGroup eventLoop;
+  final DnsAddressResolverGroup dns;
+  final AsyncHttpClient client;
+
+  @SuppressWarnings("deprecation")
+  ClientBootstrap(HttpClientConfig config) {
+    eventLoop = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("asyncudf-http", true));
+    dns = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+        .datagramChannelType(NioDatagramChannel.class)
+        .socketChannelType(NioSocketChannel.class));
+    DefaultAsyncHttpClientConfig.Builder builder = new DefaultAsyncHttpClientConfig.Builder()
+        .setEventLoopGroup(eventLoop)
+        .setAddressResolverGroup(dns)
+        .setMaxRequestRetry(0)
+        .setFollowRedirect(false)
+        .setCookieStore(null)
+        .setKeepAlive(true)
+        .setMaxConnections(config.maxConnections())
+        .setMaxConnectionsPerHost(config.maxConnectionsPerHost())
+        .setConnectTimeout(config.connectTimeout())
+        .setRequestTimeout(config.requestTimeout())
+        .setReadTimeout(config.readTimeout())
+        .setUserAgent(config.userAgent())
+        .setThreadPoolName("asyncudf-http")
+        .setHttpAdditionalChannelInitializer(ClientBootstrap::removeWireLogging);
+    TlsSettings tls = config.tls();
+    if (tls.isInsecure()) {
+      builder.setUseInsecureTrustManager(true).setDisableHttpsEndpointIdentificationAlgorithm(true);
+    } else if (tls.trustedCertificatesPem() != null) {
+      builder.setSslContext(sslContext(tls.trustedCertificatesPem()));
+    }
+    client = new DefaultAsyncHttpClient(builder.build());
+  }
+
+  /** AHC dumps every byte (Authorization headers included) when its logger is at TRACE; never allow that. */
+  private static void removeWireLogging(Channel channel) {
+    if (channel.pipeline().get(ChannelManager.LOGGING_HANDLER) != null) {
+      channel.pipeline().remove(ChannelManager.LOGGING_HANDLER);
+    }
+  }
+
+  private static SslContext sslContext(String pem) {
+    try {
+      return SslContextBuilder.forClient()
+          .trustManager(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use the trusted certificates: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (Exception ignored) {
+      // closing is best effort; the event loop below is shut down regardless
+    }
+    dns.close();
+    eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+  }
+}

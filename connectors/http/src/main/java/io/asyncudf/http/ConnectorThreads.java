@@ -1,0 +1,48 @@
+package io.asyncudf.http;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The JVM-wide threads of all connectors, besides each client's Netty event loop: a scheduler for
+ * retry waits and queued requests, and the executor on which every returned future completes, so
+ * callers' continuations (JSON parsing, the next request) never run on a network thread.
+ */
+final class ConnectorThreads {
+
+  private static final ScheduledExecutorService SCHEDULER = newScheduler();
+  private static final Executor CALLBACKS = new ForkJoinPool(
+      Math.max(2, Runtime.getRuntime().availableProcessors()),
+      pool -> {
+        var thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        thread.setName("asyncudf-connector-callback-" + thread.getPoolIndex());
+        thread.setDaemon(true);
+        return thread;
+      },
+      null,
+      true);
+
+  private ConnectorThreads() {}
+
+  static ScheduledExecutorService scheduler() {
+    return SCHEDULER;
+  }
+
+  static Executor callbacks() {
+    return CALLBACKS;
+  }
+
+  private static ScheduledExecutorService newScheduler() {
+    AtomicInteger count = new AtomicInteger();
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, task -> {
+      Thread thread = new Thread(task, "asyncudf-connector-scheduler-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+}

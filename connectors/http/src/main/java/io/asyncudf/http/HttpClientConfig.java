@@ -1,0 +1,240 @@
+package io.asyncudf.http;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything that defines one shared HTTP client. Immutable and serializable, so it travels to the
+ * executors inside UDF parameters; equal configurations share one client per executor JVM
+ * ({@link HttpConnector#shared}). {@code toString()} shows no secrets.
+ *
+ * @param baseUrl prefix for relative request URLs, or null when every request is absolute
+ * @param maxConnections open connections per executor JVM, across hosts
+ * @param maxConnectionsPerHost open connections per executor JVM to one host
+ * @param maxInFlight requests in flight per executor JVM, at most both connection limits (the
+ *     default is their minimum); further requests wait in a queue, without holding a thread, for up
+ *     to {@code maxQueueWait}
+ * @param requestsPerSecond requests started per second per executor JVM, 0 for no limit; a
+ *     cluster-wide rate is this times the number of executors
+ * @param maxQueueWait how long a request may wait for the rate limit or an in-flight slot
+ * @param connectTimeout TCP (and TLS) connect timeout
+ * @param requestTimeout whole-request timeout, from sending to the last body byte
+ * @param readTimeout longest silence while reading a response
+ * @param maxResponseBytes responses with a larger body fail with {@link ResponseTooLargeException}
+ * @param defaultHeaders headers on every request; not for secrets
+ * @param secretHeaders headers whose values are secrets (API keys); sent on every request, never shown
+ * @param auth how requests authenticate
+ * @param tls which server certificates to trust
+ * @param retry request-level retries
+ * @param ioThreads Netty event-loop threads of the client
+ * @param userAgent the {@code User-Agent} header
+ */
+public record HttpClientConfig(
+    String baseUrl,
+    int maxConnections,
+    int maxConnectionsPerHost,
+    int maxInFlight,
+    double requestsPerSecond,
+    Duration maxQueueWait,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    Duration readTimeout,
+    long maxResponseBytes,
+    Map<String, String> defaultHeaders,
+    Map<String, Secret> secretHeaders,
+    HttpAuth auth,
+    TlsSettings tls,
+    HttpRetrySettings retry,
+    int ioThreads,
+    String userAgent)
+    implements Serializable {
+
+  public HttpClientConfig {
+    if (baseUrl != null) {
+      URI uri = URI.create(baseUrl);
+      if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+        throw new IllegalArgumentException("baseUrl must be an http or https URL, was " + baseUrl);
+      }
+    }
+    requireAtLeastOne("maxConnections", maxConnections);
+    requireAtLeastOne("maxConnectionsPerHost", maxConnectionsPerHost);
+    requireAtLeastOne("maxInFlight", maxInFlight);
+    requireAtLeastOne("ioThreads", ioThreads);
+    if (maxInFlight > Math.min(maxConnections, maxConnectionsPerHost)) {
+      throw new IllegalArgumentException("maxInFlight (" + maxInFlight + ") must not exceed maxConnections ("
+          + maxConnections + ") or maxConnectionsPerHost (" + maxConnectionsPerHost + ")");
+    }
+    if (requestsPerSecond < 0 || Double.isNaN(requestsPerSecond)) {
+      throw new IllegalArgumentException("requestsPerSecond must be 0 (no limit) or positive, was " + requestsPerSecond);
+    }
+    if (maxResponseBytes < 1 || maxResponseBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("maxResponseBytes must be between 1 and 2 GiB, was " + maxResponseBytes);
+    }
+    HttpRetrySettings.requirePositive("maxQueueWait", maxQueueWait);
+    HttpRetrySettings.requirePositive("connectTimeout", connectTimeout);
+    HttpRetrySettings.requirePositive("requestTimeout", requestTimeout);
+    HttpRetrySettings.requirePositive("readTimeout", readTimeout);
+    defaultHeaders = Map.copyOf(defaultHeaders);
+    secretHeaders = Map.copyOf(secretHeaders);
+    Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(userAgent, "userAgent");
+  }
+
+  /** A builder with the defaults: 128 connections, 128 in flight, no rate limit, 16 MiB bodies, 4 attempts. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  private static void requireAtLeastOne(String option, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1, was " + value);
+    }
+  }
+
+  /** Builds {@link HttpClientConfig}; validation happens in {@link #build()}. */
+  public static final class Builder {
+    private String baseUrl;
+    private int maxConnections = 128;
+    private int maxConnectionsPerHost = 128;
+    private Integer maxInFlight;
+    private double requestsPerSecond;
+    private Duration maxQueueWait = Duration.ofMinutes(10);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration readTimeout = Duration.ofSeconds(30);
+    private long maxResponseBytes = 16L << 20;
+    private final Map<String, String> defaultHeaders = new LinkedHashMap<>();
+    private final Map<String, Secret> secretHeaders = new LinkedHashMap<>();
+    private HttpAuth auth = HttpAuth.none();
+    private TlsSettings tls = TlsSettings.systemDefault();
+    private HttpRetrySettings retry = HttpRetrySettings.defaults();
+    private int ioThreads = Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    private String userAgent = "spark-async-udf";
+
+    private Builder() {}
+
+    private Builder(HttpClientConfig config) {
+      baseUrl = config.baseUrl;
+      maxConnections = config.maxConnections;
+      maxConnectionsPerHost = config.maxConnectionsPerHost;
+      maxInFlight = config.maxInFlight;
+      requestsPerSecond = config.requestsPerSecond;
+      maxQueueWait = config.maxQueueWait;
+      connectTimeout = config.connectTimeout;
+      requestTimeout = config.requestTimeout;
+      readTimeout = config.readTimeout;
+      maxResponseBytes = config.maxResponseBytes;
+      defaultHeaders.putAll(config.defaultHeaders);
+      secretHeaders.putAll(config.secretHeaders);
+      auth = config.auth;
+      tls = config.tls;
+      retry = config.retry;
+      ioThreads = config.ioThreads;
+      userAgent = config.userAgent;
+    }
+
+    public Builder baseUrl(String url) {
+      this.baseUrl = url;
+      return this;
+    }
+
+    /** Open connections per executor JVM; with the per-host limit, the default for {@link #maxInFlight}. */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = connections;
+      return this;
+    }
+
+    public Builder maxConnectionsPerHost(int connections) {
+      this.maxConnectionsPerHost = connections;
+      return this;
+    }
+
+    public Builder maxInFlight(int requests) {
+      this.maxInFlight = requests;
+      return this;
+    }
+
+    public Builder requestsPerSecond(double rate) {
+      this.requestsPerSecond = rate;
+      return this;
+    }
+
+    public Builder maxQueueWait(Duration wait) {
+      this.maxQueueWait = wait;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = timeout;
+      return this;
+    }
+
+    public Builder maxResponseBytes(long bytes) {
+      this.maxResponseBytes = bytes;
+      return this;
+    }
+
+    public Builder header(String name, String value) {
+      defaultHeaders.put(name, value);
+      return this;
+    }
+
+    public Builder secretHeader(String name, Secret value) {
+      secretHeaders.put(name, value);
+      return this;
+    }
+
+    public Builder auth(HttpAuth auth) {
+      this.auth = auth;
+      return this;
+    }
+
+    public Builder tls(TlsSettings tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    public Builder retry(HttpRetrySettings retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    public Builder ioThreads(int threads) {
+      this.ioThreads = threads;
+      return this;
+    }
+
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    public HttpClientConfig build() {
+      int inFlight = maxInFlight == null ? Math.min(maxConnections, maxConnectionsPerHost) : maxInFlight;
+      return new HttpClientConfig(baseUrl, maxConnections, maxConnectionsPerHost, inFlight, requestsPerSecond,
+          maxQueueWait, connectTimeout, requestTimeout, readTimeout, maxResponseBytes, defaultHeaders,
+          secretHeaders, auth, tls, retry, ioThreads, userAgent);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.asyncudf.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
+
+/** Captures every log event of every logger at TRACE, with its stack traces, while open. */
+final class LogCapture extends AbstractAppender implements AutoCloseable {
+
+  private final List<String> lines = new ArrayList<>();
+  private final Level previousLevel;
+
+  LogCapture() {
+    super("capture", null, null, true, Property.EMPTY_ARRAY);
+    start();
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration configuration = context.getConfiguration();
+    LoggerConfig root = configuration.getRootLogger();
+    previousLevel = root.getLevel();
+    configuration.getLoggers().values().forEach(logger -> logger.setLevel(Level.TRACE));
+    root.setLevel(Level.TRACE);
+    root.addAppender(this, Level.TRACE, null);
+    context.updateLoggers();
+  }
+
+  @Override
+  public synchronized void append(LogEvent event) {
+    StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getMessage().getFormattedMessage());
+    for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+      line.append(" | ").append(t);
+    }
+    lines.add(line.toString());
+  }
+
+  synchronized String text() {
+    return String.join("\n", lines);
+  }
+
+  synchronized int lineCount() {
+    return lines.size();
+  }
+
+  @Override
+  public void close() {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration configuration = context.getConfiguration();
+    configuration.getRootLogger().removeAppender(getName());
+    configuration.getRootLogger().setLevel(previousLevel);
+    context.reconfigure();
+    stop();
+  }
+}

@@ -1,0 +1,185 @@
+package io.asyncudf.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpAuthTest {
+
+  private static final String CLIENT_SECRET = "cs-7f3a9e1d";
+  private static final String PASSWORD = "pw-51c0ffee";
+  private static final String API_KEY = "key-0b57acle";
+
+  private final MockWebServer server = new MockWebServer();
+  private final AtomicInteger tokensIssued = new AtomicInteger();
+  private final Map<String, Boolean> validTokens = new ConcurrentHashMap<>();
+  private final List<String> tokenForms = new ArrayList<>();
+  private volatile long tokenLifetimeSeconds = 3600;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        if (request.getUrl().encodedPath().equals("/token")) {
+          synchronized (tokenForms) {
+            tokenForms.add(request.getBody().string(StandardCharsets.UTF_8));
+          }
+          if (!tokenForms.get(tokenForms.size() - 1).contains("client_secret=" + CLIENT_SECRET)) {
+            return new MockResponse.Builder().code(401).body("{\"error\":\"invalid_client\"}").build();
+          }
+          String token = "at-" + tokensIssued.incrementAndGet();
+          validTokens.put(token, true);
+          return new MockResponse.Builder().code(200)
+              .body("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + tokenLifetimeSeconds + "}")
+              .build();
+        }
+        String authorization = request.getHeaders().get("Authorization");
+        if (authorization != null && authorization.startsWith("Bearer ")
+            && !validTokens.containsKey(authorization.substring(7))) {
+          return new MockResponse.Builder().code(401).body("{\"error\":\"invalid_token\"}").build();
+        }
+        return new MockResponse.Builder().code(200).body("{\"authorization\":\"" + (authorization == null ? "" : "present") + "\"}").build();
+      }
+    });
+    server.start(0);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private HttpConnector connector(HttpAuth auth) {
+    return HttpConnector.create(HttpClientConfig.builder()
+        .baseUrl(server.url("/api/").toString())
+        .auth(auth)
+        .retry(HttpRetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(10)))
+        .build());
+  }
+
+  private HttpAuth oauth2(String secret) {
+    return HttpAuth.oauth2(server.url("/token").toString(), new ClientSecretGrant("spark-job", Secret.of(secret), "read"));
+  }
+
+  private static int status(HttpConnector http, String path) throws Exception {
+    return http.send(HttpRequest.get(path)).toCompletableFuture().get(20, TimeUnit.SECONDS).status();
+  }
+
+  @Test
+  void basicAndBearerAuthenticationSetTheHeader() throws Exception {
+    validTokens.put("fixed-token", true);
+    try (HttpConnector basic = connector(HttpAuth.basic("etl", Secret.of(PASSWORD)));
+        HttpConnector bearer = connector(HttpAuth.bearer(Secret.of("fixed-token")))) {
+      status(basic, "a");
+      status(bearer, "b");
+    }
+    String expected = Base64.getEncoder().encodeToString(("etl:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    assertThat(server.takeRequest().getHeaders().get("Authorization")).isEqualTo("Basic " + expected);
+    assertThat(server.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer fixed-token");
+  }
+
+  @Test
+  void concurrentRequestsShareOneClientCredentialsToken() throws Exception {
+    try (HttpConnector http = connector(oauth2(CLIENT_SECRET))) {
+      List<CompletableFuture<HttpResponse>> calls = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        calls.add(http.send(HttpRequest.get("data/" + i)).toCompletableFuture());
+      }
+      CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+
+      assertThat(http.metrics().tokenFetches()).isEqualTo(1);
+    }
+    assertThat(tokenForms).singleElement().asString()
+        .contains("grant_type=client_credentials", "client_id=spark-job", "scope=read");
+  }
+
+  @Test
+  void theTokenIsRefreshedBeforeItExpires() throws Exception {
+    tokenLifetimeSeconds = 2;
+    try (HttpConnector http = connector(oauth2(CLIENT_SECRET))) {
+      status(http, "first");
+      Thread.sleep(1200);
+      status(http, "after-half-the-lifetime");
+
+      assertThat(http.metrics().tokenFetches()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void a401RefreshesTheTokenAndRetriesOnce() throws Exception {
+    try (HttpConnector http = connector(oauth2(CLIENT_SECRET))) {
+      status(http, "first");
+      validTokens.clear();
+
+      assertThat(status(http, "after-revocation")).isEqualTo(200);
+      assertThat(http.metrics().tokenFetches()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRejectedClientFailsWithAnAuthenticationErrorNamingTheEndpoint() {
+    try (HttpConnector http = connector(oauth2("wrong-secret-value"))) {
+      ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+          () -> status(http, "data"));
+
+      assertThat(failure.getCause()).isInstanceOf(AuthenticationException.class)
+          .hasMessageContaining("token request to " + server.url("/token"))
+          .hasMessageContaining("HTTP 401")
+          .hasMessageNotContaining("wrong-secret-value");
+    }
+  }
+
+  @Test
+  void secretsNeverAppearInLogsMessagesOrToString() throws Exception {
+    List<String> texts = new ArrayList<>();
+    HttpClientConfig withEverySecret = HttpClientConfig.builder()
+        .baseUrl(server.url("/api/").toString())
+        .auth(oauth2(CLIENT_SECRET))
+        .secretHeader("X-Api-Key", Secret.of(API_KEY))
+        .build();
+    texts.add(withEverySecret.toString());
+    texts.add(HttpAuth.basic("etl", Secret.of(PASSWORD)).toString());
+    texts.add(new ClientSecretGrant("id", Secret.of(CLIENT_SECRET), null).toString());
+    try (LogCapture logs = new LogCapture()) {
+      try (HttpConnector http = connector(oauth2(CLIENT_SECRET));
+          HttpConnector basic = connector(HttpAuth.basic("etl", Secret.of(PASSWORD)));
+          HttpConnector keyed = HttpConnector.create(withEverySecret)) {
+        texts.add(http.toString());
+        status(http, "ok");
+        validTokens.clear();
+        status(http, "refreshed");
+        server.close();
+        for (HttpConnector connector : List.of(http, basic, keyed)) {
+          ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+              () -> status(connector, "down?password=" + PASSWORD));
+          for (Throwable t = failure; t != null; t = t.getCause()) {
+            texts.add(t.toString());
+          }
+        }
+      }
+      assertThat(logs.lineCount()).isGreaterThan(10);
+      texts.add(logs.text());
+    }
+    String everything = String.join("\n", texts);
+    assertThat(everything).doesNotContain(CLIENT_SECRET, PASSWORD, API_KEY, "at-1", "at-2");
+    assertThat(everything).contains("password=****");
+  }
+}

@@ -1,0 +1,54 @@
+package io.asyncudf.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
+
+/** Captures every log event of every logger at TRACE, with its stack traces, while open. */
+final class LogCapture extends AbstractAppender implements AutoCloseable {
+
+  private final List<String> lines = new ArrayList<>();
+
+  LogCapture() {
+    super("capture", null, null, true, Property.EMPTY_ARRAY);
+    start();
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration configuration = context.getConfiguration();
+    for (LoggerConfig logger : configuration.getLoggers().values()) {
+      logger.setLevel(Level.TRACE);
+      logger.addAppender(this, Level.TRACE, null);
+    }
+    context.updateLoggers();
+  }
+
+  @Override
+  public synchronized void append(LogEvent event) {
+    StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getMessage().getFormattedMessage());
+    for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+      line.append(" | ").append(t);
+    }
+    lines.add(line.toString());
+  }
+
+  synchronized String text() {
+    return String.join("\n", lines);
+  }
+
+  synchronized int lineCount() {
+    return lines.size();
+  }
+
+  /** Restores the configuration from the log4j2 configuration file. */
+  @Override
+  public void close() {
+    ((LoggerContext) LogManager.getContext(false)).reconfigure();
+    stop();
+  }
+}
