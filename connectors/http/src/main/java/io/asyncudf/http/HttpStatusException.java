@@ -6,18 +6,20 @@ import java.util.Optional;
 
 /**
  * The server answered with a status outside 2xx, after any retries. Carries the status, the request
- * (method and URL, secrets masked), the attempt that got this answer, the first 512 characters of the
- * body and the {@code Retry-After} the server asked for. Never carries request headers or bodies.
+ * (method and URL, secrets masked), the attempt that got this answer, the response body (its first
+ * 512 characters in the message, at most 64 KiB in {@link #body()}) and the {@code Retry-After} the
+ * server asked for. Never carries request headers or request bodies.
  */
 public class HttpStatusException extends IOException {
 
   private static final long serialVersionUID = 1L;
   static final int SNIPPET_CHARS = 512;
+  private static final int BODY_CHARS = 64 * 1024;
 
   private final int status;
   private final String request;
   private final int attempt;
-  private final String bodySnippet;
+  private final String body;
   private final Duration retryAfter;
 
   public HttpStatusException(int status, String request, int attempt, String body, Duration retryAfter) {
@@ -25,7 +27,7 @@ public class HttpStatusException extends IOException {
     this.status = status;
     this.request = request;
     this.attempt = attempt;
-    this.bodySnippet = snippet(body);
+    this.body = body == null ? "" : body.length() <= BODY_CHARS ? body : body.substring(0, BODY_CHARS);
     this.retryAfter = retryAfter;
   }
 
@@ -45,7 +47,12 @@ public class HttpStatusException extends IOException {
 
   /** The start of the response body, at most 512 characters. */
   public String bodySnippet() {
-    return bodySnippet;
+    return snippet(body);
+  }
+
+  /** The response body, cut at 64 KiB characters. */
+  public String body() {
+    return body;
   }
 
   /** The wait the server asked for in {@code Retry-After}, if any. */
