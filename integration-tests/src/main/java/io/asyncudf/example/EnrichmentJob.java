@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.RetryPolicy;
-import java.io.Serializable;
+import io.asyncudf.http.HttpClientConfig;
+import io.asyncudf.http.HttpConnector;
+import io.asyncudf.http.HttpRequest;
 import java.net.URI;
 import java.time.Duration;
 import org.apache.spark.sql.Dataset;
@@ -23,9 +25,6 @@ import org.apache.spark.sql.types.DataTypes;
  * </pre>
  */
 public final class EnrichmentJob {
-
-  /** What every chunk needs to know: where the service is. */
-  public record ServiceParameters(String baseUrl) implements Serializable {}
 
   private EnrichmentJob() {}
 
@@ -72,12 +71,18 @@ public final class EnrichmentJob {
         .selectExpr("id", "concat('patient-', id) AS name", "CAST(1930 + id % 90 AS INT) AS birth_year");
   }
 
-  /** Adds {@code risk_score} from the service, one non-blocking request per row. */
+  /**
+   * Adds {@code risk_score} from the service, one non-blocking request per row through the
+   * executor's shared HTTP client; only its serializable configuration travels with the function.
+   */
   public static Dataset<Row> enrich(Dataset<Row> patients, URI service, int chunkSize, int concurrency) {
-    return AsyncUdf.<Long, Double, ServiceParameters>scalarToScalar(
-            AsyncChunkFunction.perRow((ctx, id) -> ScoreClient.score(URI.create(ctx.parameters().baseUrl()), id)),
+    HttpClientConfig scoreService = HttpClientConfig.builder().baseUrl(service.toString()).maxConnections(256).build();
+    return AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
+                .send(ctx, HttpRequest.get("score?id=" + id))
+                .thenApply(response -> response.json().get("score").asDouble())),
             DataTypes.DoubleType)
-        .parameters(new ServiceParameters(service.toString()))
+        .parameters(scoreService)
         .maxChunkSize(chunkSize)
         .maxConcurrentChunks(concurrency)
         .timeout(Duration.ofSeconds(60))
