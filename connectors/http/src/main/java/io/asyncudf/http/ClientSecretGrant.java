@@ -1,5 +1,6 @@
 package io.asyncudf.http;
 
+import io.asyncudf.Secret;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

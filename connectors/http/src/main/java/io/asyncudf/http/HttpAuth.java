@@ -1,5 +1,6 @@
 package io.asyncudf.http;
 
+import io.asyncudf.Secret;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Base64;

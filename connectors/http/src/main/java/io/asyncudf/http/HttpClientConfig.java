@@ -1,5 +1,7 @@
 package io.asyncudf.http;
 
+import io.asyncudf.TlsSettings;
+import io.asyncudf.Secret;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;

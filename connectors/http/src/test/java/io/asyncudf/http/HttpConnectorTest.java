@@ -1,5 +1,6 @@
 package io.asyncudf.http;
 
+import io.asyncudf.Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

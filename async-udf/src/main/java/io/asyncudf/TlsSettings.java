@@ -1,16 +1,24 @@
-package io.asyncudf.http;
+package io.asyncudf;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Which server certificates to trust. The default trusts the JVM's CA certificates and verifies
@@ -72,12 +80,59 @@ public final class TlsSettings implements Serializable {
     return new TlsSettings(null, true);
   }
 
-  String trustedCertificatesPem() {
+  /** The trusted certificates as PEM text, or null for the JVM's trust store. */
+  public String trustedCertificatesPem() {
     return trustedCertificatesPem;
   }
 
-  boolean isInsecure() {
+  /** True when certificate and host name verification are off. */
+  public boolean isInsecure() {
     return insecureTrustAllCertificates;
+  }
+
+  /**
+   * A JDK {@link SSLContext} that trusts what these settings say: the JVM default, exactly the
+   * given certificates, or (insecure) anything.
+   */
+  public SSLContext sslContext() {
+    try {
+      if (!insecureTrustAllCertificates && trustedCertificatesPem == null) {
+        return SSLContext.getDefault();
+      }
+      TrustManager[] trust = insecureTrustAllCertificates ? new TrustManager[] {new TrustAll()} : trustManagers();
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  private TrustManager[] trustManagers() throws GeneralSecurityException, IOException {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    int index = 0;
+    for (Certificate certificate : CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(trustedCertificatesPem.getBytes(StandardCharsets.US_ASCII)))) {
+      store.setCertificateEntry("trusted-" + index++, certificate);
+    }
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    return factory.getTrustManagers();
+  }
+
+  /** Accepts every certificate: only behind {@link #insecureTrustAllCertificates()}. */
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.asyncudf.http;
+package io.asyncudf;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
