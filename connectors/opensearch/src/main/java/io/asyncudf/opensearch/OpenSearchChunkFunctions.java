@@ -1,0 +1,96 @@
+package io.asyncudf.opensearch;
+
+import io.asyncudf.AsyncChunkFunction;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Ready-made chunk functions for OpenSearch. Each captures only the serializable
+ * {@link OpenSearchConfig} and uses the executor's shared client.
+ *
+ * <pre>{@code
+ * Dataset<Row> indexed = AsyncUdf.structToStruct(
+ *         OpenSearchChunkFunctions.bulk(search, BulkSpec.index("patients", "id")), OpenSearchChunkFunctions.BULK_RESULT)
+ *     .maxChunkSize(500)
+ *     .withColumn(patients, "indexing", struct(col("id"), col("name"), col("birth_year")));
+ * }</pre>
+ */
+public final class OpenSearchChunkFunctions {
+
+  /** Per-row result of {@link #bulk}: the item's status, id and result, or its error type and reason. */
+  public static final StructType BULK_RESULT = new StructType()
+      .add("status", DataTypes.IntegerType)
+      .add("id", DataTypes.StringType)
+      .add("result", DataTypes.StringType)
+      .add("error_type", DataTypes.StringType)
+      .add("error_reason", DataTypes.StringType);
+
+  private OpenSearchChunkFunctions() {}
+
+  /**
+   * For {@code AsyncUdf.structToStruct(fn, BULK_RESULT)}: one bulk request per chunk (split at
+   * {@code maxBulkBytes}), the struct as the document, per-row item results. Items that fail (a
+   * mapping conflict, say) are results with {@code error_type}, not task failures; a null struct or
+   * a null id fails the chunk naming the row.
+   */
+  public static <P extends Serializable> AsyncChunkFunction<Row, Row, P> bulk(OpenSearchConfig config, BulkSpec spec) {
+    return (context, rows) -> {
+      List<BulkAction> actions = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        actions.add(action(spec, rows.get(i), context.firstRowIndex() + i));
+      }
+      return OpenSearchConnector.shared(config).bulk(context, actions).thenApply(results -> {
+        List<Row> out = new ArrayList<>(results.size());
+        for (BulkItemResult result : results) {
+          out.add(RowFactory.create(result.status(), result.id(), result.result(), result.errorType(), result.errorReason()));
+        }
+        return out;
+      });
+    };
+  }
+
+  /**
+   * For {@code AsyncUdf.scalarToScalar(fn, StringType)} over a column of ids: one {@code _mget} per
+   * chunk; the document's {@code _source} as JSON, null when it does not exist or the id is null.
+   */
+  public static <P extends Serializable> AsyncChunkFunction<String, String, P> lookupByIds(OpenSearchConfig config,
+      String index) {
+    return (context, ids) -> {
+      List<String> present = ids.stream().filter(id -> id != null).toList();
+      return OpenSearchConnector.shared(config).mget(context, index, present).thenApply(found -> {
+        List<String> sources = new ArrayList<>(ids.size());
+        int next = 0;
+        for (String id : ids) {
+          Optional<?> source = id == null ? Optional.empty() : found.get(next++);
+          sources.add(source.map(Object::toString).orElse(null));
+        }
+        return sources;
+      });
+    };
+  }
+
+  private static BulkAction action(BulkSpec spec, Row row, long rowIndex) {
+    if (row == null) {
+      throw new IllegalArgumentException("row " + rowIndex + " is null; nothing to index");
+    }
+    String index = spec.index() != null ? spec.index() : field(row, spec.indexField(), rowIndex);
+    String id = spec.idField() == null ? null : spec.idPrefix() + field(row, spec.idField(), rowIndex);
+    String routing = spec.routingField() == null ? null : field(row, spec.routingField(), rowIndex);
+    String document = spec.type() == BulkAction.Type.DELETE ? null : row.json();
+    return new BulkAction(spec.type(), index, id, routing, document);
+  }
+
+  private static String field(Row row, String name, long rowIndex) {
+    Object value = row.getAs(name);
+    if (value == null) {
+      throw new IllegalArgumentException("row " + rowIndex + " has a null " + name);
+    }
+    return value.toString();
+  }
+}
