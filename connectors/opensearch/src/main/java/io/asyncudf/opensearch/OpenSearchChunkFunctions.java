@@ -1,10 +1,12 @@
 package io.asyncudf.opensearch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.asyncudf.AsyncChunkFunction;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -31,7 +33,41 @@ public final class OpenSearchChunkFunctions {
       .add("error_type", DataTypes.StringType)
       .add("error_reason", DataTypes.StringType);
 
+  /** Output rows of {@link #scrollSearch}: the input query, and one hit's id and {@code _source} JSON. */
+  public static final StructType SEARCH_RESULT = new StructType()
+      .add("query", DataTypes.StringType)
+      .add("id", DataTypes.StringType)
+      .add("source", DataTypes.StringType);
+
   private OpenSearchChunkFunctions() {}
+
+  /**
+   * For {@code AsyncUdf.dataFrame(fn, SEARCH_RESULT)} over rows with a string column {@code query}
+   * (a {@code _search} body such as {@code {"query":{"term":{"name":"x"}}}}): streams every hit of
+   * each row's query with the scroll API, {@code pageSize} per page, one output row per hit. A query
+   * with more than {@code maxHits} hits fails the chunk instead of silently returning part of them.
+   */
+  public static <P extends Serializable> AsyncChunkFunction<Row, Row, P> scrollSearch(OpenSearchConfig config,
+      String index, int pageSize, long maxHits) {
+    return (context, queries) -> {
+      OpenSearchConnector connector = OpenSearchConnector.shared(config);
+      List<CompletableFuture<List<Row>>> perQuery = new ArrayList<>(queries.size());
+      for (Row input : queries) {
+        String query = input.getAs("query");
+        List<Row> rows = new ArrayList<>();
+        perQuery.add(connector.scroll(context, index, query, pageSize, maxHits, hits -> {
+          for (JsonNode hit : hits) {
+            rows.add(RowFactory.create(query, hit.path("_id").asText(null), hit.path("_source").toString()));
+          }
+        }).thenApply(total -> rows).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(perQuery.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        List<Row> all = new ArrayList<>();
+        perQuery.forEach(rows -> all.addAll(rows.join()));
+        return all;
+      });
+    };
+  }
 
   /**
    * For {@code AsyncUdf.structToStruct(fn, BULK_RESULT)}: one bulk request per chunk (split at

@@ -18,10 +18,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,18 @@ class OpenSearchConnectorSparkTest {
         .withColumn(spark.range(0, 1000, 1, 2).selectExpr("id", "concat('patient-', id * 97) AS doc_id")
             .union(spark.sql("SELECT -1 AS id, 'patient-missing' AS doc_id")), "document", col("doc_id"))
         .collectAsList();
+
+    List<Row> hits = AsyncUdf.dataFrame(OpenSearchChunkFunctions.scrollSearch(search, "patients", 500, 10_000),
+            OpenSearchChunkFunctions.SEARCH_RESULT)
+        .apply(spark.createDataFrame(List.of(
+            RowFactory.create("{\"query\":{\"term\":{\"birth_year\":1977}}}"),
+            RowFactory.create("{\"query\":{\"term\":{\"name\":\"name-7\"}}}")),
+            new StructType().add("query", DataTypes.StringType)))
+        .collectAsList();
+    assertThat(hits.stream().filter(hit -> hit.getString(0).contains("1977"))).hasSize((int) LongStream.range(0, DOCUMENTS).filter(i -> i % 90 == 47).count())
+        .allSatisfy(hit -> assertThat(Long.parseLong(hit.getString(1).substring(8)) % 90).isEqualTo(47));
+    assertThat(hits.stream().filter(hit -> hit.getString(0).contains("name-7")).map(hit -> hit.getString(1)))
+        .containsExactly("patient-7");
 
     assertThat(looked).hasSize(1001);
     for (Row row : looked) {
