@@ -151,4 +151,49 @@ class FailureHandlingTest {
         .collectAsList();
     assertThat(rows).hasSize(500).allSatisfy(r -> assertThat(r.getInt(1)).isEqualTo(10000));
   }
+
+  /** Row-level failures: every id divisible by 7 fails on its own, the rest of its chunk succeeds. */
+  private static final AsyncChunkFunction<Long, String, Serializable> SEVENS_FAIL = (ctx, ids) -> {
+    List<String> outputs = new java.util.ArrayList<>();
+    for (long id : ids) {
+      if (id % 7 == 0) {
+        RowFailure.addTo(outputs, new IOException("item " + id + " rejected"));
+      } else {
+        outputs.add("ok-" + id);
+      }
+    }
+    return CompletableFuture.completedFuture(outputs);
+  };
+
+  @Test
+  void rowFailuresGoToTheErrorColumnRowByRow() {
+    List<Row> rows = AsyncUdf.scalarToScalar(SEVENS_FAIL, DataTypes.StringType)
+        .maxChunkSize(10)
+        .errorColumn("error")
+        .withColumn(ids(100, 2), "result", col("id"))
+        .collectAsList();
+
+    assertThat(rows).hasSize(100).allSatisfy(row -> {
+      long id = row.getLong(0);
+      if (id % 7 == 0) {
+        assertThat(row.isNullAt(1)).isTrue();
+        assertThat(row.getStruct(2).<String>getAs("message")).isEqualTo("item " + id + " rejected");
+        assertThat(row.getStruct(2).<Long>getAs("row_index")).isEqualTo(id % 50);
+        assertThat(row.getStruct(2).<Integer>getAs("attempts")).isEqualTo(1);
+      } else {
+        assertThat(row.getString(1)).isEqualTo("ok-" + id);
+        assertThat(row.isNullAt(2)).isTrue();
+      }
+    });
+  }
+
+  @Test
+  void withoutErrorColumnARowFailureFailsTheTaskNamingTheRow() {
+    Dataset<Row> out = AsyncUdf.scalarToScalar(SEVENS_FAIL, DataTypes.StringType)
+        .maxChunkSize(10)
+        .withColumn(ids(30, 1).filter("id > 0"), "result", col("id"));
+
+    assertThatThrownBy(out::collect).hasStackTraceContaining(
+        "chunk 0 of partition 0 (rows 6-6) failed after 1 attempt: java.io.IOException: item 7 rejected");
+  }
 }

@@ -1,6 +1,8 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.ChunkFailedException;
+import io.asyncudf.RowFailure;
 import io.asyncudf.engine.ChunkEmitter;
 import io.asyncudf.engine.ChunkOutcome;
 import io.asyncudf.engine.ChunkSettings;
@@ -68,6 +70,15 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
       GenericInternalRow extra = new GenericInternalRow(errors == null ? 1 : 2);
       if (outcome instanceof ChunkOutcome.Success<O> success) {
         Object value = success.outputs().get(row);
+        if (value instanceof RowFailure failed) {
+          if (errors == null) {
+            throw new ChunkFailedException(partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row, 1,
+                success.attempts(), failed.cause());
+          }
+          extra.update(1, errors.row(failed.cause(), success.attempts(), partitionIndex, chunk.chunkIndex(),
+              chunk.firstRowIndex() + row, new GenericInternalRow(new Object[] {staged.get(inputOrdinal, inputType)})));
+          return projection.apply(joined.apply(staged, extra));
+        }
         try {
           extra.update(0, value == null ? null : outputToInternal.apply(value));
           return projection.apply(joined.apply(staged, extra));

@@ -2,6 +2,7 @@ package io.asyncudf.opensearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.RowFailure;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +73,9 @@ public final class OpenSearchChunkFunctions {
   /**
    * For {@code AsyncUdf.structToStruct(fn, BULK_RESULT)}: one bulk request per chunk (split at
    * {@code maxBulkBytes}), the struct as the document, per-row item results. Items that fail (a
-   * mapping conflict, say) are results with {@code error_type}, not task failures; a null struct or
-   * a null id fails the chunk naming the row.
+   * mapping conflict, say) are results with {@code error_type}, or with
+   * {@link BulkSpec#withFailedItemsAsErrors()} row failures for the UDF's error column; a null
+   * struct or a null id fails the chunk naming the row.
    */
   public static <P extends Serializable> AsyncChunkFunction<Row, Row, P> bulk(OpenSearchConfig config, BulkSpec spec) {
     return (context, rows) -> {
@@ -84,7 +86,11 @@ public final class OpenSearchChunkFunctions {
       return OpenSearchConnector.shared(config).bulk(context, actions).thenApply(results -> {
         List<Row> out = new ArrayList<>(results.size());
         for (BulkItemResult result : results) {
-          out.add(RowFactory.create(result.status(), result.id(), result.result(), result.errorType(), result.errorReason()));
+          if (spec.failedItemsAsErrors() && !result.isSuccess()) {
+            RowFailure.addTo(out, new BulkItemException(result));
+          } else {
+            out.add(RowFactory.create(result.status(), result.id(), result.result(), result.errorType(), result.errorReason()));
+          }
         }
         return out;
       });

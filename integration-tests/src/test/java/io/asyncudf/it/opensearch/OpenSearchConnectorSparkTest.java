@@ -145,4 +145,30 @@ class OpenSearchConnectorSparkTest {
       assertThat(row.getString(3)).contains("birth_year");
     });
   }
+
+  @Test
+  void failedItemsCanGoToTheErrorColumn() {
+    Dataset<Row> rows = spark.range(0, 1000, 1, 2).selectExpr("id", "concat('e', id) AS name",
+        "CASE WHEN id % 100 = 3 THEN 'unknown' ELSE '1980' END AS birth_year");
+
+    List<Row> out = AsyncUdf.structToStruct(
+            OpenSearchChunkFunctions.bulk(search, BulkSpec.index("strict", "id").withIdPrefix("e-").withFailedItemsAsErrors()),
+            OpenSearchChunkFunctions.BULK_RESULT)
+        .maxChunkSize(100)
+        .errorColumn("error")
+        .withColumn(rows, "indexing", struct(col("id"), col("name"), col("birth_year")))
+        .select("id", "indexing.status", "error.message", "error.input_json")
+        .collectAsList();
+
+    assertThat(out).hasSize(1000).allSatisfy(row -> {
+      if (row.getLong(0) % 100 == 3) {
+        assertThat(row.isNullAt(1)).isTrue();
+        assertThat(row.getString(2)).startsWith("bulk item strict/e-" + row.getLong(0) + " failed with HTTP 400 mapper_parsing_exception");
+        assertThat(row.getString(3)).contains("\"birth_year\":\"unknown\"");
+      } else {
+        assertThat(row.isNullAt(2)).as("error of %s", row).isTrue();
+        assertThat(row.getInt(1)).isEqualTo(201);
+      }
+    });
+  }
 }
