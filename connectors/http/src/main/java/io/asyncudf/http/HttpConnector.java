@@ -6,6 +6,7 @@ import dev.failsafe.Policy;
 import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import io.asyncudf.ChunkContext;
+import io.asyncudf.connector.ConnectorThreads;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import io.asyncudf.ChunkContext;
+import io.asyncudf.connector.ConnectorThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -115,7 +116,7 @@ public final class OpenSearchConnector implements AutoCloseable {
       batches.add(bulkAttempt(context, actions, lines, batch, results, 1));
     }
     return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApplyAsync(done -> List.of(results),
-        ConnectorExecutors.callbacks());
+        ConnectorThreads.callbacks());
   }
 
   /** Looks documents up by id with {@code _mget}; one entry per id, in order, empty when not found. */
@@ -250,7 +251,7 @@ public final class OpenSearchConnector implements AutoCloseable {
                 attempt, new OpenSearchException(429, "POST /_bulk", rejected.size() + " items rejected"), delay);
           }
           return CompletableFuture.supplyAsync(() -> null,
-                  CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, ConnectorExecutors.callbacks()))
+                  CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, ConnectorThreads.callbacks()))
               .thenCompose(waited -> bulkAttempt(context, actions, lines, rejected, results, attempt + 1));
         });
   }
@@ -269,7 +270,7 @@ public final class OpenSearchConnector implements AutoCloseable {
         })
         .build();
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
-    CompletableFuture<JsonNode> execution = Failsafe.with(retry).with(ConnectorExecutors.scheduler())
+    CompletableFuture<JsonNode> execution = Failsafe.with(retry).with(ConnectorThreads.scheduler())
         .getStageAsync(() -> once(request, method, path, query, body, contentType));
     execution.whenCompleteAsync((response, failure) -> {
       if (failure == null) {
@@ -277,7 +278,7 @@ public final class OpenSearchConnector implements AutoCloseable {
       } else {
         result.completeExceptionally(unwrap(failure));
       }
-    }, ConnectorExecutors.callbacks());
+    }, ConnectorThreads.callbacks());
     result.whenComplete((response, failure) -> {
       if (result.isCancelled()) {
         execution.cancel(true);

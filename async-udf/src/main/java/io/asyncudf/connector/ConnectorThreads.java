@@ -1,4 +1,4 @@
-package io.asyncudf.http;
+package io.asyncudf.connector;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -7,11 +7,12 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The JVM-wide threads of all connectors, besides each client's Netty event loop: a scheduler for
- * retry waits and queued requests, and the executor on which every returned future completes, so
- * callers' continuations (JSON parsing, the next request) never run on a network thread.
+ * The JVM-wide threads every connector shares, besides its own I/O threads: a scheduler for retry
+ * waits and queued requests, and the executor on which every future a connector returns completes,
+ * so callers' continuations (JSON parsing, the next request) never run on a network thread. Both
+ * are daemon threads.
  */
-final class ConnectorThreads {
+public final class ConnectorThreads {
 
   private static final ScheduledExecutorService SCHEDULER = newScheduler();
   private static final Executor CALLBACKS = new ForkJoinPool(
@@ -27,11 +28,13 @@ final class ConnectorThreads {
 
   private ConnectorThreads() {}
 
-  static ScheduledExecutorService scheduler() {
+  /** Two daemon threads for timed work; tasks must be short and never block. */
+  public static ScheduledExecutorService scheduler() {
     return SCHEDULER;
   }
 
-  static Executor callbacks() {
+  /** A work-stealing pool, one thread per core (at least two), for completing connector futures. */
+  public static Executor callbacks() {
     return CALLBACKS;
   }
 
