@@ -1,5 +1,7 @@
 package io.asyncudf.connector;
 
+import io.asyncudf.RetryPolicy;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +38,27 @@ public final class ConnectorThreads {
   /** A work-stealing pool, one thread per core (at least two), for completing connector futures. */
   public static Executor callbacks() {
     return CALLBACKS;
+  }
+
+  /**
+   * A future that completes like {@code execution}, but on a callback thread and with the failure's
+   * {@code CompletionException} wrappers removed; cancelling it cancels {@code execution}.
+   */
+  public static <T> CompletableFuture<T> completeOnCallbacks(CompletableFuture<T> execution) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    execution.whenCompleteAsync((value, failure) -> {
+      if (failure == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(RetryPolicy.unwrap(failure));
+      }
+    }, CALLBACKS);
+    result.whenComplete((value, failure) -> {
+      if (result.isCancelled()) {
+        execution.cancel(true);
+      }
+    });
+    return result;
   }
 
   private static ScheduledExecutorService newScheduler() {

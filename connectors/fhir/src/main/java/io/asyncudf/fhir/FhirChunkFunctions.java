@@ -6,7 +6,6 @@ import io.asyncudf.http.HttpClientConfig;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -132,29 +131,22 @@ public final class FhirChunkFunctions {
    */
   public static <P extends Serializable> AsyncChunkFunction<Row, Row, P> search(HttpClientConfig config,
       String resourceType, SearchLimits limits) {
-    return (context, queries) -> {
-      FhirClient fhir = FhirClient.shared(config);
-      List<CompletableFuture<List<Row>>> perQuery = new ArrayList<>(queries.size());
-      for (Row input : queries) {
-        String query = input.getAs("query");
-        List<Row> rows = new ArrayList<>();
-        perQuery.add(fhir.search(context, resourceType, query, limits, page -> {
-          for (JsonNode resource : page) {
-            rows.add(RowFactory.create(query, resource.path("id").asText(null), FhirJson.write(resource)));
-          }
-        }).thenApply(summary -> {
-          if (summary.truncated()) {
-            throw new IllegalStateException("search " + resourceType + "?" + query + " exceeds " + limits
-                + " after " + summary.pages() + " pages and " + summary.resources() + " resources");
-          }
-          return rows;
-        }).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(perQuery.toArray(CompletableFuture[]::new)).thenApply(done -> {
-        List<Row> all = new ArrayList<>();
-        perQuery.forEach(rows -> all.addAll(rows.join()));
-        return all;
+    AsyncChunkFunction<Row, List<Row>, P> perQuery = AsyncChunkFunction.perRow((context, input) -> {
+      String query = input.getAs("query");
+      List<Row> rows = new ArrayList<>();
+      return FhirClient.shared(config).search(context, resourceType, query, limits, page -> {
+        for (JsonNode resource : page) {
+          rows.add(RowFactory.create(query, resource.path("id").asText(null), FhirJson.write(resource)));
+        }
+      }).thenApply(summary -> {
+        if (summary.truncated()) {
+          throw new IllegalStateException("search " + resourceType + "?" + query + " exceeds " + limits
+              + " after " + summary.pages() + " pages and " + summary.resources() + " resources");
+        }
+        return rows;
       });
-    };
+    });
+    return (context, queries) -> perQuery.apply(context, queries)
+        .thenApply(perInput -> perInput.stream().flatMap(List::stream).toList());
   }
 }

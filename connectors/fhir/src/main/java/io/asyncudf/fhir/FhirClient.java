@@ -1,5 +1,7 @@
 package io.asyncudf.fhir;
 
+import static io.asyncudf.RetryPolicy.unwrap;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -188,7 +190,7 @@ public final class FhirClient {
 
   private CompletionStage<FhirEntryResult> write(ChunkContext<?> context, HttpRequest request) {
     return send(context, request).thenApply(response -> {
-      JsonNode body = response.body().length == 0 ? null : response.json();
+      JsonNode body = response.bodyLength() == 0 ? null : response.json();
       ObjectNode entry = FhirJson.MAPPER.createObjectNode();
       ObjectNode summary = entry.putObject("response").put("status", String.valueOf(response.status()));
       if (response.header("location") != null) {
@@ -231,13 +233,5 @@ public final class FhirClient {
       }
     }
     return null;
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

@@ -1,5 +1,7 @@
 package io.asyncudf.http;
 
+import static io.asyncudf.RetryPolicy.unwrap;
+
 import dev.failsafe.Bulkhead;
 import dev.failsafe.Failsafe;
 import dev.failsafe.Policy;
@@ -7,6 +9,7 @@ import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import io.asyncudf.ChunkContext;
 import io.asyncudf.connector.ConnectorThreads;
+import io.asyncudf.connector.SharedClients;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.asynchttpclient.ListenableFuture;
@@ -40,11 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpConnector implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpConnector.class);
-  private static final ConcurrentMap<HttpClientConfig, HttpConnector> SHARED = new ConcurrentHashMap<>();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(HttpConnector::closeShared, "asyncudf-http-shutdown"));
-  }
+  private static final SharedClients<HttpClientConfig, HttpConnector> SHARED = new SharedClients<>(
+      "asyncudf-http-shutdown", config -> new HttpConnector(config, true), connector -> connector.bootstrap.close());
 
   private final HttpClientConfig config;
   private final boolean shared;
@@ -87,8 +84,7 @@ public final class HttpConnector implements AutoCloseable {
    * an equal configuration. Closed at JVM shutdown; {@link #close()} on it does nothing.
    */
   public static HttpConnector shared(HttpClientConfig config) {
-    HttpConnector existing = SHARED.get(config);
-    return existing != null ? existing : SHARED.computeIfAbsent(config, c -> new HttpConnector(c, true));
+    return SHARED.get(config);
   }
 
   /** A client of its own, which the caller must {@link #close()}. */
@@ -98,10 +94,7 @@ public final class HttpConnector implements AutoCloseable {
 
   /** Closes every shared client of this JVM; later {@link #shared} calls create new ones. */
   public static void closeShared() {
-    for (HttpConnector connector : List.copyOf(SHARED.values())) {
-      SHARED.remove(connector.config, connector);
-      connector.bootstrap.close();
-    }
+    SHARED.closeAll();
   }
 
   public HttpClientConfig config() {
@@ -116,21 +109,12 @@ public final class HttpConnector implements AutoCloseable {
   /** Sends {@code request} and reports each of its retries to {@code context}'s listener. */
   public CompletionStage<HttpResponse> send(ChunkContext<?> context, HttpRequest request) {
     CompletableFuture<HttpResponse> execution = execute(request, context, true);
-    CompletableFuture<HttpResponse> result = new CompletableFuture<>();
-    execution.whenCompleteAsync((response, failure) -> {
-      if (failure == null) {
-        result.complete(response);
-      } else {
+    execution.whenComplete((response, failure) -> {
+      if (failure != null) {
         failures.increment();
-        result.completeExceptionally(unwrap(failure));
-      }
-    }, ConnectorThreads.callbacks());
-    result.whenComplete((response, failure) -> {
-      if (result.isCancelled()) {
-        execution.cancel(true);
       }
     });
-    return result;
+    return ConnectorThreads.completeOnCallbacks(execution);
   }
 
   /** A snapshot of this client's counters. */
@@ -263,14 +247,5 @@ public final class HttpConnector implements AutoCloseable {
 
   private static Duration rateLimitPeriod(double requestsPerSecond) {
     return Duration.ofNanos(Math.max(1, Math.round(1_000_000_000d / requestsPerSecond)));
-  }
-
-  /** The failure inside Failsafe's and CompletableFuture's wrappers. */
-  static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

@@ -56,6 +56,11 @@ public final class HttpResponse {
     return body.clone();
   }
 
+  /** The number of body bytes. */
+  public int bodyLength() {
+    return body.length;
+  }
+
   /** The body decoded with the {@code Content-Type} charset, UTF-8 when none is given. */
   public String bodyAsString() {
     return new String(body, charset());

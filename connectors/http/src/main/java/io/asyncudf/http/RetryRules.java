@@ -1,5 +1,6 @@
 package io.asyncudf.http;
 
+import io.asyncudf.connector.Backoff;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -9,7 +10,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
@@ -51,9 +51,7 @@ final class RetryRules {
 
   /** Full-jitter exponential backoff, raised to the server's {@code Retry-After} when it sent one. */
   Duration delayAfter(int failedAttempt, Throwable failure) {
-    long cap = Math.min(settings.maxBackoff().toMillis(),
-        settings.initialBackoff().toMillis() << Math.min(failedAttempt - 1, 30));
-    Duration backoff = Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+    Duration backoff = Backoff.fullJitter(settings.initialBackoff(), settings.maxBackoff(), failedAttempt);
     if (failure instanceof HttpStatusException status && status.retryAfter().isPresent()) {
       Duration asked = status.retryAfter().get();
       return asked.compareTo(backoff) > 0 ? asked : backoff;

@@ -1,6 +1,7 @@
 package io.asyncudf.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.asyncudf.RetryPolicy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,7 +82,7 @@ final class TokenCache {
         .handle((response, failure) -> {
           if (failure != null) {
             throw new CompletionException(new AuthenticationException(
-                "token request to " + Redaction.url(auth.tokenUrl()) + " failed: " + HttpConnector.unwrap(failure).getMessage(), null));
+                "token request to " + Redaction.url(auth.tokenUrl()) + " failed: " + RetryPolicy.unwrap(failure).getMessage(), null));
           }
           return parse(response, requested);
         });

@@ -7,7 +7,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -50,24 +49,17 @@ public final class OpenSearchChunkFunctions {
    */
   public static <P extends Serializable> AsyncChunkFunction<Row, Row, P> scrollSearch(OpenSearchConfig config,
       String index, int pageSize, long maxHits) {
-    return (context, queries) -> {
-      OpenSearchConnector connector = OpenSearchConnector.shared(config);
-      List<CompletableFuture<List<Row>>> perQuery = new ArrayList<>(queries.size());
-      for (Row input : queries) {
-        String query = input.getAs("query");
-        List<Row> rows = new ArrayList<>();
-        perQuery.add(connector.scroll(context, index, query, pageSize, maxHits, hits -> {
-          for (JsonNode hit : hits) {
-            rows.add(RowFactory.create(query, hit.path("_id").asText(null), hit.path("_source").toString()));
-          }
-        }).thenApply(total -> rows).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(perQuery.toArray(CompletableFuture[]::new)).thenApply(done -> {
-        List<Row> all = new ArrayList<>();
-        perQuery.forEach(rows -> all.addAll(rows.join()));
-        return all;
-      });
-    };
+    AsyncChunkFunction<Row, List<Row>, P> perQuery = AsyncChunkFunction.perRow((context, input) -> {
+      String query = input.getAs("query");
+      List<Row> rows = new ArrayList<>();
+      return OpenSearchConnector.shared(config).scroll(context, index, query, pageSize, maxHits, hits -> {
+        for (JsonNode hit : hits) {
+          rows.add(RowFactory.create(query, hit.path("_id").asText(null), hit.path("_source").toString()));
+        }
+      }).thenApply(total -> rows);
+    });
+    return (context, queries) -> perQuery.apply(context, queries)
+        .thenApply(perInput -> perInput.stream().flatMap(List::stream).toList());
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.asyncudf.opensearch;
 
+import static io.asyncudf.RetryPolicy.unwrap;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import io.asyncudf.ChunkContext;
+import io.asyncudf.connector.Backoff;
 import io.asyncudf.connector.ConnectorThreads;
+import io.asyncudf.connector.SharedClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
@@ -47,13 +48,10 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
  */
 public final class OpenSearchConnector implements AutoCloseable {
 
-  private static final ConcurrentMap<OpenSearchConfig, OpenSearchConnector> SHARED = new ConcurrentHashMap<>();
+  private static final SharedClients<OpenSearchConfig, OpenSearchConnector> SHARED = new SharedClients<>(
+      "asyncudf-opensearch-shutdown", config -> new OpenSearchConnector(config, true), OpenSearchConnector::closeTransport);
   private static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(OpenSearchConnector::closeShared, "asyncudf-opensearch-shutdown"));
-  }
 
   private final OpenSearchConfig config;
   private final boolean shared;
@@ -71,8 +69,7 @@ public final class OpenSearchConnector implements AutoCloseable {
 
   /** The client for {@code config} in this JVM, created on first use; {@link #close()} on it does nothing. */
   public static OpenSearchConnector shared(OpenSearchConfig config) {
-    OpenSearchConnector existing = SHARED.get(config);
-    return existing != null ? existing : SHARED.computeIfAbsent(config, c -> new OpenSearchConnector(c, true));
+    return SHARED.get(config);
   }
 
   /** A client of its own, which the caller must {@link #close()}. */
@@ -82,10 +79,7 @@ public final class OpenSearchConnector implements AutoCloseable {
 
   /** Closes every shared client of this JVM. */
   public static void closeShared() {
-    for (OpenSearchConnector connector : List.copyOf(SHARED.values())) {
-      SHARED.remove(connector.config, connector);
-      connector.closeTransport();
-    }
+    SHARED.closeAll();
   }
 
   /** opensearch-java's typed async client on the same connections, for APIs this class does not wrap. */
@@ -269,22 +263,8 @@ public final class OpenSearchConnector implements AutoCloseable {
           }
         })
         .build();
-    CompletableFuture<JsonNode> result = new CompletableFuture<>();
-    CompletableFuture<JsonNode> execution = Failsafe.with(retry).with(ConnectorThreads.scheduler())
-        .getStageAsync(() -> once(request, method, path, query, body, contentType));
-    execution.whenCompleteAsync((response, failure) -> {
-      if (failure == null) {
-        result.complete(response);
-      } else {
-        result.completeExceptionally(unwrap(failure));
-      }
-    }, ConnectorThreads.callbacks());
-    result.whenComplete((response, failure) -> {
-      if (result.isCancelled()) {
-        execution.cancel(true);
-      }
-    });
-    return result;
+    return ConnectorThreads.completeOnCallbacks(Failsafe.with(retry).with(ConnectorThreads.scheduler())
+        .getStageAsync(() -> once(request, method, path, query, body, contentType)));
   }
 
   private CompletableFuture<JsonNode> once(String request, String method, String path, Map<String, String> query,
@@ -316,8 +296,7 @@ public final class OpenSearchConnector implements AutoCloseable {
   }
 
   private Duration backoff(int failedAttempt) {
-    long cap = Math.min(config.maxBackoff().toMillis(), config.initialBackoff().toMillis() << Math.min(failedAttempt - 1, 30));
-    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+    return Backoff.fullJitter(config.initialBackoff(), config.maxBackoff(), failedAttempt);
   }
 
   private void closeTransport() {
@@ -338,13 +317,5 @@ public final class OpenSearchConnector implements AutoCloseable {
 
   private static String encode(String index) {
     return URLEncoder.encode(index, StandardCharsets.UTF_8);
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

@@ -1,0 +1,43 @@
+package io.asyncudf.connector;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One client per distinct configuration in this JVM: created on first use, shared by every task,
+ * closed at JVM shutdown (or by {@link #closeAll()}).
+ *
+ * @param <C> the configuration, an immutable value with equals/hashCode
+ * @param <T> the client
+ */
+public final class SharedClients<C, T> {
+
+  private final ConcurrentMap<C, T> clients = new ConcurrentHashMap<>();
+  private final Function<C, T> create;
+  private final Consumer<T> close;
+
+  /** Registers a shutdown hook named {@code shutdownThreadName} that closes every client. */
+  public SharedClients(String shutdownThreadName, Function<C, T> create, Consumer<T> close) {
+    this.create = create;
+    this.close = close;
+    Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, shutdownThreadName));
+  }
+
+  /** The client for {@code config}, created by the first caller. */
+  public T get(C config) {
+    T existing = clients.get(config);
+    return existing != null ? existing : clients.computeIfAbsent(config, create);
+  }
+
+  /** Closes every client; later {@link #get} calls create new ones. */
+  public void closeAll() {
+    for (Map.Entry<C, T> entry : Map.copyOf(clients).entrySet()) {
+      if (clients.remove(entry.getKey(), entry.getValue())) {
+        close.accept(entry.getValue());
+      }
+    }
+  }
+}
