@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one chunk through the chunk function with the settings' timeout per attempt and retry
@@ -105,15 +106,19 @@ final class ChunkRunner<I, O, P extends Serializable> {
       return attempt;
     }
     CompletableFuture<List<O>> limited = new CompletableFuture<>();
+    AtomicReference<TimeoutException> expired = new AtomicReference<>();
     ScheduledFuture<?> timer = scheduler.schedule(() -> {
-      if (limited.completeExceptionally(
-          new TimeoutException("chunk attempt exceeded the timeout of " + settings.timeout()))) {
+      if (!attempt.isDone()) {
+        expired.set(new TimeoutException("chunk attempt exceeded the timeout of " + settings.timeout()));
         attempt.cancel(true);
       }
     }, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
     attempt.whenComplete((outputs, failure) -> {
       timer.cancel(false);
-      if (failure == null) {
+      TimeoutException timeout = expired.get();
+      if (timeout != null) {
+        limited.completeExceptionally(timeout);
+      } else if (failure == null) {
         limited.complete(outputs);
       } else {
         limited.completeExceptionally(failure);
