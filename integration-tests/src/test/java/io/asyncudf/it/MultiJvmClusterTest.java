@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
-import io.asyncudf.example.EnrichmentJob;
 import io.asyncudf.example.LatencyService;
+import io.asyncudf.http.HttpClientConfig;
+import io.asyncudf.http.HttpConnector;
+import io.asyncudf.http.HttpRequest;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
@@ -105,10 +107,19 @@ class MultiJvmClusterTest {
   }
 
   @Test
-  void exampleJobCallsAnHttpServiceFromEveryExecutor() throws Exception {
+  void httpConnectorCallsAServiceFromEveryExecutor() throws Exception {
     try (LatencyService service = LatencyService.start(5)) {
-      List<Row> rows = EnrichmentJob.enrich(EnrichmentJob.patients(spark, 3000, 4), service.baseUri(), 50, 4)
-          .select("id", "risk_score", "risk_error")
+      HttpClientConfig config = HttpClientConfig.builder().baseUrl(service.baseUri().toString()).build();
+      List<Row> rows = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
+              AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
+                  .send(ctx, HttpRequest.get("score?id=" + id))
+                  .thenApply(response -> response.json().get("score").asDouble())),
+              DataTypes.DoubleType)
+          .parameters(config)
+          .maxChunkSize(50)
+          .maxConcurrentChunks(4)
+          .errorColumn("error")
+          .withColumn(spark.range(0, 3000, 1, 4).toDF("id"), "score", col("id"))
           .collectAsList();
 
       assertThat(rows).hasSize(3000).allSatisfy(row -> {

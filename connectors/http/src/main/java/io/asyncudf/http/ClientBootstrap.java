@@ -52,6 +52,8 @@ final class ClientBootstrap implements AutoCloseable {
         .setReadTimeout(config.readTimeout())
         .setUserAgent(config.userAgent())
         .setThreadPoolName("asyncudf-http")
+        // AHC's timer thread would otherwise be non-daemon and keep a finished driver JVM alive
+        .setThreadFactory(new DefaultThreadFactory("asyncudf-http-timer", true))
         .setHttpAdditionalChannelInitializer(ClientBootstrap::removeWireLogging);
     TlsSettings tls = config.tls();
     if (tls.isInsecure()) {

@@ -357,6 +357,23 @@ class HttpConnectorTest {
     HttpConnector.closeShared();
   }
 
+  /** A driver whose main method returns must exit although shared clients stay open until shutdown. */
+  @Test
+  void connectorThreadsNeverKeepTheJvmAlive() throws Exception {
+    server.enqueue(ok("{}"));
+    HttpConnector http = connector(config().requestTimeout(Duration.ofSeconds(5)).build());
+    http.send(HttpRequest.get("ping")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(thread -> thread.getName().startsWith("asyncudf"))
+        .extracting(Thread::getName)
+        .anyMatch(name -> name.startsWith("asyncudf-http-timer"));
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(thread -> thread.getName().startsWith("asyncudf") && !thread.isDaemon())
+        .extracting(Thread::getName)
+        .isEmpty();
+  }
+
   @Test
   void invalidConfigurationNamesTheOption() {
     assertThatThrownBy(() -> HttpClientConfig.builder().maxInFlight(0).build()).hasMessageContaining("maxInFlight");

@@ -42,27 +42,29 @@ public final class EnrichmentJob {
       long start = System.nanoTime();
       Dataset<Row> enriched = enrich(patients(spark, arguments.rows(), arguments.partitions()), service,
           arguments.chunkSize(), arguments.concurrency());
-      long rows;
-      if (arguments.output() != null) {
-        enriched.write().mode("overwrite").parquet(arguments.output());
-        rows = spark.read().parquet(arguments.output()).count();
-      } else {
-        rows = enriched.filter(col("risk_score").isNotNull()).count();
-      }
+      Dataset<Row> result = arguments.output() == null ? enriched.localCheckpoint() : written(enriched, arguments.output());
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("enriched %d rows in %.2f s (%.0f rows/s) with %d partitions, chunks of %d, %d chunks in flight per task%n",
-          rows, seconds, rows / seconds, arguments.partitions(), arguments.chunkSize(), arguments.concurrency());
+      long rows = result.count();
+      long failed = result.filter(col("risk_error").isNotNull()).count();
+      System.out.printf("enriched %d rows (%d failed) in %.2f s (%.0f rows/s) with %d partitions, chunks of %d, %d chunks in flight per task%n",
+          rows, failed, seconds, rows / seconds, arguments.partitions(), arguments.chunkSize(), arguments.concurrency());
       if (localService != null) {
         System.out.printf("score service: %d requests, peak %d in flight, %d ms latency%n",
             localService.requests(), localService.peakInFlight(), arguments.latencyMillis());
       }
-      enriched.show(5, false);
+      result.show(5, false);
     } finally {
       spark.stop();
       if (localService != null) {
         localService.close();
       }
     }
+  }
+
+  /** Writes the enriched rows to {@code output} as Parquet and returns what was written. */
+  private static Dataset<Row> written(Dataset<Row> enriched, String output) {
+    enriched.write().mode("overwrite").parquet(output);
+    return enriched.sparkSession().read().parquet(output);
   }
 
   /** Patient-like records: id, name, birth year. */

@@ -1,4 +1,4 @@
-package io.asyncudf.dist;
+package io.asyncudf.example;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -40,7 +40,7 @@ import org.apache.spark.sql.types.DataTypes;
  * A user's Spark job, compiled and run against nothing but Spark and the shaded jar (see
  * {@code ShadedJarSmokeTest}). It scores 1,000 rows through the HTTP connector in a local Spark
  * session, reads a FHIR resource over HTTPS, signs a SMART assertion and opens an OpenSearch client,
- * then prints {@code OK <rows>}. Any failure ends the JVM with a stack trace and a non-zero status.
+ * then prints {@code OK <rows> on Spark <version>}. Any failure ends the JVM with a stack trace and a non-zero status.
  *
  * <p>Arguments: a PKCS12 key store for the HTTPS server (its certificate is for {@code localhost})
  * and its password.
@@ -90,7 +90,7 @@ public final class ShadedJarSmokeJob {
       try (OpenSearchConnector openSearch = OpenSearchConnector.create(OpenSearchConfig.builder("http://localhost:9200").build())) {
         require(openSearch.client() != null, "no OpenSearch client");
       }
-      System.out.println("OK " + rows.size());
+      System.out.println("OK " + rows.size() + " on Spark " + spark.version());
     } finally {
       spark.stop();
       HttpConnector.closeShared();

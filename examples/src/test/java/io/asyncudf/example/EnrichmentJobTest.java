@@ -1,0 +1,40 @@
+package io.asyncudf.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncudf.AsyncUdf;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's "run the main job": {@link EnrichmentJob} on a local SparkSession against the score
+ * service it starts itself, in its own JVM on a Spark 4.1 installation plus the shaded jar. The JVM
+ * must end by itself once the job is done.
+ */
+class EnrichmentJobTest {
+
+  @TempDir
+  Path work;
+
+  @Test
+  void enrichesEveryRowThroughItsOwnServiceAndExits() throws Exception {
+    SparkInstallation spark = SparkInstallation.create("spark-4.1", work.resolve("spark"));
+    String classpath = String.join(File.pathSeparator, ShadedJarSmokeTest.codeSource(EnrichmentJob.class),
+        ShadedJarSmokeTest.codeSource(AsyncUdf.class), spark.classpath());
+
+    try (JvmProcess job = JvmProcess.start("example-job", work, Map.of(), classpath, EnrichmentJob.class.getName(),
+        "--rows", "3000", "--partitions", "2", "--chunk-size", "50", "--concurrency", "4", "--latency-ms", "5")) {
+      boolean exited = job.awaitExit(Duration.ofMinutes(3));
+
+      assertThat(exited).as("the job's JVM is still running 3 minutes later:%n%s", job.tail()).isTrue();
+      assertThat(job.exitValue()).as(job.tail()).isZero();
+      assertThat(job.output())
+          .contains("enriched 3000 rows (0 failed)")
+          .contains("score service: 3000 requests");
+    }
+  }
+}
