@@ -14,8 +14,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Pushes one partition of N rows through scalarToScalar and prints the checksum and peak heap.
- * Run in its own JVM with a small -Xmx by {@link StreamingMemoryTest}.
+ * Pushes one partition of N rows through scalarToScalar and prints the checksum, seconds, peak
+ * heap and the largest heap left after any garbage collection (the live set). Run in its own JVM
+ * with a small -Xmx by {@link StreamingMemoryTest} and the bench command.
+ *
+ * <p>Arguments: rows [chunk size, default 100] [chunks in flight, default 256].
  */
 public final class StreamingMemoryProbe {
 
@@ -30,21 +33,27 @@ public final class StreamingMemoryProbe {
 
   public static void main(String[] args) {
     long rows = Long.parseLong(args[0]);
+    int chunkSize = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    int chunksInFlight = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+    LiveHeap liveHeap = LiveHeap.watch();
+    long start = System.nanoTime();
     SparkSession spark = SparkSession.builder().master("local[1]").appName("memory-probe")
         .config("spark.ui.enabled", "false").getOrCreate();
     try {
       Row result = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
               AsyncChunkFunction.perRow((ctx, id) -> CompletableFuture.supplyAsync(() -> id * 2, COMPLETIONS)), DataTypes.LongType)
-          .maxChunkSize(100)
-          .maxConcurrentChunks(256)
+          .maxChunkSize(chunkSize)
+          .maxConcurrentChunks(chunksInFlight)
           .withColumn(spark.range(0, rows, 1, 1).toDF("id"), "doubled", col("id"))
           .agg(sum(col("doubled")), org.apache.spark.sql.functions.count(col("doubled")))
           .first();
+      double seconds = (System.nanoTime() - start) / 1e9;
       long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
           .filter(pool -> pool.getType() == MemoryType.HEAP)
           .mapToLong(pool -> pool.getPeakUsage().getUsed())
           .sum();
-      System.out.println("ROWS=" + result.getLong(1) + " SUM=" + result.getLong(0) + " PEAK_HEAP_MB=" + (peak >> 20));
+      System.out.println("ROWS=" + result.getLong(1) + " SUM=" + result.getLong(0) + " PEAK_HEAP_MB=" + (peak >> 20)
+          + " LIVE_HEAP_MB=" + (liveHeap.maxAfterGc() >> 20) + " SECONDS=" + seconds);
     } finally {
       spark.stop();
     }

@@ -1,0 +1,105 @@
+package io.asyncudf.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The bench's output: one table (plain and Markdown) and a chart of rows/s against the window. */
+final class BenchReport {
+
+  static final String LIBRARY_AT_ZERO = "overhead: library, 0 ms";
+  static final String RAW = "overhead: raw AsyncHttpClient loop, no Spark";
+
+  private final List<BenchResult> results;
+  private final BenchOptions options;
+
+  BenchReport(List<BenchResult> results, BenchOptions options) {
+    this.results = List.copyOf(results);
+    this.options = options;
+  }
+
+  void print(PrintStream out) {
+    out.println();
+    out.printf("spark-async-udf bench: local[%d], %d partitions, %d cores, %d MiB max heap, Java %s%n", Benchmark.TASKS,
+        Benchmark.PARTITIONS, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.version"));
+    out.println(BenchResult.header());
+    results.forEach(result -> out.println(result.line()));
+    ratio(LIBRARY_AT_ZERO, RAW).ifPresent(ratio ->
+        out.printf("overhead: library / raw client rows/s = %.2f%n", ratio));
+    results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()
+        .filter(result -> !Double.isNaN(result.idealRowsPerSecond()))
+        .forEach(result -> out.printf("%-46s window %5d: efficiency %.2f against min(Little's law, raw client's %,.0f rows/s)%n",
+            result.scenario(), result.window(),
+            result.rowsPerSecond() / Math.min(result.idealRowsPerSecond(), raw.rowsPerSecond()), raw.rowsPerSecond())));
+    out.println();
+    out.println("| scenario | rows | window | latency ms | seconds | rows/s | ideal rows/s | efficiency | peak in flight at server | peak heap MiB | CPU µs/row |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    results.forEach(result -> out.println(result.markdownRow()));
+  }
+
+  private Optional<Double> ratio(String library, String raw) {
+    var a = results.stream().filter(result -> result.scenario().equals(library)).findFirst();
+    var b = results.stream().filter(result -> result.scenario().equals(raw)).findFirst();
+    return a.isPresent() && b.isPresent()
+        ? Optional.of(a.get().rowsPerSecond() / b.get().rowsPerSecond()) : Optional.empty();
+  }
+
+  /** Rows/s against rows in flight per task for the library, the thread pool and the naive UDF, with the ideal. */
+  void writeChart(Path file) throws IOException {
+    Map<Integer, Double> library = series(result -> result.scenario().startsWith("library: scalarToScalar"));
+    Map<Integer, Double> pool = series(result -> result.scenario().startsWith("thread pool"));
+    Map<Integer, Double> naive = series(result -> result.scenario().startsWith("naive UDF"));
+    if (library.isEmpty() && pool.isEmpty()) {
+      return;
+    }
+    XYChart chart = new XYChartBuilder().width(800).height(500)
+        .title("rows/s vs rows in flight per task (local[2], " + options.latencyMillis() + " ms service latency)")
+        .xAxisTitle("rows in flight per task").yAxisTitle("rows/s").build();
+    chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(LegendPosition.InsideNW);
+    TreeMap<Integer, Double> ideal = new TreeMap<>();
+    for (int window : options.windows()) {
+      ideal.put(window, Benchmark.TASKS * window * 1000.0 / options.latencyMillis());
+    }
+    ideal.put(1, Benchmark.TASKS * 1000.0 / options.latencyMillis());
+    add(chart, "ideal (Little's law)", ideal).setMarker(SeriesMarkers.NONE);
+    add(chart, "spark-async-udf", library);
+    add(chart, "thread pool + sliding window", pool);
+    add(chart, "naive UDF", naive);
+    results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> {
+      TreeMap<Integer, Double> capacity = new TreeMap<>();
+      ideal.keySet().forEach(window -> capacity.put(window, raw.rowsPerSecond()));
+      add(chart, "this machine's ceiling (raw client, 0 ms)", capacity).setMarker(SeriesMarkers.NONE);
+    });
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapFormat.PNG);
+    System.out.println("chart: " + file.toAbsolutePath());
+  }
+
+  private static XYSeries add(XYChart chart, String name, Map<Integer, Double> points) {
+    if (points.isEmpty()) {
+      return null;
+    }
+    return chart.addSeries(name, points.keySet().stream().map(Integer::doubleValue).toList(),
+        List.copyOf(points.values()));
+  }
+
+  private Map<Integer, Double> series(Predicate<BenchResult> scenario) {
+    TreeMap<Integer, Double> points = new TreeMap<>();
+    results.stream().filter(scenario).forEach(result -> points.put(result.window(), result.rowsPerSecond()));
+    return points;
+  }
+}

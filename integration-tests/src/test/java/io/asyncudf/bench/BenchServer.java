@@ -1,0 +1,80 @@
+package io.asyncudf.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** {@link BenchService} in its own JVM, and the calls that reset and read its counters. */
+final class BenchServer implements AutoCloseable {
+
+  /** What the server saw since the last reset. */
+  record Stats(long requests, int peakInFlight) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Process process;
+  private final URI base;
+  private final HttpClient control = HttpClient.newHttpClient();
+
+  private BenchServer(Process process, int port) {
+    this.process = process;
+    this.base = URI.create("http://127.0.0.1:" + port + "/");
+  }
+
+  /** Starts the service with {@code eventLoopThreads} on the current class path. */
+  static BenchServer start(int eventLoopThreads) throws IOException {
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", System.getProperty("java.class.path"), BenchService.class.getName(),
+        String.valueOf(eventLoopThreads))
+        .redirectErrorStream(true).start();
+    BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = output.readLine()) != null) {
+      if (line.startsWith("LISTENING ")) {
+        Thread drain = new Thread(() -> output.lines().forEach(ignored -> { }), "bench-service-output");
+        drain.setDaemon(true);
+        drain.start();
+        return new BenchServer(process, Integer.parseInt(line.substring("LISTENING ".length())));
+      }
+    }
+    throw new IOException("the bench service exited with " + process.exitValue() + " before listening");
+  }
+
+  URI baseUri() {
+    return base;
+  }
+
+  void reset(long latencyMillis) throws IOException, InterruptedException {
+    get("reset?latency_ms=" + latencyMillis);
+  }
+
+  Stats stats() throws IOException, InterruptedException {
+    JsonNode stats = JSON.readTree(get("stats"));
+    return new Stats(stats.get("requests").asLong(), stats.get("peak_in_flight").asInt());
+  }
+
+  private String get(String path) throws IOException, InterruptedException {
+    var response = control.send(HttpRequest.newBuilder(base.resolve(path)).build(), BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(path + " answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.asyncudf.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.asyncudf.example.LatencyService;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The benchmark's score service, run in its own JVM by {@link BenchServer}: a Netty HTTP/1.1
+ * server that answers after a fixed latency scheduled on the event loop (no thread waits), keeps
+ * connections alive and counts requests and the peak number in flight.
+ *
+ * <ul>
+ *   <li>{@code GET /score?id=N}: {@code {"id":N,"score":S}}
+ *   <li>{@code POST /batch} with a JSON array of ids: a JSON array of scores, one latency for all
+ *   <li>{@code GET /reset?latency_ms=L}: zeroes the counters and sets the latency
+ *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P}}
+ * </ul>
+ *
+ * <p>Prints {@code LISTENING <port>} once it accepts connections.
+ */
+public final class BenchService {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
+  private volatile long latencyMillis = 20;
+
+  public static void main(String[] args) throws Exception {
+    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    EventLoopGroup loops = new NioEventLoopGroup(threads);
+    BenchService service = new BenchService();
+    Channel server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel channel) {
+            channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), service.new Handler());
+          }
+        })
+        .bind("127.0.0.1", 0).sync().channel();
+    System.out.println("LISTENING " + ((InetSocketAddress) server.localAddress()).getPort());
+    System.out.flush();
+    server.closeFuture().sync();
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      switch (uri.path()) {
+        case "/score" -> {
+          long id = Long.parseLong(uri.parameters().get("id").get(0));
+          delayed(ctx, keepAlive, "{\"id\":" + id + ",\"score\":" + LatencyService.scoreOf(id) + "}");
+        }
+        case "/batch" -> {
+          ArrayNode scores = JSON.createArrayNode();
+          for (JsonNode id : JSON.readTree(request.content().toString(StandardCharsets.UTF_8))) {
+            scores.add(LatencyService.scoreOf(id.asLong()));
+          }
+          delayed(ctx, keepAlive, scores.toString());
+        }
+        case "/reset" -> {
+          latencyMillis = Long.parseLong(uri.parameters().get("latency_ms").get(0));
+          requests.set(0);
+          peakInFlight.set(0);
+          respond(ctx, keepAlive, "{}");
+        }
+        case "/stats" -> respond(ctx, keepAlive,
+            "{\"requests\":" + requests.get() + ",\"peak_in_flight\":" + peakInFlight.get() + "}");
+        default -> respond(ctx, false, HttpResponseStatus.NOT_FOUND, "{}");
+      }
+    }
+
+    private void delayed(ChannelHandlerContext ctx, boolean keepAlive, String body) {
+      requests.incrementAndGet();
+      peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      Runnable answer = () -> {
+        inFlight.decrementAndGet();
+        respond(ctx, keepAlive, body);
+      };
+      long latency = latencyMillis;
+      if (latency == 0) {
+        answer.run();
+      } else {
+        ctx.executor().schedule(answer, latency, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, String body) {
+      respond(ctx, keepAlive, HttpResponseStatus.OK, body);
+    }
+
+    private void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String body) {
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+          Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+      HttpUtil.setContentLength(response, response.content().readableBytes());
+      HttpUtil.setKeepAlive(response, keepAlive);
+      var write = ctx.writeAndFlush(response);
+      if (!keepAlive) {
+        write.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package io.asyncudf.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.example.LatencyService;
+import io.asyncudf.http.HttpClientConfig;
+import io.asyncudf.http.HttpConnector;
+import io.asyncudf.http.HttpRequest;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.asynchttpclient.AsyncHttpClient;
+import org.asynchttpclient.Dsl;
+
+/**
+ * The {@code bench} command: scenarios on a local SparkSession ({@code local[2]}, 4 partitions)
+ * against {@link BenchService} in its own JVM, printed as one table. Ideal rows/s follow Little's
+ * law: tasks running × rows in flight per task / latency (the service has no concurrency cap).
+ */
+public final class Benchmark {
+
+  static final int TASKS = 2;
+  static final int PARTITIONS = 4;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final StructType SCORED = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
+
+  private final SparkSession spark;
+  private final BenchServer server;
+  private final BenchOptions options;
+  private final String service;
+
+  private Benchmark(SparkSession spark, BenchServer server, BenchOptions options) {
+    this.spark = spark;
+    this.server = server;
+    this.options = options;
+    this.service = server.baseUri().toString();
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions options = BenchOptions.parse(args);
+    SparkSession spark = SparkSession.builder().master("local[" + TASKS + "]").appName("spark-async-udf bench")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    List<BenchResult> results = new ArrayList<>();
+    try (BenchServer server = BenchServer.start(2)) {
+      Benchmark bench = new Benchmark(spark, server, options);
+      bench.library(5_000, 64, 5);  // warm-up: JIT, class loading, connection pools; not reported
+      if (options.runs("naive")) {
+        results.add(bench.naiveUdf(options.naiveRows()));
+      }
+      for (int window : options.windows()) {
+        if (options.runs("pool")) {
+          results.add(bench.threadPool(options.rows(), window));
+        }
+        if (options.runs("library")) {
+          results.add(bench.library(options.rows(), window, options.latencyMillis()));
+        }
+      }
+      if (options.runs("batch")) {
+        results.add(bench.batch(options.batchRows(), 100, 8));
+      }
+      if (options.runs("overhead")) {
+        results.add(bench.library(options.overheadRows(), 256, 0).named(BenchReport.LIBRARY_AT_ZERO));
+        results.add(bench.rawClient(options.overheadRows(), TASKS * 256));
+      }
+      if (options.runs("servers")) {
+        results.addAll(ServerScenarios.run(spark, options));
+      }
+    } finally {
+      spark.stop();
+    }
+    if (options.runs("memory")) {
+      for (long rows : options.memoryRows()) {
+        results.add(MemoryScenario.run(rows, 32, 8));
+      }
+    }
+    BenchReport report = new BenchReport(results, options);
+    report.print(System.out);
+    report.writeChart(options.chart());
+  }
+
+  /** Scenario 1: a plain Spark UDF, one blocking call per row. */
+  private BenchResult naiveUdf(long rows) throws Exception {
+    String base = service;
+    var naive = udf((UDF1<Long, Double>) id -> Baselines.blockingScore(base, id), DataTypes.DoubleType);
+    return measure("naive UDF (blocking call per row)", rows, 1, options.latencyMillis(),
+        () -> scored(ids(rows).withColumn("score", naive.apply(col("id"))), rows));
+  }
+
+  /** Scenario 2: mapPartitions with a pool of {@code window} threads per task and a sliding window. */
+  private BenchResult threadPool(long rows, int window) throws Exception {
+    String base = service;
+    Dataset<Row> out = ids(rows).mapPartitions(
+        (MapPartitionsFunction<Row, Row>) input -> Baselines.slidingWindow(input, base, window), Encoders.row(SCORED));
+    return measure("thread pool + sliding window", rows, window, options.latencyMillis(), () -> scored(out, rows));
+  }
+
+  /** Scenario 3: scalarToScalar + perRow + the HTTP connector, {@code window} rows in flight per task. */
+  BenchResult library(long rows, int window, long latencyMillis) throws Exception {
+    int chunkSize = Math.max(1, window / 8);
+    Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
+                .send(ctx, HttpRequest.get("score?id=" + id))
+                .thenApply(response -> response.json().get("score").asDouble())),
+            DataTypes.DoubleType)
+        .parameters(clientFor(window))
+        .maxChunkSize(chunkSize)
+        .maxConcurrentChunks(window / chunkSize)
+        .timeout(Duration.ofSeconds(60))
+        .withColumn(ids(rows), "score", col("id"));
+    return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, () -> scored(out, rows));
+  }
+
+  /** Scenario 4: dataFrame, one POST of {@code chunkSize} ids per chunk (a batch API). */
+  private BenchResult batch(long rows, int chunkSize, int chunksInFlight) throws Exception {
+    Dataset<Row> out = AsyncUdf.<HttpClientConfig>dataFrame((ctx, inputs) -> {
+          String ids = inputs.stream().map(row -> Long.toString(row.getLong(0))).collect(Collectors.joining(",", "[", "]"));
+          return HttpConnector.shared(ctx.parameters()).send(ctx, HttpRequest.postJson("batch", ids))
+              .thenApply(response -> {
+                JsonNode scores = response.json();
+                List<Row> scored = new ArrayList<>(inputs.size());
+                for (int i = 0; i < inputs.size(); i++) {
+                  scored.add(RowFactory.create(inputs.get(i).getLong(0), scores.get(i).asDouble()));
+                }
+                return scored;
+              });
+        }, SCORED)
+        .parameters(clientFor(chunksInFlight))
+        .maxChunkSize(chunkSize)
+        .maxConcurrentChunks(chunksInFlight)
+        .timeout(Duration.ofSeconds(60))
+        .apply(ids(rows));
+    return measure("library: dataFrame, 1 POST per 100 rows", rows, chunkSize * chunksInFlight,
+        options.latencyMillis(), () -> scored(out, rows));
+  }
+
+  /** Scenario 5's reference: AsyncHttpClient alone, no Spark, {@code window} requests in flight. */
+  private BenchResult rawClient(long rows, int window) throws Exception {
+    return measure(BenchReport.RAW, rows, window, 0, () -> {
+      DoubleAdder sum = new DoubleAdder();
+      AtomicLong answered = new AtomicLong();
+      Semaphore permits = new Semaphore(window);
+      try (AsyncHttpClient client = Dsl.asyncHttpClient(Dsl.config().setMaxConnections(window)
+          .setMaxConnectionsPerHost(window).setKeepAlive(true).setMaxRequestRetry(0))) {
+        for (long id = 0; id < rows; id++) {
+          permits.acquire();
+          client.prepareGet(service + "score?id=" + id).execute().toCompletableFuture().whenComplete((response, failure) -> {
+            try {
+              if (failure == null && response.getStatusCode() == 200) {
+                sum.add(JSON.readTree(response.getResponseBodyAsBytes()).get("score").asDouble());
+                answered.incrementAndGet();
+              }
+            } catch (java.io.IOException e) {
+              // counted as unanswered
+            } finally {
+              permits.release();
+            }
+          });
+        }
+        permits.acquire(window);
+      }
+      checkSum(sum.sum(), rows, "raw client");
+      return answered.get();
+    });
+  }
+
+  private HttpClientConfig clientFor(int requestsPerTask) {
+    int connections = TASKS * requestsPerTask;
+    return HttpClientConfig.builder().baseUrl(service).maxConnections(connections).maxConnectionsPerHost(connections)
+        .requestTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  private Dataset<Row> ids(long rows) {
+    return spark.range(0, rows, 1, PARTITIONS).toDF("id");
+  }
+
+  /** Rows that got a score, after checking the scores add up to what the service computes. */
+  private static long scored(Dataset<Row> out, long rows) {
+    Row totals = out.agg(count(col("score")), sum(col("score"))).first();
+    checkSum(totals.getDouble(1), rows, "scores");
+    return totals.getLong(0);
+  }
+
+  private static void checkSum(double actual, long rows, String what) {
+    double expected = 0;
+    for (long id = 0; id < rows; id++) {
+      expected += LatencyService.scoreOf(id);
+    }
+    if (Math.abs(actual - expected) > 1e-6 * Math.max(1, expected)) {
+      throw new IllegalStateException(what + " add up to " + actual + ", expected " + expected);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Job {
+    long run() throws Exception;
+  }
+
+  private BenchResult measure(String scenario, long rows, int window, long latencyMillis, Job job) throws Exception {
+    server.reset(latencyMillis);
+    System.gc();
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    long cpuStart = processCpuNanos();
+    long start = System.nanoTime();
+    long scored = job.run();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long cpu = processCpuNanos() - cpuStart;
+    if (scored != rows) {
+      throw new IllegalStateException(scenario + ": " + scored + " of " + rows + " rows scored");
+    }
+    double ideal = latencyMillis == 0 ? Double.NaN : TASKS * (double) window / (latencyMillis / 1000.0);
+    BenchResult result = new BenchResult(scenario, rows, window, latencyMillis, seconds, ideal,
+        server.stats().peakInFlight(), peakHeapMb(), cpu / 1e3 / rows);
+    System.out.println(result.line());
+    return result;
+  }
+
+  static long peakHeapMb() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+        .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() >> 20;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+}
