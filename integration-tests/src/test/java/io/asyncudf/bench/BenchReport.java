@@ -41,7 +41,7 @@ final class BenchReport {
     ratio(LIBRARY_AT_ZERO, RAW).ifPresent(ratio ->
         out.printf("overhead: library / raw client rows/s = %.2f%n", ratio));
     results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()
-        .filter(result -> !Double.isNaN(result.idealRowsPerSecond()))
+        .filter(result -> !Double.isNaN(result.idealRowsPerSecond()) && !result.scenario().contains("dataFrame"))
         .forEach(result -> out.printf("%-46s window %5d: efficiency %.2f against min(Little's law, raw client's %,.0f rows/s)%n",
             result.scenario(), result.window(),
             result.rowsPerSecond() / Math.min(result.idealRowsPerSecond(), raw.rowsPerSecond()), raw.rowsPerSecond())));

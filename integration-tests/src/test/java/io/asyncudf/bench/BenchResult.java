@@ -26,17 +26,21 @@ record BenchResult(String scenario, long rows, int window, long latencyMillis, d
   }
 
   String line() {
-    return String.format("%-46s %9d %6d %7d %8.2f %10.0f %10s %6s %9s %9d %8.1f", scenario, rows, window, latencyMillis,
+    return String.format("%-46s %9d %6d %7d %8.2f %10.0f %10s %6s %9s %9d %8s", scenario, rows, window, latencyMillis,
         seconds, rowsPerSecond(), Double.isNaN(idealRowsPerSecond) ? "-" : String.format("%.0f", idealRowsPerSecond),
         Double.isNaN(idealRowsPerSecond) ? "-" : String.format("%.2f", efficiency()),
-        peakInFlight < 0 ? "-" : Integer.toString(peakInFlight), peakHeapMb, cpuMicrosPerRow);
+        peakInFlight < 0 ? "-" : Integer.toString(peakInFlight), peakHeapMb, cpu());
   }
 
   String markdownRow() {
-    return String.format("| %s | %,d | %d | %d | %.2f | %,.0f | %s | %s | %s | %d | %.1f |", scenario, rows, window,
+    return String.format("| %s | %,d | %d | %d | %.2f | %,.0f | %s | %s | %s | %d | %s |", scenario, rows, window,
         latencyMillis, seconds, rowsPerSecond(),
         Double.isNaN(idealRowsPerSecond) ? "-" : String.format("%,.0f", idealRowsPerSecond),
         Double.isNaN(idealRowsPerSecond) ? "-" : String.format("%.2f", efficiency()),
-        peakInFlight < 0 ? "-" : Integer.toString(peakInFlight), peakHeapMb, cpuMicrosPerRow);
+        peakInFlight < 0 ? "-" : Integer.toString(peakInFlight), peakHeapMb, cpu());
+  }
+
+  private String cpu() {
+    return Double.isNaN(cpuMicrosPerRow) ? "-" : String.format("%.1f", cpuMicrosPerRow);
   }
 }

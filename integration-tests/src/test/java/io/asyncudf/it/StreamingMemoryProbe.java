@@ -36,9 +36,9 @@ public final class StreamingMemoryProbe {
     int chunkSize = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int chunksInFlight = args.length > 2 ? Integer.parseInt(args[2]) : 256;
     LiveHeap liveHeap = LiveHeap.watch();
-    long start = System.nanoTime();
     SparkSession spark = SparkSession.builder().master("local[1]").appName("memory-probe")
         .config("spark.ui.enabled", "false").getOrCreate();
+    long start = System.nanoTime();
     try {
       Row result = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
               AsyncChunkFunction.perRow((ctx, id) -> CompletableFuture.supplyAsync(() -> id * 2, COMPLETIONS)), DataTypes.LongType)
