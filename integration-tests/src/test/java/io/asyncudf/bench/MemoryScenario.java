@@ -2,11 +2,6 @@ package io.asyncudf.bench;
 
 import io.asyncudf.it.StreamingMemoryProbe;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,18 +18,10 @@ final class MemoryScenario {
   private MemoryScenario() {}
 
   static BenchResult run(long rows, int chunkSize, int chunksInFlight) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m"));
-    command.addAll(Arrays.asList(System.getProperty("asyncudf.sparkJavaOptions", "").trim().split("\\s+")));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamingMemoryProbe.class.getName(),
-        Long.toString(rows), Integer.toString(chunkSize), Integer.toString(chunksInFlight)));
-    Process probe = new ProcessBuilder(command.stream().filter(part -> !part.isEmpty()).toList())
-        .redirectErrorStream(true).start();
-    String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int status = probe.waitFor();
+    String output = StreamingMemoryProbe.runInNewJvm("-Xmx512m", rows, chunkSize, chunksInFlight);
     Matcher result = RESULT.matcher(output);
-    if (status != 0 || !result.find()) {
-      throw new IllegalStateException("memory probe for " + rows + " rows failed with status " + status + ":\n" + output);
+    if (!result.find()) {
+      throw new IllegalStateException("memory probe for " + rows + " rows printed no result:\n" + output);
     }
     if (Long.parseLong(result.group(1)) != rows || Long.parseLong(result.group(2)) != rows * (rows - 1)) {
       throw new IllegalStateException("memory probe lost or changed rows: " + result.group());
