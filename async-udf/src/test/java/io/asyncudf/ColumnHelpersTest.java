@@ -132,6 +132,47 @@ class ColumnHelpersTest {
   }
 
   @Test
+  void nullInputsReachTheFunctionInEveryVariantAndNoRowIsSkipped() {
+    Dataset<Row> df = people(20, 2)
+        .withColumn("name", when(col("id").mod(2).equalTo(0), col("name")))
+        .withColumn("person", when(col("id").mod(3).notEqual(0), struct(col("name"), col("age"))));
+
+    Dataset<Row> scalarToStruct = AsyncUdf.<String, Serializable>scalarToStruct(
+            AsyncChunkFunction.perRow((ctx, name) -> CompletableFuture.completedFuture(
+                name == null ? RowFactory.create("<null>", -1) : RowFactory.create(name, name.length()))),
+            NAME_LEN)
+        .maxChunkSize(3)
+        .withColumn(df, "info", col("name"));
+    Dataset<Row> structToScalar = AsyncUdf.<String, Serializable>structToScalar(
+            AsyncChunkFunction.perRow((ctx, person) -> CompletableFuture.completedFuture(
+                person == null ? "<null struct>" : person.<String>getAs("name") == null ? "<null name>" : "ok")),
+            DataTypes.StringType)
+        .maxChunkSize(3)
+        .withColumn(df, "seen", col("person"));
+    Dataset<Row> structToStruct = AsyncUdf.<Serializable>structToStruct(
+            AsyncChunkFunction.perRow((ctx, person) -> CompletableFuture.completedFuture(
+                person == null ? null : RowFactory.create(person.<String>getAs("name"), person.<Integer>getAs("age")))),
+            NAME_LEN)
+        .maxChunkSize(3)
+        .withColumn(df, "copy", col("person"));
+
+    List<Row> info = scalarToStruct.select("id", "info.upper", "info.length").collectAsList();
+    List<Row> seen = structToScalar.select("id", "seen").collectAsList();
+    List<Row> copies = structToStruct.select("id", "copy", "copy.upper").collectAsList();
+    assertThat(info).hasSize(20);
+    assertThat(seen).hasSize(20);
+    assertThat(copies).hasSize(20);
+    for (int id = 0; id < 20; id++) {
+      boolean nullName = id % 2 != 0;
+      boolean nullStruct = id % 3 == 0;
+      assertThat(info.get(id).getString(1)).isEqualTo(nullName ? "<null>" : "name-" + id);
+      assertThat(seen.get(id).getString(1)).isEqualTo(nullStruct ? "<null struct>" : nullName ? "<null name>" : "ok");
+      assertThat(copies.get(id).isNullAt(1)).isEqualTo(nullStruct);
+      assertThat(copies.get(id).getString(2)).isEqualTo(nullStruct || nullName ? null : "name-" + id);
+    }
+  }
+
+  @Test
   void parametersReachEveryChunk() {
     record Prefix(String value) implements Serializable {}
     Dataset<Row> out = AsyncUdf.<Long, String, Prefix>scalarToScalar(

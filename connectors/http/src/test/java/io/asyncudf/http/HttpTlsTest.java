@@ -96,10 +96,21 @@ class HttpTlsTest {
   }
 
   @Test
-  void theInsecureSwitchAcceptsAnythingAndSaysSo() throws Exception {
+  void theInsecureSwitchAcceptsAnythingAndWarnsOncePerClient() throws Exception {
+    HttpClientConfig config = HttpClientConfig.builder()
+        .baseUrl("https://localhost:" + server.getPort() + "/")
+        .tls(TlsSettings.insecureTrustAllCertificates())
+        .build();
     try (LogCapture logs = new LogCapture()) {
-      assertThat(call(TlsSettings.insecureTrustAllCertificates())).isEqualTo(200);
-      assertThat(logs.text()).contains("TLS certificate and host name verification is DISABLED");
+      for (int i = 0; i < 5; i++) {
+        HttpResponse response = HttpConnector.shared(config).send(HttpRequest.get("ping"))
+            .toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertThat(response.status()).isEqualTo(200);
+      }
+      assertThat(logs.text().split("verification is DISABLED", -1)).hasSize(2);
+      assertThat(logs.text()).contains("never use this in production");
+    } finally {
+      HttpConnector.closeShared();
     }
     assertThat(TlsSettings.insecureTrustAllCertificates().toString()).contains("INSECURE");
   }

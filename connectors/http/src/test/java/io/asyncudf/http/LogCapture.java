@@ -11,7 +11,7 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Captures every log event of every logger at TRACE, with its stack traces, while open. */
+/** Captures every log event of every logger at TRACE, once each, with its stack traces, while open. */
 final class LogCapture extends AbstractAppender implements AutoCloseable {
 
   private final List<String> lines = new ArrayList<>();
@@ -23,7 +23,9 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     Configuration configuration = context.getConfiguration();
     for (LoggerConfig logger : configuration.getLoggers().values()) {
       logger.setLevel(Level.TRACE);
-      logger.addAppender(this, Level.TRACE, null);
+      if (logger.getParent() == null || !logger.isAdditive()) {
+        logger.addAppender(this, Level.TRACE, null);
+      }
     }
     context.updateLoggers();
   }

@@ -3,6 +3,7 @@ package io.asyncudf.opensearch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
@@ -16,6 +17,8 @@ import org.apache.hc.core5.util.Timeout;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds opensearch-java's Apache HttpClient 5 async transport from an {@link OpenSearchConfig}:
@@ -24,10 +27,16 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
  */
 final class TransportFactory {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TransportFactory.class);
+
   private TransportFactory() {}
 
   static ApacheHttpClient5Transport create(OpenSearchConfig config, ObjectMapper mapper) {
     HttpHost[] hosts = config.hosts().stream().map(TransportFactory::host).toArray(HttpHost[]::new);
+    if (config.tls().isInsecure()) {
+      LOG.warn("TLS certificate and host name verification is DISABLED for OpenSearch client {} "
+          + "(TlsSettings.insecureTrustAllCertificates); never use this in production", Arrays.toString(hosts));
+    }
     ApacheHttpClient5TransportBuilder builder = ApacheHttpClient5TransportBuilder.builder(hosts)
         .setMapper(new JacksonJsonpMapper(mapper))
         .setHttpClientConfigCallback(client -> client.setConnectionManager(
