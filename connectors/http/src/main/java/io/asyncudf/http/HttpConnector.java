@@ -10,6 +10,7 @@ import dev.failsafe.RetryPolicy;
 import io.asyncudf.ChunkContext;
 import io.asyncudf.connector.ConnectorThreads;
 import io.asyncudf.connector.SharedClients;
+import io.asyncudf.connector.TransportLogging;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.ListenableFuture;
 import org.asynchttpclient.RequestBuilder;
 import org.slf4j.Logger;
@@ -77,6 +79,8 @@ public final class HttpConnector implements AutoCloseable {
       LOG.warn("TLS certificate and host name verification is DISABLED for HTTP client {} "
           + "(TlsSettings.insecureTrustAllCertificates); never use this in production", describeBase());
     }
+    TransportLogging.warnIfDebug("HTTP client " + describeBase(), AsyncHttpClient.class.getPackageName(),
+        "request URLs with their query strings and request headers (all but Authorization)");
   }
 
   /**

@@ -177,6 +177,8 @@ class HttpAuthTest {
         }
       }
       assertThat(logs.lineCount()).isGreaterThan(10);
+      assertThat(logs.text()).as("AHC at DEBUG prints headers other than Authorization: the connector says so")
+          .contains("Logger 'org.asynchttpclient' is at DEBUG and logs request URLs");
       texts.add(logs.text());
     }
     String everything = String.join("\n", texts);

@@ -1,10 +1,12 @@
 package io.asyncudf.opensearch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asyncudf.connector.TransportLogging;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
@@ -33,9 +35,13 @@ final class TransportFactory {
 
   static ApacheHttpClient5Transport create(OpenSearchConfig config, ObjectMapper mapper) {
     HttpHost[] hosts = config.hosts().stream().map(TransportFactory::host).toArray(HttpHost[]::new);
+    String name = "OpenSearch client " + Arrays.toString(hosts);
+    String httpClientLoggers = HttpRoute.class.getPackageName();
+    TransportLogging.warnIfDebug(name, httpClientLoggers + ".headers", "request headers (Authorization included)");
+    TransportLogging.warnIfDebug(name, httpClientLoggers + ".wire", "every byte sent (Authorization included)");
     if (config.tls().isInsecure()) {
-      LOG.warn("TLS certificate and host name verification is DISABLED for OpenSearch client {} "
-          + "(TlsSettings.insecureTrustAllCertificates); never use this in production", Arrays.toString(hosts));
+      LOG.warn("TLS certificate and host name verification is DISABLED for {} "
+          + "(TlsSettings.insecureTrustAllCertificates); never use this in production", name);
     }
     ApacheHttpClient5TransportBuilder builder = ApacheHttpClient5TransportBuilder.builder(hosts)
         .setMapper(new JacksonJsonpMapper(mapper))
