@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** {@link BenchService} in its own JVM, and the calls that reset and read its counters. */
-final class BenchServer implements AutoCloseable {
+public final class BenchServer implements AutoCloseable {
 
-  /** What the server saw since the last reset. */
-  record Stats(long requests, int peakInFlight) {}
+  /**
+   * What the server saw since the last reset: requests, the most in flight at once, the most
+   * connections open at once, and the connections accepted.
+   */
+  public record Stats(long requests, int peakInFlight, int peakOpenConnections, long connections) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,7 +34,7 @@ final class BenchServer implements AutoCloseable {
   }
 
   /** Starts the service with {@code eventLoopThreads} on the current class path. */
-  static BenchServer start(int eventLoopThreads) throws IOException {
+  public static BenchServer start(int eventLoopThreads) throws IOException {
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-cp", System.getProperty("java.class.path"), BenchService.class.getName(),
         String.valueOf(eventLoopThreads))
@@ -49,17 +52,18 @@ final class BenchServer implements AutoCloseable {
     throw new IOException("the bench service exited with " + process.exitValue() + " before listening");
   }
 
-  URI baseUri() {
+  public URI baseUri() {
     return base;
   }
 
-  void reset(long latencyMillis) throws IOException, InterruptedException {
+  public void reset(long latencyMillis) throws IOException, InterruptedException {
     get("reset?latency_ms=" + latencyMillis);
   }
 
-  Stats stats() throws IOException, InterruptedException {
+  public Stats stats() throws IOException, InterruptedException {
     JsonNode stats = JSON.readTree(get("stats"));
-    return new Stats(stats.get("requests").asLong(), stats.get("peak_in_flight").asInt());
+    return new Stats(stats.get("requests").asLong(), stats.get("peak_in_flight").asInt(),
+        stats.get("peak_open_connections").asInt(), stats.get("connections").asLong());
   }
 
   private String get(String path) throws IOException, InterruptedException {

@@ -37,13 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The benchmark's score service, run in its own JVM by {@link BenchServer}: a Netty HTTP/1.1
  * server that answers after a fixed latency scheduled on the event loop (no thread waits), keeps
- * connections alive and counts requests and the peak number in flight.
+ * connections alive and counts requests, the peak number in flight, and the connections that
+ * carried scoring requests: the most open at once and how many there were.
  *
  * <ul>
  *   <li>{@code GET /score?id=N}: {@code {"id":N,"score":S}}
  *   <li>{@code POST /batch} with a JSON array of ids: a JSON array of scores, one latency for all
  *   <li>{@code GET /reset?latency_ms=L}: zeroes the counters and sets the latency
- *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P}}
+ *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P,"peak_open_connections":C,"connections":A}}
  * </ul>
  *
  * <p>Prints {@code LISTENING <port>} once it accepts connections.
@@ -55,6 +56,9 @@ public final class BenchService {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
+  private final AtomicInteger openConnections = new AtomicInteger();
+  private final AtomicInteger peakOpenConnections = new AtomicInteger();
+  private final AtomicLong acceptedConnections = new AtomicLong();
   private volatile long latencyMillis = 20;
 
   public static void main(String[] args) throws Exception {
@@ -77,6 +81,17 @@ public final class BenchService {
   }
 
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** Whether this connection has carried a scoring request: control calls do not count as load. */
+    private boolean scoring;
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (scoring) {
+        openConnections.decrementAndGet();
+      }
+      super.channelInactive(ctx);
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
       QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -97,15 +112,23 @@ public final class BenchService {
           latencyMillis = Long.parseLong(uri.parameters().get("latency_ms").get(0));
           requests.set(0);
           peakInFlight.set(0);
+          peakOpenConnections.set(openConnections.get());
+          acceptedConnections.set(0);
           respond(ctx, keepAlive, "{}");
         }
         case "/stats" -> respond(ctx, keepAlive,
-            "{\"requests\":" + requests.get() + ",\"peak_in_flight\":" + peakInFlight.get() + "}");
+            "{\"requests\":" + requests.get() + ",\"peak_in_flight\":" + peakInFlight.get()
+                + ",\"peak_open_connections\":" + peakOpenConnections.get() + ",\"connections\":" + acceptedConnections.get() + "}");
         default -> respond(ctx, false, HttpResponseStatus.NOT_FOUND, "{}");
       }
     }
 
     private void delayed(ChannelHandlerContext ctx, boolean keepAlive, String body) {
+      if (!scoring) {
+        scoring = true;
+        acceptedConnections.incrementAndGet();
+        peakOpenConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
+      }
       requests.incrementAndGet();
       peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       Runnable answer = () -> {

@@ -12,13 +12,13 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /** The largest heap in use right after a garbage collection: what the program really holds. */
-final class LiveHeap {
+public final class LiveHeap {
 
   private final AtomicLong maxAfterGc = new AtomicLong();
 
   private LiveHeap() {}
 
-  static LiveHeap watch() {
+  public static LiveHeap watch() {
     LiveHeap heap = new LiveHeap();
     Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
@@ -35,7 +35,7 @@ final class LiveHeap {
     return heap;
   }
 
-  long maxAfterGc() {
+  public long maxAfterGc() {
     return maxAfterGc.get();
   }
 }

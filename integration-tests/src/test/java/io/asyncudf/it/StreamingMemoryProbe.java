@@ -9,12 +9,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -44,18 +38,8 @@ public final class StreamingMemoryProbe {
    */
   public static String runInNewJvm(String xmx, long rows, int chunkSize, int chunksInFlight)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), xmx));
-    command.addAll(Arrays.asList(System.getProperty("asyncudf.sparkJavaOptions", "").trim().split("\\s+")));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamingMemoryProbe.class.getName(),
-        Long.toString(rows), Integer.toString(chunkSize), Integer.toString(chunksInFlight)));
-    Process process = new ProcessBuilder(command.stream().filter(part -> !part.isEmpty()).toList())
-        .redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException("memory probe for " + rows + " rows failed:\n" + output);
-    }
-    return output;
+    return ChildJvm.run(xmx, StreamingMemoryProbe.class, Long.toString(rows), Integer.toString(chunkSize),
+        Integer.toString(chunksInFlight));
   }
 
   public static void main(String[] args) {
