@@ -2,7 +2,6 @@ package io.asyncudf.http;
 
 import static io.asyncudf.RetryPolicy.unwrap;
 
-import dev.failsafe.Bulkhead;
 import dev.failsafe.Failsafe;
 import dev.failsafe.Policy;
 import dev.failsafe.RateLimiter;
@@ -15,10 +14,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.ListenableFuture;
@@ -49,7 +52,8 @@ public final class HttpConnector implements AutoCloseable {
   private final boolean shared;
   private final ClientBootstrap bootstrap;
   private final RetryRules rules;
-  private final List<Policy<HttpResponse>> admission;
+  private final List<Policy<HttpResponse>> rateLimit;
+  private final InFlightLimit slots;
   private final TokenCache tokens;
   private final String fixedAuthorization;
   private final LongAdder attempts = new LongAdder();
@@ -69,8 +73,8 @@ public final class HttpConnector implements AutoCloseable {
           .withMaxWaitTime(config.maxQueueWait())
           .build());
     }
-    policies.add(Bulkhead.<HttpResponse>builder(config.maxInFlight()).withMaxWaitTime(config.maxQueueWait()).build());
-    this.admission = List.copyOf(policies);
+    this.rateLimit = List.copyOf(policies);
+    this.slots = new InFlightLimit(config.maxInFlight(), config.maxQueueWait());
     this.tokens = config.auth() instanceof HttpAuth.OAuth2 oauth2
         ? new TokenCache(oauth2, request -> execute(request, null, false))
         : null;
@@ -157,12 +161,51 @@ public final class HttpConnector implements AutoCloseable {
           }
         })
         .build();
-    List<Policy<HttpResponse>> policies = new ArrayList<>(admission.size() + 1);
+    List<Policy<HttpResponse>> policies = new ArrayList<>(rateLimit.size() + 1);
     policies.add(retry);
-    policies.addAll(admission);
+    policies.addAll(rateLimit);
     return Failsafe.with(policies)
         .with(ConnectorThreads.scheduler())
-        .getStageAsync(execution -> attempt(request, url, description, execution.getAttemptCount() + 1, authenticate));
+        .getStageAsync(execution -> {
+          Supplier<CompletableFuture<HttpResponse>> once =
+              () -> attempt(request, url, description, execution.getAttemptCount() + 1, authenticate);
+          // a token request takes no slot: the requests waiting for the token may hold them all
+          return authenticate ? inSlot(once) : once.get();
+        });
+  }
+
+  /** Runs {@code attempt} once it holds an in-flight slot, and gives the slot back when it ends. */
+  private CompletableFuture<HttpResponse> inSlot(Supplier<CompletableFuture<HttpResponse>> attempt) {
+    CompletableFuture<Void> slot = slots.acquire();
+    AtomicBoolean claimed = new AtomicBoolean();
+    AtomicReference<CompletableFuture<HttpResponse>> started = new AtomicReference<>();
+    CompletableFuture<HttpResponse> result = slot.thenCompose(granted -> {
+      if (!claimed.compareAndSet(false, true)) {
+        return CompletableFuture.failedFuture(new CancellationException());
+      }
+      CompletableFuture<HttpResponse> call;
+      try {
+        call = attempt.get();
+      } catch (RuntimeException e) {
+        slots.release();
+        throw e;
+      }
+      started.set(call);
+      call.whenComplete((response, failure) -> slots.release());
+      return call;
+    });
+    result.whenComplete((response, failure) -> {
+      if (result.isCancelled()) {
+        if (!slot.cancel(false) && !slot.isCompletedExceptionally() && claimed.compareAndSet(false, true)) {
+          slots.release();
+        }
+        CompletableFuture<HttpResponse> call = started.get();
+        if (call != null) {
+          call.cancel(true);
+        }
+      }
+    });
+    return result;
   }
 
   private CompletableFuture<HttpResponse> attempt(HttpRequest request, String url, String description, int attempt,

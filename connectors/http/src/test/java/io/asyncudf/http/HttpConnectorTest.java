@@ -315,6 +315,22 @@ class HttpConnectorTest {
   }
 
   @Test
+  void thousandsOfRequestsQueuedBehindFewSlotsAllComplete() throws Exception {
+    dispatch(request -> ok("{}"));
+    HttpConnector http = connector(config().maxConnections(4).build());
+
+    List<CompletableFuture<HttpResponse>> all = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      all.add(http.send(HttpRequest.get("fast?i=" + i)).toCompletableFuture());
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    assertThat(http.metrics().attempts()).isEqualTo(1_000);
+    assertThat(http.metrics().peakInFlight()).isEqualTo(4);
+    assertThat(http.metrics().inFlight()).isZero();
+  }
+
+  @Test
   void limitsTheRequestRate() throws Exception {
     dispatch(request -> ok("{}"));
     HttpConnector http = connector(config().requestsPerSecond(20).build());

@@ -1,0 +1,79 @@
+package io.asyncudf.http;
+
+import io.asyncudf.connector.ConnectorThreads;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * At most {@code slots} requests in flight. A request that finds no free slot waits without a
+ * thread, first come first served, for at most {@code maxWait}; then it fails with a
+ * {@link RejectedExecutionException} naming both limits. A waiter that is cancelled or timed out
+ * leaves nothing behind: its timer is cancelled and removed, and a freed slot passes it by.
+ *
+ * <p>(Failsafe's bulkhead keeps a timer per waiting request until {@code maxWait} passes, even after
+ * the request got its slot: a million rows through a 16-slot client held about 450,000 of them.)
+ */
+final class InFlightLimit {
+
+  private static final CompletableFuture<Void> GRANTED = CompletableFuture.completedFuture(null);
+
+  private final int slots;
+  private final Duration maxWait;
+  private final Queue<CompletableFuture<Void>> waiters = new ArrayDeque<>();
+  private int free;
+
+  InFlightLimit(int slots, Duration maxWait) {
+    this.slots = slots;
+    this.maxWait = maxWait;
+    this.free = slots;
+  }
+
+  /**
+   * A future that completes when the caller holds a slot, which it must give back with
+   * {@link #release()}. Cancelling the future stops waiting; a cancelled future holds no slot.
+   */
+  CompletableFuture<Void> acquire() {
+    CompletableFuture<Void> waiter;
+    synchronized (this) {
+      if (free > 0) {
+        free--;
+        return GRANTED;
+      }
+      waiter = new CompletableFuture<>();
+      waiters.add(waiter);
+    }
+    ScheduledFuture<?> timer = ConnectorThreads.scheduler().schedule(() -> waiter.completeExceptionally(
+        new RejectedExecutionException("no free request slot within maxQueueWait (" + maxWait + "): all "
+            + slots + " of maxInFlight are in use")), maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    waiter.whenComplete((granted, failure) -> timer.cancel(false));
+    return waiter;
+  }
+
+  /**
+   * Gives a slot back: to the longest waiting request, whose continuation then starts on a
+   * connector callback thread (never on the releasing network thread), or to the free pool.
+   */
+  void release() {
+    CompletableFuture<Void> next;
+    synchronized (this) {
+      do {
+        next = waiters.poll();
+      } while (next != null && next.isDone());
+      if (next == null) {
+        free++;
+        return;
+      }
+    }
+    CompletableFuture<Void> handedTo = next;
+    ConnectorThreads.callbacks().execute(() -> {
+      if (!handedTo.complete(null)) {
+        release();
+      }
+    });
+  }
+}
