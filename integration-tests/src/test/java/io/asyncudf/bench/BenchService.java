@@ -118,7 +118,8 @@ public final class BenchService {
         }
         case "/stats" -> respond(ctx, keepAlive,
             "{\"requests\":" + requests.get() + ",\"peak_in_flight\":" + peakInFlight.get()
-                + ",\"peak_open_connections\":" + peakOpenConnections.get() + ",\"connections\":" + acceptedConnections.get() + "}");
+                + ",\"peak_open_connections\":" + peakOpenConnections.get()
+                + ",\"connections\":" + acceptedConnections.get() + "}");
         default -> respond(ctx, false, HttpResponseStatus.NOT_FOUND, "{}");
       }
     }
