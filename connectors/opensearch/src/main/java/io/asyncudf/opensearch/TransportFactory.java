@@ -10,6 +10,8 @@ import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
@@ -69,6 +71,9 @@ final class TransportFactory {
     ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create().setSslContext(config.tls().sslContext());
     if (config.tls().isInsecure()) {
       tls.setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+    } else {
+      // HttpClient's default left a trusted certificate for another host name unchallenged
+      tls.setHostVerificationPolicy(HostnameVerificationPolicy.BOTH).setHostnameVerifier(new DefaultHostnameVerifier());
     }
     return tls.buildAsync();
   }
