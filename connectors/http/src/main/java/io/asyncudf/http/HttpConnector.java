@@ -14,13 +14,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.asynchttpclient.AsyncHttpClient;
@@ -170,42 +167,8 @@ public final class HttpConnector implements AutoCloseable {
           Supplier<CompletableFuture<HttpResponse>> once =
               () -> attempt(request, url, description, execution.getAttemptCount() + 1, authenticate);
           // a token request takes no slot: the requests waiting for the token may hold them all
-          return authenticate ? inSlot(once) : once.get();
+          return authenticate ? slots.run(once) : once.get();
         });
-  }
-
-  /** Runs {@code attempt} once it holds an in-flight slot, and gives the slot back when it ends. */
-  private CompletableFuture<HttpResponse> inSlot(Supplier<CompletableFuture<HttpResponse>> attempt) {
-    CompletableFuture<Void> slot = slots.acquire();
-    AtomicBoolean claimed = new AtomicBoolean();
-    AtomicReference<CompletableFuture<HttpResponse>> started = new AtomicReference<>();
-    CompletableFuture<HttpResponse> result = slot.thenCompose(granted -> {
-      if (!claimed.compareAndSet(false, true)) {
-        return CompletableFuture.failedFuture(new CancellationException());
-      }
-      CompletableFuture<HttpResponse> call;
-      try {
-        call = attempt.get();
-      } catch (RuntimeException e) {
-        slots.release();
-        throw e;
-      }
-      started.set(call);
-      call.whenComplete((response, failure) -> slots.release());
-      return call;
-    });
-    result.whenComplete((response, failure) -> {
-      if (result.isCancelled()) {
-        if (!slot.cancel(false) && !slot.isCompletedExceptionally() && claimed.compareAndSet(false, true)) {
-          slots.release();
-        }
-        CompletableFuture<HttpResponse> call = started.get();
-        if (call != null) {
-          call.cancel(true);
-        }
-      }
-    });
-    return result;
   }
 
   private CompletableFuture<HttpResponse> attempt(HttpRequest request, String url, String description, int attempt,

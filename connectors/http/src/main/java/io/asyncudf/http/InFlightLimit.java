@@ -4,10 +4,14 @@ import io.asyncudf.connector.ConnectorThreads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * At most {@code slots} requests in flight. A request that finds no free slot waits without a
@@ -31,6 +35,44 @@ final class InFlightLimit {
     this.slots = slots;
     this.maxWait = maxWait;
     this.free = slots;
+  }
+
+  /**
+   * Starts {@code task} once it holds a slot and gives the slot back when the task's future ends.
+   * Cancelling the returned future stops the wait, or cancels the task once it has started; either
+   * way the slot comes back.
+   */
+  <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
+    CompletableFuture<Void> slot = acquire();
+    AtomicBoolean claimed = new AtomicBoolean();
+    AtomicReference<CompletableFuture<T>> started = new AtomicReference<>();
+    CompletableFuture<T> result = slot.thenCompose(granted -> {
+      if (!claimed.compareAndSet(false, true)) {
+        return CompletableFuture.failedFuture(new CancellationException());
+      }
+      CompletableFuture<T> running;
+      try {
+        running = task.get();
+      } catch (RuntimeException e) {
+        release();
+        throw e;
+      }
+      started.set(running);
+      running.whenComplete((value, failure) -> release());
+      return running;
+    });
+    result.whenComplete((value, failure) -> {
+      if (result.isCancelled()) {
+        if (!slot.cancel(false) && !slot.isCompletedExceptionally() && claimed.compareAndSet(false, true)) {
+          release();
+        }
+        CompletableFuture<T> running = started.get();
+        if (running != null) {
+          running.cancel(true);
+        }
+      }
+    });
+    return result;
   }
 
   /**
