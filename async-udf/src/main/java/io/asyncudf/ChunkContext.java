@@ -1,15 +1,21 @@
 package io.asyncudf;
 
+import io.asyncudf.connector.RequestScope;
 import io.asyncudf.partition.SparkPartitionInformation;
-import java.time.Duration;
 
 /**
  * What a chunk function knows about the chunk it is processing. One context describes one
  * attempt at one chunk; it is immutable.
  *
+ * <p>It is also the attempt's {@link RequestScope}: pass it to every connector call. Connectors
+ * report their request retries to it (they reach {@link AsyncUdfListener#onRequestRetry}) and
+ * register the requests they start, and when the attempt ends (it completes, fails, passes its
+ * {@code timeout}, or its task is killed) the engine cancels the registered requests that are still
+ * open, whatever the function chained on them.
+ *
  * @param <P> the user parameters
  */
-public interface ChunkContext<P> {
+public interface ChunkContext<P> extends RequestScope {
 
   /** The Spark partition the chunk belongs to. */
   int partitionIndex();
@@ -31,15 +37,4 @@ public interface ChunkContext<P> {
 
   /** The task, executor and chunk this attempt runs in; its fields are in the SLF4J MDC while the function runs. */
   SparkPartitionInformation partitionInformation();
-
-  /**
-   * Reports that a request made for this chunk failed and will be retried; connectors call this so
-   * the UDF's {@link AsyncUdfListener#onRequestRetry} sees every retry. Thread-safe; never throws.
-   *
-   * @param request the request without secrets, e.g. {@code "GET http://host/path"}
-   * @param failedAttempt the request attempt that failed, 1-based
-   * @param failure why it failed
-   * @param retryDelay the wait before the next request attempt
-   */
-  default void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {}
 }

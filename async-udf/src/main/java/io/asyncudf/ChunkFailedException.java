@@ -1,5 +1,7 @@
 package io.asyncudf;
 
+import io.asyncudf.engine.ChunkDescription;
+
 /**
  * A chunk that still failed after its retries, failing the Spark task because the UDF records no
  * errors (no {@code errorColumn}) or because the failure's type must always fail ({@code failOn}).
@@ -15,8 +17,7 @@ public final class ChunkFailedException extends RuntimeException {
   private final int attempts;
 
   public ChunkFailedException(int partitionIndex, int chunkIndex, long firstRowIndex, int size, int attempts, Throwable cause) {
-    super("chunk " + chunkIndex + " of partition " + partitionIndex + " (rows " + firstRowIndex + "-"
-        + (firstRowIndex + size - 1) + ") failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ")
+    super(ChunkDescription.of(partitionIndex, chunkIndex, firstRowIndex, size) + " failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ")
         + describe(cause), cause);
     this.partitionIndex = partitionIndex;
     this.chunkIndex = chunkIndex;

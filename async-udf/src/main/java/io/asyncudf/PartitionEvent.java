@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param chunks chunks that finished, successfully or not
  * @param failedChunks chunks that failed after their retries (recorded in the error column or
  *     failing the task)
+ * @param failedRows rows recorded in the error column: every row of a failed chunk, and each
+ *     {@link RowFailure} of a successful one
  * @param duration time since the partition started; zero at the start
  * @param failure why the task failed, or null
  */
@@ -19,5 +21,13 @@ public record PartitionEvent(
     long inputRows,
     int chunks,
     int failedChunks,
+    long failedRows,
     Duration duration,
-    Throwable failure) {}
+    Throwable failure) {
+
+  /** An event without a count of failed rows (kept for code written before {@link #failedRows()}). */
+  public PartitionEvent(SparkPartitionInformation partition, long inputRows, int chunks, int failedChunks,
+      Duration duration, Throwable failure) {
+    this(partition, inputRows, chunks, failedChunks, 0, duration, failure);
+  }
+}

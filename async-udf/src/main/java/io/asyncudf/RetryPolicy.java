@@ -1,5 +1,6 @@
 package io.asyncudf;
 
+import io.asyncudf.connector.Futures;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -130,12 +131,7 @@ public final class RetryPolicy implements Serializable {
 
   /** The failure with {@link CompletionException} and {@link ExecutionException} wrappers removed. */
   public static Throwable unwrap(Throwable failure) {
-    Throwable current = failure;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
+    return Futures.unwrap(failure);
   }
 
   @Override

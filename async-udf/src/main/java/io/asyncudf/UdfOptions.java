@@ -8,8 +8,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-/** The options shared by {@link DataFrameUdf} and {@link ColumnUdf}, validated as they are set. */
-record UdfOptions<P extends Serializable>(
+/**
+ * The options of an async UDF, shared by {@link ColumnUdf} and {@link DataFrameUdf}: an immutable
+ * value, validated as it is built. {@code ordered} applies to {@code DataFrameUdf} only (column
+ * helpers always keep input order).
+ *
+ * <pre>{@code
+ * UdfOptions<Serializable> options = UdfOptions.builder().maxChunkSize(200).maxConcurrentChunks(16).build();
+ * udf.options(options)
+ * }</pre>
+ *
+ * @param <P> the user parameters
+ */
+public record UdfOptions<P extends Serializable>(
     P parameters,
     int maxChunkSize,
     int maxConcurrentChunks,
@@ -28,78 +39,46 @@ record UdfOptions<P extends Serializable>(
   static final long DEFAULT_STAGING_MEMORY_LIMIT = 64L << 20;
   private static final int TARGET_BATCH_ROWS = 4096;
 
-  static <P extends Serializable> UdfOptions<P> defaults() {
+  /**
+   * @throws IllegalArgumentException if a value is out of range (see {@link Builder})
+   * @throws NullPointerException if timeout, retry or failOn is null
+   */
+  public UdfOptions {
+    if (maxChunkSize < 1) {
+      throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + maxChunkSize);
+    }
+    if (maxConcurrentChunks < 1) {
+      throw new IllegalArgumentException("maxConcurrentChunks must be at least 1, got " + maxConcurrentChunks);
+    }
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    Objects.requireNonNull(retry, "retry");
+    if (errorColumn != null && errorColumn.isBlank()) {
+      throw new IllegalArgumentException("errorColumn must be a non-blank column name, got '" + errorColumn + "'");
+    }
+    failOn.forEach(type -> Objects.requireNonNull(type, "failOn type"));
+    failOn = List.copyOf(failOn);
+    if (stagingMemoryLimit < 1) {
+      throw new IllegalArgumentException("stagingMemoryLimit must be at least 1 byte, got " + stagingMemoryLimit);
+    }
+  }
+
+  /** The defaults: chunks of 100, 8 in flight, 5-minute timeout, no retries, no error column, ordered, 64 MiB staging. */
+  public static <P extends Serializable> UdfOptions<P> defaults() {
     return new UdfOptions<>(null, DEFAULT_MAX_CHUNK_SIZE, DEFAULT_MAX_CONCURRENT_CHUNKS, DEFAULT_TIMEOUT,
         RetryPolicy.none(), null, List.of(), null, true, DEFAULT_STAGING_MEMORY_LIMIT);
   }
 
-  UdfOptions<P> withParameters(P value) {
-    return new UdfOptions<>(value, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn, listener,
-        ordered, stagingMemoryLimit);
+  /** A builder starting from the {@linkplain #defaults() defaults}. */
+  public static <P extends Serializable> Builder<P> builder() {
+    return UdfOptions.<P>defaults().toBuilder();
   }
 
-  UdfOptions<P> withMaxChunkSize(int value) {
-    if (value < 1) {
-      throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + value);
-    }
-    return new UdfOptions<>(parameters, value, maxConcurrentChunks, timeout, retry, errorColumn, failOn, listener,
-        ordered, stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withMaxConcurrentChunks(int value) {
-    if (value < 1) {
-      throw new IllegalArgumentException("maxConcurrentChunks must be at least 1, got " + value);
-    }
-    return new UdfOptions<>(parameters, maxChunkSize, value, timeout, retry, errorColumn, failOn, listener, ordered,
-        stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withTimeout(Duration value) {
-    Objects.requireNonNull(value, "timeout");
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, got " + value);
-    }
-    return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, value, retry, errorColumn, failOn, listener,
-        ordered, stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withRetry(RetryPolicy value) {
-    Objects.requireNonNull(value, "retry");
-    return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, value, errorColumn, failOn,
-        listener, ordered, stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withErrorColumn(String value) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("errorColumn must be a non-blank column name, got '" + value + "'");
-    }
-    return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, value, failOn, listener,
-        ordered, stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withFailOn(List<Class<? extends Throwable>> value) {
-    value.forEach(type -> Objects.requireNonNull(type, "failOn type"));
-    return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn,
-        List.copyOf(value), listener, ordered, stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withListener(AsyncUdfListener value) {
-    Objects.requireNonNull(value, "listener");
-    return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn, value,
-        ordered, stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withOrdered(boolean value) {
-    return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
-        listener, value, stagingMemoryLimit);
-  }
-
-  UdfOptions<P> withStagingMemoryLimit(long value) {
-    if (value < 1) {
-      throw new IllegalArgumentException("stagingMemoryLimit must be at least 1 byte, got " + value);
-    }
-    return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
-        listener, ordered, value);
+  /** A builder starting from these options. */
+  public Builder<P> toBuilder() {
+    return new Builder<>(this);
   }
 
   ChunkSettings chunkSettings(boolean onePerInput) {
@@ -109,5 +88,157 @@ record UdfOptions<P extends Serializable>(
 
   StagingSettings stagingSettings() {
     return new StagingSettings(stagingMemoryLimit, Math.max(TARGET_BATCH_ROWS, maxChunkSize));
+  }
+
+  @Override
+  public String toString() {
+    return "{maxChunkSize=" + maxChunkSize + ", maxConcurrentChunks=" + maxConcurrentChunks + ", timeout=" + timeout
+        + ", retry=" + retry + ", errorColumn=" + errorColumn + ", ordered=" + ordered
+        + ", stagingMemoryLimit=" + stagingMemoryLimit + "}";
+  }
+
+  /** Builds {@link UdfOptions}; each setter checks its value at once. Not thread-safe. */
+  public static final class Builder<P extends Serializable> {
+    private P parameters;
+    private int maxChunkSize;
+    private int maxConcurrentChunks;
+    private Duration timeout;
+    private RetryPolicy retry;
+    private String errorColumn;
+    private List<Class<? extends Throwable>> failOn;
+    private AsyncUdfListener listener;
+    private boolean ordered;
+    private long stagingMemoryLimit;
+
+    private Builder(UdfOptions<P> from) {
+      parameters = from.parameters;
+      maxChunkSize = from.maxChunkSize;
+      maxConcurrentChunks = from.maxConcurrentChunks;
+      timeout = from.timeout;
+      retry = from.retry;
+      errorColumn = from.errorColumn;
+      failOn = from.failOn;
+      listener = from.listener;
+      ordered = from.ordered;
+      stagingMemoryLimit = from.stagingMemoryLimit;
+    }
+
+    /** Serializable parameters handed to every chunk as {@link ChunkContext#parameters()} (default none). */
+    public Builder<P> parameters(P value) {
+      parameters = value;
+      return this;
+    }
+
+    /**
+     * Rows per chunk (default 100); every chunk but a partition's last has exactly this many.
+     *
+     * @throws IllegalArgumentException if {@code rows} is below 1
+     */
+    public Builder<P> maxChunkSize(int rows) {
+      if (rows < 1) {
+        throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + rows);
+      }
+      maxChunkSize = rows;
+      return this;
+    }
+
+    /**
+     * Chunks in flight, or finished but not yet emitted, at once per task (default 8).
+     *
+     * @throws IllegalArgumentException if {@code chunks} is below 1
+     */
+    public Builder<P> maxConcurrentChunks(int chunks) {
+      if (chunks < 1) {
+        throw new IllegalArgumentException("maxConcurrentChunks must be at least 1, got " + chunks);
+      }
+      maxConcurrentChunks = chunks;
+      return this;
+    }
+
+    /**
+     * Limit of one chunk attempt (default 5 minutes): a late attempt is cancelled, with the requests
+     * it registered, and fails with a {@code TimeoutException}.
+     *
+     * @throws NullPointerException if {@code value} is null
+     * @throws IllegalArgumentException if {@code value} is not positive
+     */
+    public Builder<P> timeout(Duration value) {
+      Objects.requireNonNull(value, "timeout");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + value);
+      }
+      timeout = value;
+      return this;
+    }
+
+    /**
+     * Re-runs failed chunk attempts (default {@link RetryPolicy#none()}).
+     *
+     * @throws NullPointerException if {@code value} is null
+     */
+    public Builder<P> retry(RetryPolicy value) {
+      retry = Objects.requireNonNull(value, "retry");
+      return this;
+    }
+
+    /**
+     * Records final failures as data in struct column {@code name} instead of failing the task
+     * (default: failures fail the task).
+     *
+     * @throws IllegalArgumentException if {@code name} is null or blank
+     */
+    public Builder<P> errorColumn(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("errorColumn must be a non-blank column name, got '" + name + "'");
+      }
+      errorColumn = name;
+      return this;
+    }
+
+    /**
+     * Failure types that fail the task even with an error column, for whole chunks and single rows
+     * ({@link RowFailure}) alike; a failure caused by one of them counts as one.
+     *
+     * @throws NullPointerException if a type is null
+     */
+    public Builder<P> failOn(List<Class<? extends Throwable>> types) {
+      types.forEach(type -> Objects.requireNonNull(type, "failOn type"));
+      failOn = List.copyOf(types);
+      return this;
+    }
+
+    /**
+     * Receives partition and chunk events on the executors.
+     *
+     * @throws NullPointerException if {@code value} is null
+     */
+    public Builder<P> listener(AsyncUdfListener value) {
+      listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** {@code DataFrameUdf} only: emit in input order (default true) or as chunks complete. */
+    public Builder<P> ordered(boolean value) {
+      ordered = value;
+      return this;
+    }
+
+    /**
+     * Most bytes of Arrow memory one task may use to stage its input (default 64 MiB).
+     *
+     * @throws IllegalArgumentException if {@code bytes} is below 1
+     */
+    public Builder<P> stagingMemoryLimit(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("stagingMemoryLimit must be at least 1 byte, got " + bytes);
+      }
+      stagingMemoryLimit = bytes;
+      return this;
+    }
+
+    public UdfOptions<P> build() {
+      return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
+          listener, ordered, stagingMemoryLimit);
+    }
   }
 }

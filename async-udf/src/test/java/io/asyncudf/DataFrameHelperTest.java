@@ -75,7 +75,7 @@ class DataFrameHelperTest {
     AsyncChunkFunction<Row, Row, Serializable> tooNarrow =
         (ctx, rows) -> CompletableFuture.completedFuture(List.of(RowFactory.create(1L)));
     assertThatThrownBy(() -> AsyncUdf.dataFrame(tooNarrow, OUT).apply(df).collect())
-        .hasStackTraceContaining("output row 0 of chunk 0 of partition 0 has 1 fields but the output schema has 3");
+        .hasStackTraceContaining("output row 0 of chunk 0 of partition 0 (rows 0-9) has 1 fields but the output schema has 3");
   }
 
   @Test

@@ -194,6 +194,56 @@ class FailureHandlingTest {
         .withColumn(ids(30, 1).filter("id > 0"), "result", col("id"));
 
     assertThatThrownBy(out::collect).hasStackTraceContaining(
-        "chunk 0 of partition 0 (rows 6-6) failed after 1 attempt: java.io.IOException: item 7 rejected");
+        "chunk 0 of partition 0 (row 6) failed after 1 attempt: java.io.IOException: item 7 rejected");
+  }
+
+  @Test
+  void aRowFailureOfAFailOnTypeFailsTheTaskEvenWithAnErrorColumn() {
+    Dataset<Row> out = AsyncUdf.scalarToScalar(SEVENS_FAIL, DataTypes.StringType)
+        .maxChunkSize(10)
+        .errorColumn("error")
+        .failOn(IOException.class)
+        .withColumn(ids(30, 1).filter("id > 0"), "result", col("id"));
+
+    assertThatThrownBy(out::collect).hasStackTraceContaining(
+        "chunk 0 of partition 0 (row 6) failed after 1 attempt: java.io.IOException: item 7 rejected");
+  }
+
+  @Test
+  void recordedRowFailuresAreCountedInThePartitionEvent() {
+    CollectingListener listener = new CollectingListener();
+    long rows = AsyncUdf.scalarToScalar(SEVENS_FAIL, DataTypes.StringType)
+        .maxChunkSize(10)
+        .errorColumn("error")
+        .listener(listener)
+        .withColumn(ids(100, 1), "result", col("id"))
+        .count();
+
+    assertThat(rows).isEqualTo(100);
+    assertThat(listener.partitionEnds()).singleElement().satisfies(end -> {
+      assertThat(end.failedRows()).isEqualTo(15);
+      assertThat(end.failedChunks()).isZero();
+    });
+  }
+
+  @Test
+  void aRowFailureFromADataFrameFunctionIsAContractErrorNamingTheChunk() {
+    StructType out = new StructType().add("id", DataTypes.LongType);
+    AsyncChunkFunction<Row, Row, Serializable> rowFailures = (ctx, rows) -> {
+      List<Row> outputs = new java.util.ArrayList<>();
+      RowFailure.addTo(outputs, new IOException("no such row"));
+      return CompletableFuture.completedFuture(outputs);
+    };
+
+    assertThatThrownBy(() -> AsyncUdf.dataFrame(rowFailures, out).errorColumn("error").maxChunkSize(10)
+            .apply(ids(20, 1)).collect())
+        .hasStackTraceContaining("output 0 of chunk 0 of partition 0 (rows 0-9) is a RowFailure, which only column helpers accept")
+        .satisfies(failure -> assertThat(stackTrace(failure)).doesNotContain("ClassCastException"));
+  }
+
+  private static String stackTrace(Throwable failure) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    failure.printStackTrace(new java.io.PrintWriter(text));
+    return text.toString();
   }
 }

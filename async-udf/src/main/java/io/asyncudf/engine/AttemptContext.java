@@ -4,14 +4,20 @@ import io.asyncudf.ChunkContext;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
-/** The {@link ChunkContext} of one attempt at one chunk. */
-record AttemptContext<P>(SparkPartitionInformation partitionInformation, int attempt, P parameters, Events events)
-    implements ChunkContext<P> {
+/** The {@link ChunkContext} of one attempt at one chunk; its requests end with the attempt. */
+record AttemptContext<P>(SparkPartitionInformation partitionInformation, int attempt, P parameters, Events events,
+    AttemptScope scope) implements ChunkContext<P> {
 
   @Override
   public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {
     events.requestRetry(new RequestRetryEvent(partitionInformation, attempt, request, failedAttempt, failure, retryDelay));
+  }
+
+  @Override
+  public void register(CompletableFuture<?> request) {
+    scope.register(request);
   }
 
   @Override

@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs one chunk through the chunk function with the settings' timeout per attempt and retry
- * policy (backoff and jitter by Failsafe), reporting every attempt to the listener. The returned future never fails: it completes
- * with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
+ * policy (backoff and jitter by Failsafe), reporting every attempt to the listener. The returned future never fails: it
+ * completes with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
+ *
+ * <p>Each attempt has an {@link AttemptScope}: when the attempt's stage completes, fails, times out or
+ * is cancelled, the requests connectors registered with its context are cancelled.
  */
 final class ChunkRunner<I, O, P extends Serializable> {
 
@@ -46,6 +49,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
     AtomicInteger attempts = new AtomicInteger();
     long start = System.nanoTime();
     AtomicLong attemptStart = new AtomicLong(start);
+    AtomicReference<AttemptScope> currentScope = new AtomicReference<>();
     RetryPolicy retry = settings.retry();
 
     var retryBuilder = dev.failsafe.RetryPolicy.<List<O>>builder()
@@ -76,8 +80,14 @@ final class ChunkRunner<I, O, P extends Serializable> {
           int attempt = attempts.incrementAndGet();
           attemptStart.set(System.nanoTime());
           events.chunkStart(chunk, attempt);
-          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events), view);
-          context.onCancel(() -> outputs.cancel(true));
+          AttemptScope scope = new AttemptScope();
+          currentScope.set(scope);
+          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope), view);
+          outputs.whenComplete((result, failure) -> scope.end());
+          context.onCancel(() -> {
+            outputs.cancel(true);
+            scope.end();
+          });
           return withTimeout(outputs).thenApply(result -> checkCount(chunk, inputs.size(), result));
         });
 
@@ -95,6 +105,10 @@ final class ChunkRunner<I, O, P extends Serializable> {
     outcome.whenComplete((result, failure) -> {
       if (outcome.isCancelled()) {
         execution.cancel(true);
+        AttemptScope scope = currentScope.get();
+        if (scope != null) {
+          scope.end();
+        }
       }
     });
     return outcome;
@@ -158,8 +172,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
   }
 
   static String describe(SparkPartitionInformation chunk) {
-    return "chunk " + chunk.chunkIndex() + " of partition " + chunk.partitionIndex() + " (rows "
-        + chunk.chunkFirstRow() + "-" + (chunk.chunkFirstRow() + chunk.chunkSize() - 1) + ")";
+    return ChunkDescription.of(chunk.partitionIndex(), chunk.chunkIndex(), chunk.chunkFirstRow(), chunk.chunkSize());
   }
 
   private static Throwable normalize(Throwable failure) {

@@ -22,7 +22,7 @@ final class Events {
   }
 
   void partitionStart(SparkPartitionInformation partition) {
-    deliver(AsyncUdfListener::onPartitionStart, new PartitionEvent(partition, 0, 0, 0, Duration.ZERO, null));
+    deliver(AsyncUdfListener::onPartitionStart, new PartitionEvent(partition, 0, 0, 0, 0, Duration.ZERO, null));
   }
 
   void partitionEnd(PartitionEvent event) {

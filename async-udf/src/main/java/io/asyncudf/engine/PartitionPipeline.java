@@ -3,6 +3,7 @@ package io.asyncudf.engine;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.ChunkFailedException;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RowFailure;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
 import java.time.Duration;
@@ -10,6 +11,9 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
@@ -35,6 +39,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   private final SparkPartitionInformation partition;
   private final Runnable cancellationCheck;
   private final Events events;
+  private final AutoCloseable resources;
   private final ChunkWindow<S, O> window;
   private final long startNanos = System.nanoTime();
 
@@ -42,6 +47,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   private S currentChunk;
   private int chunksDone;
   private int chunksFailed;
+  private long rowsFailed;
   private boolean finished;
 
   private PartitionPipeline(Builder<S, I, O, R> builder, ChunkRunner<I, O, ?> runner, Events events) {
@@ -52,6 +58,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     this.settings = builder.settings;
     this.partition = builder.partition;
     this.cancellationCheck = builder.cancellationCheck;
+    this.resources = builder.resources;
     this.events = events;
     this.window = new ChunkWindow<>(settings.maxConcurrentChunks(), settings.ordered());
     events.partitionStart(partition);
@@ -99,7 +106,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   public void close() {
     releaseCurrentChunk();
     if (!finished) {
-      finish(new java.util.concurrent.CancellationException("partition " + partition.partitionIndex() + " was abandoned"));
+      finish(new CancellationException("partition " + partition.partitionIndex() + " was abandoned"));
     }
   }
 
@@ -154,8 +161,41 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         throw new ChunkFailedException(partition.partitionIndex(), chunk.chunkIndex(), chunk.firstRowIndex(),
             chunk.size(), failure.attempts(), failure.cause());
       }
+      rowsFailed += chunk.size();
+    } else if (outcome instanceof ChunkOutcome.Success<O> success) {
+      rowsFailed += checkRowFailures(chunk, success);
     }
     current = emitter.emit(chunk, outcome);
+  }
+
+  /**
+   * Row failures of a successful chunk, checked before any of its rows is emitted: each one is
+   * recorded, or fails the task (no error column, or a {@code failOn} type); a DataFrame function
+   * may not return them at all, because its outputs are not one per input row.
+   */
+  private int checkRowFailures(S chunk, ChunkOutcome.Success<O> success) {
+    int failed = 0;
+    int position = 0;
+    for (O output : success.outputs()) {
+      if (output instanceof RowFailure row) {
+        if (!settings.onePerInput()) {
+          throw new OutputContractException("output " + position + " of " + describe(chunk)
+              + " is a RowFailure, which only column helpers accept (their outputs are one per input row); a dataFrame"
+              + " function fails the whole chunk instead (throw, or return a failed stage)", row.cause());
+        }
+        if (!settings.failures().records(row.cause())) {
+          throw new ChunkFailedException(partition.partitionIndex(), chunk.chunkIndex(), chunk.firstRowIndex() + position,
+              1, success.attempts(), row.cause());
+        }
+        failed++;
+      }
+      position++;
+    }
+    return failed;
+  }
+
+  private String describe(S chunk) {
+    return ChunkDescription.of(partition.partitionIndex(), chunk.chunkIndex(), chunk.firstRowIndex(), chunk.size());
   }
 
   private void releaseCurrentChunk() {
@@ -169,16 +209,26 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
 
   private void finish(Throwable failure) {
     finished = true;
+    releaseCurrentChunk();
     if (failure != null) {
       for (ChunkWindow.Slot<S, O> slot : window.cancelAll()) {
         slot.chunk().close();
       }
     }
-    events.partitionEnd(new PartitionEvent(partition, source.rowsStaged(), chunksDone, chunksFailed,
+    try {
+      resources.close();
+    } catch (Exception e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        throw new IllegalStateException("cannot release the resources of partition " + partition.partitionIndex(), e);
+      }
+    }
+    events.partitionEnd(new PartitionEvent(partition, source.rowsStaged(), chunksDone, chunksFailed, rowsFailed,
         Duration.ofNanos(System.nanoTime() - startNanos), failure));
   }
 
-  /** Assembles a pipeline; every part is required except the cancellation check. */
+  /** Assembles a pipeline; every part is required except the cancellation check and the resources. */
   public static final class Builder<S extends StagedChunk, I, O, R> {
     private ChunkSource<S> source;
     private Function<S, List<I>> inputs;
@@ -186,6 +236,8 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     private ChunkSettings settings;
     private SparkPartitionInformation partition;
     private Runnable cancellationCheck = () -> {};
+    private AutoCloseable resources = () -> {};
+    private ScheduledExecutorService scheduler = EngineThreads.scheduler();
 
     private Builder() {}
 
@@ -221,14 +273,26 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
       return this;
     }
 
+    /** Closed once the partition has finished, successfully or not, after every staged chunk is released. */
+    public Builder<S, I, O, R> closeWhenFinished(AutoCloseable resources) {
+      this.resources = Objects.requireNonNull(resources, "resources");
+      return this;
+    }
+
+    /** Where attempts, timeouts and retry waits are scheduled (the engine's threads by default; tests pass their own). */
+    Builder<S, I, O, R> scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
     public <P extends Serializable> PartitionPipeline<S, I, O, R> build(AsyncChunkFunction<I, O, P> function, P parameters) {
-      java.util.Objects.requireNonNull(source, "source");
-      java.util.Objects.requireNonNull(inputs, "inputs");
-      java.util.Objects.requireNonNull(emitter, "emitter");
-      java.util.Objects.requireNonNull(settings, "settings");
-      java.util.Objects.requireNonNull(partition, "partition");
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(inputs, "inputs");
+      Objects.requireNonNull(emitter, "emitter");
+      Objects.requireNonNull(settings, "settings");
+      Objects.requireNonNull(partition, "partition");
       Events events = new Events(settings.listener());
-      ChunkRunner<I, O, P> runner = new ChunkRunner<>(function, parameters, settings, events, EngineThreads.scheduler());
+      ChunkRunner<I, O, P> runner = new ChunkRunner<>(function, parameters, settings, events, scheduler);
       return new PartitionPipeline<>(this, runner, events);
     }
   }

@@ -1,5 +1,6 @@
 package io.asyncudf.spark;
 
+import io.asyncudf.engine.ChunkDescription;
 import io.asyncudf.engine.ChunkSource;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -9,7 +10,6 @@ import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.execution.arrow.ArrowWriter;
 
 /**
  * Stages a partition's internal rows into Arrow record batches allocated from the task's
@@ -54,7 +54,7 @@ final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
     int written = 0;
     try {
       batch = VectorSchemaRoot.create(schema, allocator);
-      ArrowWriter writer = SparkInternals.arrowWriter(batch);
+      SparkInternals.BatchWriter writer = SparkInternals.batchWriter(batch);
       while (written < batchRows && rows.hasNext()) {
         writer.write(rows.next());
         written++;
@@ -100,8 +100,8 @@ final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
       return new StagingLimitException("row " + row + " of partition " + partitionIndex
           + " alone does not fit in " + limit + "; raise stagingMemoryLimit", cause);
     }
-    return new StagingLimitException("staging row " + row + " of partition " + partitionIndex + " (chunk "
-        + (row / chunkSize) + ") exceeded " + limit + " with " + heldByOthers
+    return new StagingLimitException("staging " + ChunkDescription.of(partitionIndex, (int) (row / chunkSize), row, 1)
+        + " exceeded " + limit + " with " + heldByOthers
         + " bytes held by outstanding chunks; lower maxChunkSize or maxConcurrentChunks, or raise stagingMemoryLimit", cause);
   }
 

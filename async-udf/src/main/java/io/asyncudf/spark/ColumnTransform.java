@@ -1,8 +1,8 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
-import io.asyncudf.ChunkFailedException;
 import io.asyncudf.RowFailure;
+import io.asyncudf.engine.ChunkDescription;
 import io.asyncudf.engine.ChunkEmitter;
 import io.asyncudf.engine.ChunkOutcome;
 import io.asyncudf.engine.ChunkSettings;
@@ -71,10 +71,7 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
       if (outcome instanceof ChunkOutcome.Success<O> success) {
         Object value = success.outputs().get(row);
         if (value instanceof RowFailure failed) {
-          if (errors == null) {
-            throw new ChunkFailedException(partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row, 1,
-                success.attempts(), failed.cause());
-          }
+          // the engine checked it may be recorded: an error column exists and it is no failOn type
           extra.update(1, errors.row(failed.cause(), success.attempts(), partitionIndex, chunk.chunkIndex(),
               chunk.firstRowIndex() + row, new GenericInternalRow(new Object[] {staged.get(inputOrdinal, inputType)})));
           return projection.apply(joined.apply(staged, extra));
@@ -95,8 +92,9 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
 
   private OutputContractException wrongType(int partitionIndex, ArrowChunk chunk, int row, Object value,
       RuntimeException cause) {
-    return new OutputContractException("output for column '" + outputName + "' in chunk " + chunk.chunkIndex()
-        + " of partition " + partitionIndex + " (row " + (chunk.firstRowIndex() + row) + ") does not fit its declared type "
+    return new OutputContractException("output for column '" + outputName + "' in "
+        + ChunkDescription.of(partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row, 1)
+        + " does not fit its declared type "
         + outputType.simpleString() + ": got " + (value == null ? "null" : value.getClass().getName()) + " ("
         + cause.getMessage() + ")", cause);
   }

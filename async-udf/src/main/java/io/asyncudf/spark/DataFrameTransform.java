@@ -1,6 +1,7 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.engine.ChunkDescription;
 import io.asyncudf.engine.ChunkEmitter;
 import io.asyncudf.engine.ChunkOutcome;
 import io.asyncudf.engine.ChunkSettings;
@@ -89,19 +90,23 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
         Row row = source.next();
         int position = index++;
         if (row == null || row.length() != outputSchema.size()) {
-          throw new OutputContractException("output row " + position + " of chunk " + chunk.chunkIndex()
-              + " of partition " + partitionIndex + " has " + (row == null ? "no value (null)" : row.length() + " fields")
+          throw new OutputContractException("output row " + position + " of " + describe(chunk, partitionIndex) + " has "
+              + (row == null ? "no value (null)" : row.length() + " fields")
               + " but the output schema has " + outputSchema.size() + ": " + outputSchema.simpleString());
         }
         try {
           InternalRow internal = (InternalRow) outputToInternal.apply(row);
           return projection.apply(errors == null ? internal : joined.apply(internal, noError));
         } catch (RuntimeException e) {
-          throw new OutputContractException("output row " + position + " of chunk " + chunk.chunkIndex()
-              + " of partition " + partitionIndex + " does not match the output schema "
+          throw new OutputContractException("output row " + position + " of " + describe(chunk, partitionIndex)
+              + " does not match the output schema "
               + outputSchema.simpleString() + ": " + e.getMessage(), e);
         }
       }
     };
+  }
+
+  private static String describe(ArrowChunk chunk, int partitionIndex) {
+    return ChunkDescription.of(partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex(), chunk.size());
   }
 }

@@ -58,6 +58,7 @@ abstract class PartitionTransform<I, O, P extends Serializable>
         .settings(settings)
         .partition(partition)
         .cancellationCheck(task == null ? () -> {} : task::killTaskIfInterrupted)
+        .closeWhenFinished(allocator)
         .build(function, parameters);
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) completed -> {

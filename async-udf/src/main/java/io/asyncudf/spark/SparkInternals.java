@@ -58,8 +58,27 @@ final class SparkInternals {
     return ArrowUtils.toArrowSchema(schema, timeZone, false, false);
   }
 
-  static ArrowWriter arrowWriter(VectorSchemaRoot root) {
-    return ArrowWriter.create(root);
+  /** Writes internal rows into an Arrow batch. */
+  interface BatchWriter {
+    void write(InternalRow row);
+
+    /** Sets the batch's row count; call once, after the last row. */
+    void finish();
+  }
+
+  static BatchWriter batchWriter(VectorSchemaRoot root) {
+    ArrowWriter writer = ArrowWriter.create(root);
+    return new BatchWriter() {
+      @Override
+      public void write(InternalRow row) {
+        writer.write(row);
+      }
+
+      @Override
+      public void finish() {
+        writer.finish();
+      }
+    };
   }
 
   /** A child of Spark's Arrow root allocator that refuses to hold more than {@code limit} bytes. */

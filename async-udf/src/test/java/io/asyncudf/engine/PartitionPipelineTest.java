@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -54,7 +55,7 @@ class PartitionPipelineTest {
       List<String> rows = new ArrayList<>();
       for (int i = 0; i < chunk.size(); i++) {
         if (outcome instanceof ChunkOutcome.Success<String> s) {
-          rows.add(chunk.values.get(i) + ":" + s.outputs().get(i));
+          rows.add(chunk.values.get(i) + ":" + ((List<?>) s.outputs()).get(i));
         } else {
           ChunkOutcome.Failure<String> f = (ChunkOutcome.Failure<String>) outcome;
           rows.add(chunk.values.get(i) + ":FAILED(" + f.cause().getClass().getSimpleName() + "," + f.attempts() + ")");
@@ -66,13 +67,23 @@ class PartitionPipelineTest {
 
   private static PartitionPipeline<ListChunkSource.Chunk, Integer, String, String> pipeline(ListChunkSource source,
       ChunkSettings settings, AsyncChunkFunction<Integer, String, Serializable> function) {
+    return builder(source, settings).build(function, null);
+  }
+
+  /** A pipeline whose attempts start on the calling thread, in submission order. */
+  private static PartitionPipeline<ListChunkSource.Chunk, Integer, String, String> inline(ListChunkSource source,
+      ChunkSettings settings, AsyncChunkFunction<Integer, String, Serializable> function) {
+    return builder(source, settings).scheduler(new ManualScheduler()).build(function, null);
+  }
+
+  private static PartitionPipeline.Builder<ListChunkSource.Chunk, Integer, String, String> builder(ListChunkSource source,
+      ChunkSettings settings) {
     return PartitionPipeline.<ListChunkSource.Chunk, Integer, String, String>builder()
         .source(source)
         .inputs(chunk -> chunk.values)
         .emitter(emitter())
         .settings(settings)
-        .partition(PARTITION)
-        .build(function, null);
+        .partition(PARTITION);
   }
 
   private static List<String> drain(Iterator<String> it) {
@@ -289,32 +300,140 @@ class PartitionPipelineTest {
   }
 
   @Test
-  void closingCancelsOutstandingChunksAndStartsNoMore() throws Exception {
+  void closeOnAnUnfinishedPartitionCancelsOutstandingChunksReleasesThemAndStartsNoMore() {
     List<CompletableFuture<List<String>>> started = new CopyOnWriteArrayList<>();
+    RecordingListener listener = new RecordingListener();
     ListChunkSource source = new ListChunkSource(1000, 10);
-    var pipeline = pipeline(source, settings(4, true), (ctx, inputs) -> {
-      CompletableFuture<List<String>> pending = new CompletableFuture<>();
-      started.add(pending);
-      return pending;
-    });
-    Thread consumer = new Thread(() -> {
-      try {
-        pipeline.hasNext();
-      } catch (RuntimeException expected) {
-        // the test abandons the partition
-      }
-    });
-    consumer.start();
-    while (started.size() < 4) {
-      Thread.sleep(5);
-    }
-    consumer.interrupt();
-    consumer.join(5000);
+    var pipeline = inline(source, settings(4, true, RetryPolicy.none(), Duration.ofSeconds(30), FailurePolicy.failTask(),
+        listener), (ctx, inputs) -> {
+          CompletableFuture<List<String>> pending = new CompletableFuture<>();
+          started.add(pending);
+          if (ctx.chunkIndex() == 0) {
+            pending.complete(inputs.stream().map(String::valueOf).toList());
+          }
+          return pending;
+        });
+
+    assertThat(pipeline.next()).isEqualTo("0:0");
+    assertThat(started).hasSize(4);
     pipeline.close();
 
-    Thread.sleep(100);
-    assertThat(started).hasSize(4).allMatch(CompletableFuture::isCancelled);
+    assertThat(started.subList(1, 4)).allMatch(CompletableFuture::isCancelled);
     assertThat(source.open).hasValue(0);
+    assertThat(pipeline.hasNext()).isFalse();
+    assertThat(started).hasSize(4);
+    assertThat(listener.partitions).last().satisfies(end -> {
+      assertThat(end.failure()).isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(end.chunks()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void closeReleasesTheResourcesOnceEveryChunkIsReleased() {
+    ListChunkSource source = new ListChunkSource(100, 10);
+    AtomicInteger openAtRelease = new AtomicInteger(-1);
+    var pipeline = builder(source, settings(3, true))
+        .scheduler(new ManualScheduler())
+        .closeWhenFinished(() -> openAtRelease.set(source.open.get()))
+        .build((ctx, inputs) -> ctx.chunkIndex() == 0
+            ? CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList())
+            : new CompletableFuture<List<String>>(), (Serializable) null);
+
+    pipeline.next();
+    pipeline.close();
+
+    assertThat(openAtRelease).hasValue(0);
+  }
+
+  @Test
+  void requestsRegisteredWithAnAttemptAreCancelledWhenThePartitionIsAbandonedWhateverWasChainedOnThem() {
+    List<CompletableFuture<String>> requests = new CopyOnWriteArrayList<>();
+    ListChunkSource source = new ListChunkSource(40, 10);
+    var pipeline = inline(source, settings(4, true), (ctx, inputs) -> {
+      List<CompletableFuture<String>> rows = new ArrayList<>();
+      for (Integer input : inputs) {
+        CompletableFuture<String> request = new CompletableFuture<>();
+        ctx.register(request);
+        requests.add(request);
+        rows.add(request.thenApply(body -> body + "!"));
+      }
+      if (ctx.chunkIndex() == 0) {
+        requests.subList(0, 10).forEach(request -> request.complete("done"));
+      }
+      return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new))
+          .thenApply(all -> rows.stream().map(CompletableFuture::join).toList());
+    });
+
+    assertThat(pipeline.next()).isEqualTo("0:done!");
+    pipeline.close();
+
+    assertThat(requests).hasSize(40);
+    assertThat(requests.subList(0, 10)).noneMatch(CompletableFuture::isCancelled);
+    assertThat(requests.subList(10, 40)).allMatch(CompletableFuture::isCancelled);
+  }
+
+  @Test
+  void requestsOfATimedOutAttemptAreCancelledBeforeTheRetryStarts() {
+    List<CompletableFuture<String>> requests = new CopyOnWriteArrayList<>();
+    List<Boolean> earlierCancelledAtStart = new CopyOnWriteArrayList<>();
+    ListChunkSource source = new ListChunkSource(10, 10);
+    RetryPolicy retry = RetryPolicy.attempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2));
+    var pipeline = pipeline(source, settings(1, true, retry, Duration.ofMillis(50), new FailurePolicy(true, List.of()),
+        null), (ctx, inputs) -> {
+          earlierCancelledAtStart.add(requests.stream().allMatch(CompletableFuture::isCancelled));
+          CompletableFuture<String> request = new CompletableFuture<>();
+          ctx.register(request);
+          requests.add(request);
+          return request.thenApply(body -> inputs.stream().map(i -> body).toList());
+        });
+
+    assertThat(drain(pipeline)).allMatch(s -> s.endsWith(":FAILED(TimeoutException,2)"));
+    assertThat(requests).hasSize(2).allMatch(CompletableFuture::isCancelled);
+    assertThat(earlierCancelledAtStart).containsExactly(true, true);
+  }
+
+  @Test
+  void aRequestRegisteredAfterItsAttemptEndedIsCancelledAtOnce() {
+    AtomicReference<io.asyncudf.ChunkContext<Serializable>> context = new AtomicReference<>();
+    ListChunkSource source = new ListChunkSource(10, 10);
+    var pipeline = inline(source, settings(1, true), (ctx, inputs) -> {
+      context.set(ctx);
+      return CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList());
+    });
+    drain(pipeline);
+
+    CompletableFuture<String> late = new CompletableFuture<>();
+    context.get().register(late);
+
+    assertThat(late).isCancelled();
+  }
+
+  @Test
+  void rowFailuresOfFailOnTypesFailTheTaskAndRecordedOnesAreCounted() {
+    RecordingListener listener = new RecordingListener();
+    AsyncChunkFunction<Integer, String, Serializable> everyFifthFails = (ctx, inputs) -> {
+      List<String> outputs = new ArrayList<>();
+      for (int input : inputs) {
+        if (input % 5 == 0) {
+          io.asyncudf.RowFailure.addTo(outputs, input == 35 ? new IllegalStateException("fatal") : new IOException("busy"));
+        } else {
+          outputs.add("ok");
+        }
+      }
+      return CompletableFuture.completedFuture(outputs);
+    };
+    FailurePolicy recordButFailOnIllegalState = new FailurePolicy(true, List.of(IllegalStateException.class));
+
+    var recorded = inline(new ListChunkSource(30, 10), settings(2, true, RetryPolicy.none(), Duration.ofSeconds(5),
+        recordButFailOnIllegalState, listener), everyFifthFails);
+    assertThat(drain(recorded)).hasSize(30);
+    assertThat(listener.partitions).last().satisfies(end -> assertThat(end.failedRows()).isEqualTo(6));
+
+    var failing = inline(new ListChunkSource(40, 10), settings(2, true, RetryPolicy.none(), Duration.ofSeconds(5),
+        recordButFailOnIllegalState, null), everyFifthFails);
+    assertThatThrownBy(() -> drain(failing))
+        .isInstanceOf(ChunkFailedException.class)
+        .hasMessage("chunk 3 of partition 7 (row 35) failed after 1 attempt: java.lang.IllegalStateException: fatal");
   }
 
   @Test

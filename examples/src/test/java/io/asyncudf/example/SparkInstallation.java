@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 record SparkInstallation(String version, Path home) {
 
   /** The runtime modules the tests run on; each names a Spark line CI proves. */
-  static final List<String> RUNTIMES = List.of("spark-4.1", "spark-4.0");
+  static final List<String> RUNTIMES = List.of("spark-4.1", "spark-4.0", "spark-4.2");
 
   private static final Pattern SPARK_CORE = Pattern.compile("spark-core_2\\.13-([0-9.]+)\\.jar");
 

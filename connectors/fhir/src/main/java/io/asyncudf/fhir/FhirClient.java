@@ -1,16 +1,17 @@
 package io.asyncudf.fhir;
 
-import static io.asyncudf.RetryPolicy.unwrap;
+import static io.asyncudf.connector.Futures.unwrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.asyncudf.ChunkContext;
+import io.asyncudf.connector.RequestScope;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.http.HttpConnector;
 import io.asyncudf.http.HttpRequest;
 import io.asyncudf.http.HttpResponse;
 import io.asyncudf.http.HttpStatusException;
+import io.asyncudf.http.Origins;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,8 @@ import java.util.function.Consumer;
 /**
  * FHIR R4 REST over the shared non-blocking {@link HttpConnector}: resources are Jackson trees (or
  * JSON strings) in and out, no model classes. Every call returns at once; futures complete on a
- * connector callback thread. Pass the chunk's {@link ChunkContext} (or null) so request retries
- * reach the UDF's listener.
+ * connector callback thread. Pass the chunk's {@code ChunkContext} (a {@link RequestScope}, or null)
+ * so request retries reach the UDF's listener and the requests end with the chunk attempt.
  *
  * <p>Failures: a non-2xx answer fails with {@link FhirException} carrying the status and the
  * OperationOutcome; 429/502/503/504, {@code Retry-After} and 401 token refresh are handled by the
@@ -56,7 +57,7 @@ public final class FhirClient {
   }
 
   /** {@code GET [type]/[id]}; empty when the server answers 404 or 410 (deleted). */
-  public CompletionStage<Optional<JsonNode>> read(ChunkContext<?> context, String type, String id) {
+  public CompletionStage<Optional<JsonNode>> read(RequestScope context, String type, String id) {
     return send(context, accept(HttpRequest.get(type + "/" + id)))
         .thenApply(response -> Optional.of(response.json()))
         .exceptionally(failure -> {
@@ -69,13 +70,13 @@ public final class FhirClient {
   }
 
   /** {@code POST [type]}: the server assigns the id. Not retried once it may have reached the server. */
-  public CompletionStage<FhirEntryResult> create(ChunkContext<?> context, JsonNode resource) {
+  public CompletionStage<FhirEntryResult> create(RequestScope context, JsonNode resource) {
     ObjectNode object = FhirJson.resource(resource);
     return write(context, withBody(HttpRequest.of("POST", object.get("resourceType").asText()), object));
   }
 
   /** {@code POST [type]} with {@code If-None-Exist}: creates unless a match exists (then 200 with the match). */
-  public CompletionStage<FhirEntryResult> conditionalCreate(ChunkContext<?> context, JsonNode resource, String ifNoneExist) {
+  public CompletionStage<FhirEntryResult> conditionalCreate(RequestScope context, JsonNode resource, String ifNoneExist) {
     ObjectNode object = FhirJson.resource(resource);
     HttpRequest request = withBody(HttpRequest.of("POST", object.get("resourceType").asText()), object)
         .header("If-None-Exist", ifNoneExist)
@@ -84,13 +85,13 @@ public final class FhirClient {
   }
 
   /** {@code PUT [type]/[id]} with the resource's own id: update, or create with a client-assigned id. */
-  public CompletionStage<FhirEntryResult> update(ChunkContext<?> context, JsonNode resource) {
+  public CompletionStage<FhirEntryResult> update(RequestScope context, JsonNode resource) {
     FhirEntry entry = FhirEntry.update(resource);
     return write(context, withBody(HttpRequest.of("PUT", entry.url()), entry.resource()));
   }
 
   /** {@code DELETE [type]/[id]}. */
-  public CompletionStage<FhirEntryResult> delete(ChunkContext<?> context, String type, String id) {
+  public CompletionStage<FhirEntryResult> delete(RequestScope context, String type, String id) {
     return write(context, accept(HttpRequest.delete(type + "/" + id)));
   }
 
@@ -98,12 +99,12 @@ public final class FhirClient {
    * Sends the entries as one {@code batch} Bundle. Each entry succeeds or fails on its own; the
    * results are in entry order. Fails as a whole only when the server rejects the Bundle.
    */
-  public CompletionStage<List<FhirEntryResult>> batch(ChunkContext<?> context, List<FhirEntry> entries) {
+  public CompletionStage<List<FhirEntryResult>> batch(RequestScope context, List<FhirEntry> entries) {
     return bundle(context, "batch", entries);
   }
 
   /** Sends the entries as one {@code transaction} Bundle: all succeed or the call fails with {@link FhirException}. */
-  public CompletionStage<List<FhirEntryResult>> transaction(ChunkContext<?> context, List<FhirEntry> entries) {
+  public CompletionStage<List<FhirEntryResult>> transaction(RequestScope context, List<FhirEntry> entries) {
     return bundle(context, "transaction", entries);
   }
 
@@ -111,15 +112,17 @@ public final class FhirClient {
    * Searches {@code [type]?[query]} and follows {@code Bundle.link[next]} exactly as the server
    * returns it, handing each page's matches to {@code pageHandler} before fetching the next page, so
    * only one page is held at a time. Stops at {@code limits} (the summary then says truncated).
+   * A next link to an origin other than the FHIR base's (or a configured {@code credentialOrigin})
+   * is not followed: the search fails with an {@link IllegalStateException} naming both origins.
    */
-  public CompletionStage<SearchSummary> search(ChunkContext<?> context, String type, String query, SearchLimits limits,
+  public CompletionStage<SearchSummary> search(RequestScope context, String type, String query, SearchLimits limits,
       Consumer<List<JsonNode>> pageHandler) {
     String url = query == null || query.isEmpty() ? type : type + "?" + query;
     return page(context, url, limits, pageHandler, 0, 0);
   }
 
   /** {@link #search} collecting every match into one list (bounded by {@code limits}). */
-  public CompletionStage<List<JsonNode>> searchAll(ChunkContext<?> context, String type, String query, SearchLimits limits) {
+  public CompletionStage<List<JsonNode>> searchAll(RequestScope context, String type, String query, SearchLimits limits) {
     List<JsonNode> all = new ArrayList<>();
     return search(context, type, query, limits, all::addAll).thenApply(summary -> all);
   }
@@ -129,12 +132,12 @@ public final class FhirClient {
    * (usually a Parameters resource) is sent for POST, omitted for GET. Returns the response resource.
    * POST operations are not retried after they may have reached the server.
    */
-  public CompletionStage<JsonNode> operation(ChunkContext<?> context, String method, String path, JsonNode body) {
+  public CompletionStage<JsonNode> operation(RequestScope context, String method, String path, JsonNode body) {
     HttpRequest request = body == null ? accept(HttpRequest.of(method, path)) : withBody(HttpRequest.of(method, path), body);
     return send(context, request).thenApply(HttpResponse::json);
   }
 
-  private CompletionStage<SearchSummary> page(ChunkContext<?> context, String url, SearchLimits limits,
+  private CompletionStage<SearchSummary> page(RequestScope context, String url, SearchLimits limits,
       Consumer<List<JsonNode>> pageHandler, int pagesBefore, long resourcesBefore) {
     return send(context, accept(HttpRequest.get(url))).thenCompose(response -> {
       JsonNode bundle = response.json();
@@ -158,11 +161,16 @@ public final class FhirClient {
       if (cut || resources >= limits.maxResources() || pages >= limits.maxPages()) {
         return CompletableFuture.completedFuture(new SearchSummary(pages, resources, true));
       }
+      if (!http.isCredentialOrigin(next)) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the next link of " + response.request()
+            + " points to origin " + Origins.of(next) + ", which is not the FHIR base's origin nor a credentialOrigin ("
+            + String.join(", ", http.credentialOrigins()) + "); the search stops rather than follow it"));
+      }
       return page(context, next, limits, pageHandler, pages, resources);
     });
   }
 
-  private CompletionStage<List<FhirEntryResult>> bundle(ChunkContext<?> context, String type, List<FhirEntry> entries) {
+  private CompletionStage<List<FhirEntryResult>> bundle(RequestScope context, String type, List<FhirEntry> entries) {
     if (entries.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -188,7 +196,7 @@ public final class FhirClient {
     });
   }
 
-  private CompletionStage<FhirEntryResult> write(ChunkContext<?> context, HttpRequest request) {
+  private CompletionStage<FhirEntryResult> write(RequestScope context, HttpRequest request) {
     return send(context, request).thenApply(response -> {
       JsonNode body = response.bodyLength() == 0 ? null : response.json();
       ObjectNode entry = FhirJson.MAPPER.createObjectNode();
@@ -210,7 +218,7 @@ public final class FhirClient {
     });
   }
 
-  private CompletionStage<HttpResponse> send(ChunkContext<?> context, HttpRequest request) {
+  private CompletionStage<HttpResponse> send(RequestScope context, HttpRequest request) {
     return http.send(context, request).exceptionally(failure -> {
       Throwable cause = unwrap(failure);
       throw new CompletionException(cause instanceof HttpStatusException status ? new FhirException(status) : cause);

@@ -116,6 +116,30 @@ class FhirClientTest {
   }
 
   @Test
+  void aNextLinkToAnotherOriginFailsTheSearchNamingBothOriginsAndIsNotFollowed() throws Exception {
+    try (MockWebServer other = new MockWebServer();
+        HttpConnector authenticated = HttpConnector.create(HttpClientConfig.builder()
+            .baseUrl(server.url("/fhir/").toString())
+            .auth(io.asyncudf.http.HttpAuth.bearer(io.asyncudf.Secret.of("fhir-bearer-token")))
+            .build())) {
+      other.start(0);
+      server.enqueue(fhirJson(200, searchset(List.of("1", "2"), other.url("/fhir?page=2").toString())));
+      List<String> seen = new ArrayList<>();
+
+      Throwable failure = failureOf(FhirClient.over(authenticated).search(null, "Patient", "family=Smith",
+          SearchLimits.defaults(), page -> page.forEach(p -> seen.add(p.get("id").asText()))));
+
+      assertThat(failure).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("points to origin http://" + other.getHostName() + ":" + other.getPort())
+          .hasMessageContaining("http://" + server.getHostName() + ":" + server.getPort())
+          .hasMessageNotContaining("fhir-bearer-token");
+      assertThat(seen).containsExactly("1", "2");
+      assertThat(other.getRequestCount()).isZero();
+      assertThat(server.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer fhir-bearer-token");
+    }
+  }
+
+  @Test
   void searchStopsAtItsLimitsAndSaysSo() throws Exception {
     server.enqueue(fhirJson(200, searchset(List.of("1", "2"), server.url("/fhir?page=2").toString())));
     server.enqueue(fhirJson(200, searchset(List.of("3", "4"), server.url("/fhir?page=3").toString())));

@@ -18,14 +18,14 @@ import org.asynchttpclient.HttpResponseStatus;
  */
 final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
 
-  private final String request;
+  private final RequestDescription request;
   private final long maxBytes;
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
   private int status;
   private Map<String, List<String>> headers = Map.of();
   private long tooLarge = -1;
 
-  BoundedBodyHandler(String request, long maxBytes) {
+  BoundedBodyHandler(RequestDescription request, long maxBytes) {
     this.request = request;
     this.maxBytes = maxBytes;
   }
@@ -76,7 +76,7 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
   @Override
   public HttpResponse onCompleted() throws ResponseTooLargeException {
     if (tooLarge >= 0) {
-      throw new ResponseTooLargeException(request, maxBytes, tooLarge);
+      throw new ResponseTooLargeException(request.get(), maxBytes, tooLarge);
     }
     return new HttpResponse(request, status, headers, body.toByteArray());
   }

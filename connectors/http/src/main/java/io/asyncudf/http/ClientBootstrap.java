@@ -22,8 +22,10 @@ import org.asynchttpclient.netty.channel.ChannelManager;
 
 /**
  * Builds the AsyncHttpClient behind one {@link HttpConnector}: NIO transport on its own event loop,
- * Netty's non-blocking DNS resolver on that same transport (see DESIGN.md: a resolver on another
- * transport than the client's fails to register), AHC's own silent retries off, no cookie store,
+ * Netty's non-blocking DNS resolver on that same transport (a resolver built on another transport
+ * than the one the client really uses, say NIO datagrams beside an epoll client because Spark put
+ * netty-transport-native-epoll on the class path, fails to register, and then host names do not
+ * resolve while IP literals still work), AHC's own silent retries off, no cookie store,
  * no wire logging, and the configured TLS trust.
  */
 final class ClientBootstrap implements AutoCloseable {

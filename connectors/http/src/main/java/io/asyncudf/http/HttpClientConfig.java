@@ -5,7 +5,9 @@ import io.asyncudf.Secret;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,6 +36,9 @@ import java.util.Objects;
  * @param retry request-level retries
  * @param ioThreads Netty event-loop threads of the client
  * @param userAgent the {@code User-Agent} header
+ * @param credentialOrigins origins ({@code scheme://host:port}) besides the {@code baseUrl}'s that may
+ *     receive the credentials ({@code auth} and {@code secretHeaders}); a request to any other origin
+ *     fails with {@link CredentialScopeException} instead of carrying them
  */
 public record HttpClientConfig(
     String baseUrl,
@@ -52,7 +57,8 @@ public record HttpClientConfig(
     TlsSettings tls,
     HttpRetrySettings retry,
     int ioThreads,
-    String userAgent)
+    String userAgent,
+    List<String> credentialOrigins)
     implements Serializable {
 
   public HttpClientConfig {
@@ -86,6 +92,22 @@ public record HttpClientConfig(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(userAgent, "userAgent");
+    credentialOrigins = credentialOrigins.stream().map(Origins::of).distinct().toList();
+  }
+
+  /** A configuration whose credentials go to the {@code baseUrl}'s origin only (the form before {@code credentialOrigins}). */
+  public HttpClientConfig(String baseUrl, int maxConnections, int maxConnectionsPerHost, int maxInFlight,
+      double requestsPerSecond, Duration maxQueueWait, Duration connectTimeout, Duration requestTimeout,
+      Duration readTimeout, long maxResponseBytes, Map<String, String> defaultHeaders, Map<String, Secret> secretHeaders,
+      HttpAuth auth, TlsSettings tls, HttpRetrySettings retry, int ioThreads, String userAgent) {
+    this(baseUrl, maxConnections, maxConnectionsPerHost, maxInFlight, requestsPerSecond, maxQueueWait, connectTimeout,
+        requestTimeout, readTimeout, maxResponseBytes, defaultHeaders, secretHeaders, auth, tls, retry, ioThreads,
+        userAgent, List.of());
+  }
+
+  /** Whether requests carry credentials at all: an {@code auth} or a secret header. */
+  public boolean hasCredentials() {
+    return !(auth instanceof HttpAuth.None) || !secretHeaders.isEmpty();
   }
 
   /** A builder with the defaults: 128 connections, 128 in flight, no rate limit, 16 MiB bodies, 4 attempts. */
@@ -123,6 +145,7 @@ public record HttpClientConfig(
     private HttpRetrySettings retry = HttpRetrySettings.defaults();
     private int ioThreads = Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
     private String userAgent = "spark-async-udf";
+    private final List<String> credentialOrigins = new ArrayList<>();
 
     private Builder() {}
 
@@ -144,6 +167,7 @@ public record HttpClientConfig(
       retry = config.retry;
       ioThreads = config.ioThreads;
       userAgent = config.userAgent;
+      credentialOrigins.addAll(config.credentialOrigins);
     }
 
     public Builder baseUrl(String url) {
@@ -232,11 +256,27 @@ public record HttpClientConfig(
       return this;
     }
 
+    /**
+     * Lets {@code origin} (a URL; only its scheme, host and port count) receive the credentials too,
+     * besides the {@code baseUrl}'s origin: for a FHIR server whose paging links point at another host,
+     * say. Origins are checked in {@link #build()}.
+     */
+    public Builder credentialOrigin(String origin) {
+      credentialOrigins.add(origin);
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @throws IllegalArgumentException if a value is out of range or a URL is not http(s)
+     * @throws NullPointerException if a required value is null
+     */
     public HttpClientConfig build() {
       int inFlight = maxInFlight == null ? Math.min(maxConnections, maxConnectionsPerHost) : maxInFlight;
       return new HttpClientConfig(baseUrl, maxConnections, maxConnectionsPerHost, inFlight, requestsPerSecond,
           maxQueueWait, connectTimeout, requestTimeout, readTimeout, maxResponseBytes, defaultHeaders,
-          secretHeaders, auth, tls, retry, ioThreads, userAgent);
+          secretHeaders, auth, tls, retry, ioThreads, userAgent, credentialOrigins);
     }
   }
 }

@@ -1,22 +1,20 @@
 package io.asyncudf.http;
 
-import static io.asyncudf.RetryPolicy.unwrap;
-
-import dev.failsafe.Failsafe;
-import dev.failsafe.Policy;
 import dev.failsafe.RateLimiter;
-import dev.failsafe.RetryPolicy;
-import io.asyncudf.ChunkContext;
 import io.asyncudf.connector.ConnectorThreads;
+import io.asyncudf.connector.Futures;
+import io.asyncudf.connector.RequestRetries;
+import io.asyncudf.connector.RequestScope;
 import io.asyncudf.connector.SharedClients;
 import io.asyncudf.connector.TransportLogging;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -35,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * <p>Promises: {@link #send} never blocks the calling thread and never blocks a network thread; its
  * future completes on a connector callback thread. A request waits without a thread for the rate
  * limit and an in-flight slot, is retried as {@link HttpRetrySettings} says (each retry reported to
- * the chunk's listener when a {@link ChunkContext} is given), and fails with
- * {@link HttpStatusException} for a final non-2xx status. Cancelling the returned future cancels the
- * request. Messages and logs never contain header values, bodies sent, or secret query values.
+ * the {@link RequestScope}, a chunk's {@code ChunkContext}), and fails with
+ * {@link HttpStatusException} for a final non-2xx status. The request is registered with the scope,
+ * so it ends when the chunk attempt ends; cancelling the returned future ends it too. Credentials
+ * (auth and secret headers) go only to the {@code baseUrl}'s origin and the configured
+ * {@code credentialOrigins}; a request elsewhere fails with {@link CredentialScopeException}.
+ * Messages and logs never contain header values, bodies sent, or secret query values.
  */
 public final class HttpConnector implements AutoCloseable {
 
@@ -49,12 +50,14 @@ public final class HttpConnector implements AutoCloseable {
   private final boolean shared;
   private final ClientBootstrap bootstrap;
   private final RetryRules rules;
-  private final List<Policy<HttpResponse>> rateLimit;
+  private final RequestRetries retries;
+  private final RateLimiter<Object> rateLimit;
   private final InFlightLimit slots;
   private final TokenCache tokens;
   private final String fixedAuthorization;
+  private final Set<String> credentialOrigins;
   private final LongAdder attempts = new LongAdder();
-  private final LongAdder retries = new LongAdder();
+  private final LongAdder retryCount = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger peakInFlight = new AtomicInteger();
@@ -63,19 +66,22 @@ public final class HttpConnector implements AutoCloseable {
     this.config = config;
     this.shared = shared;
     this.bootstrap = new ClientBootstrap(config);
-    this.rules = new RetryRules(config.retry());
-    List<Policy<HttpResponse>> policies = new ArrayList<>();
-    if (config.requestsPerSecond() > 0) {
-      policies.add(RateLimiter.<HttpResponse>smoothBuilder(rateLimitPeriod(config.requestsPerSecond()))
-          .withMaxWaitTime(config.maxQueueWait())
-          .build());
-    }
-    this.rateLimit = List.copyOf(policies);
+    this.rules = new RetryRules(config.retry(), retryCount::increment);
+    this.retries = new RequestRetries(config.retry().maxAttempts());
+    this.rateLimit = config.requestsPerSecond() > 0
+        ? RateLimiter.smoothBuilder(rateLimitPeriod(config.requestsPerSecond())).build()
+        : null;
     this.slots = new InFlightLimit(config.maxInFlight(), config.maxQueueWait());
     this.tokens = config.auth() instanceof HttpAuth.OAuth2 oauth2
-        ? new TokenCache(oauth2, request -> execute(request, null, false))
+        ? new TokenCache(oauth2, request -> execute(request, RequestScope.none(), false))
         : null;
     this.fixedAuthorization = fixedAuthorization(config.auth());
+    Set<String> origins = new LinkedHashSet<>();
+    if (config.baseUrl() != null) {
+      origins.add(Origins.of(config.baseUrl()));
+    }
+    origins.addAll(config.credentialOrigins());
+    this.credentialOrigins = Set.copyOf(origins);
     if (config.tls().isInsecure()) {
       LOG.warn("TLS certificate and host name verification is DISABLED for HTTP client {} "
           + "(TlsSettings.insecureTrustAllCertificates); never use this in production", describeBase());
@@ -106,25 +112,47 @@ public final class HttpConnector implements AutoCloseable {
     return config;
   }
 
-  /** Sends {@code request}; see the class documentation for what the returned future promises. */
+  /** Sends {@code request} outside any scope; see the class documentation for what the returned future promises. */
   public CompletionStage<HttpResponse> send(HttpRequest request) {
     return send(null, request);
   }
 
-  /** Sends {@code request} and reports each of its retries to {@code context}'s listener. */
-  public CompletionStage<HttpResponse> send(ChunkContext<?> context, HttpRequest request) {
-    CompletableFuture<HttpResponse> execution = execute(request, context, true);
+  /**
+   * Sends {@code request} for {@code scope} (a chunk's {@code ChunkContext}, or null): its retries are
+   * reported there and the request ends when the scope ends.
+   *
+   * @throws IllegalArgumentException if the URL is relative and the configuration has no {@code baseUrl}
+   */
+  public CompletionStage<HttpResponse> send(RequestScope scope, HttpRequest request) {
+    CompletableFuture<HttpResponse> execution = execute(request, RequestScope.orNone(scope), true);
     execution.whenComplete((response, failure) -> {
       if (failure != null) {
         failures.increment();
       }
     });
-    return ConnectorThreads.completeOnCallbacks(execution);
+    CompletableFuture<HttpResponse> result = ConnectorThreads.completeOnCallbacks(execution);
+    if (scope != null) {
+      scope.register(result);
+    }
+    return result;
+  }
+
+  /**
+   * Whether {@code url} (absolute, or relative to the {@code baseUrl}) is on an origin this client's
+   * credentials may go to: the {@code baseUrl}'s or a configured {@code credentialOrigin}.
+   */
+  public boolean isCredentialOrigin(String url) {
+    return !isAbsolute(url) ? config.baseUrl() != null : credentialOrigins.contains(Origins.of(url));
+  }
+
+  /** The origins credentials may go to, {@code scheme://host:port} each. */
+  public Set<String> credentialOrigins() {
+    return credentialOrigins;
   }
 
   /** A snapshot of this client's counters. */
   public HttpConnectorMetrics metrics() {
-    return new HttpConnectorMetrics(attempts.sum(), retries.sum(), failures.sum(), inFlight.get(), peakInFlight.get(),
+    return new HttpConnectorMetrics(attempts.sum(), retryCount.sum(), failures.sum(), inFlight.get(), peakInFlight.get(),
         tokens == null ? 0 : tokens.fetches());
   }
 
@@ -141,57 +169,61 @@ public final class HttpConnector implements AutoCloseable {
     return "HttpConnector[" + describeBase() + ", " + config.auth().getClass().getSimpleName() + " auth]";
   }
 
-  private CompletableFuture<HttpResponse> execute(HttpRequest request, ChunkContext<?> context, boolean authenticate) {
+  private CompletableFuture<HttpResponse> execute(HttpRequest request, RequestScope scope, boolean authenticate) {
     String url = absoluteUrl(request.url());
-    String description = request.method() + " " + Redaction.url(url);
-    RetryPolicy<HttpResponse> retry = RetryPolicy.<HttpResponse>builder()
-        .handleIf((response, failure) -> failure != null && rules.isRetryable(request, unwrap(failure)))
-        .withMaxAttempts(config.retry().maxAttempts())
-        .withDelayFn(execution -> rules.delayAfter(execution.getAttemptCount(), unwrap(execution.getLastException())))
-        .onRetryScheduled(event -> {
-          retries.increment();
-          Throwable cause = unwrap(event.getLastException());
-          LOG.debug("retrying {} after attempt {} in {} ms: {}", description, event.getAttemptCount(),
-              event.getDelay().toMillis(), cause.toString());
-          if (context != null) {
-            context.requestRetried(description, event.getAttemptCount(), cause, event.getDelay());
-          }
-        })
-        .build();
-    List<Policy<HttpResponse>> policies = new ArrayList<>(rateLimit.size() + 1);
-    policies.add(retry);
-    policies.addAll(rateLimit);
-    return Failsafe.with(policies)
-        .with(ConnectorThreads.scheduler())
-        .getStageAsync(execution -> {
-          Supplier<CompletableFuture<HttpResponse>> once =
-              () -> attempt(request, url, description, execution.getAttemptCount() + 1, authenticate);
-          // a token request takes no slot: the requests waiting for the token may hold them all
-          return authenticate ? slots.run(once) : once.get();
-        });
+    RequestDescription description = new RequestDescription(request.method(), url);
+    boolean credentials = authenticate && config.hasCredentials();
+    if (credentials && isAbsolute(request.url())) {
+      String origin = Origins.of(url);
+      if (!credentialOrigins.contains(origin)) {
+        return CompletableFuture.failedFuture(new CredentialScopeException(description.get(), origin,
+            credentialOrigins.isEmpty() ? "none: no baseUrl and no credentialOrigin" : String.join(", ", credentialOrigins)));
+      }
+    }
+    return retries.run(scope, description, rules.forRequest(request), attempt -> rateLimited(description,
+        // a token request takes no slot: the requests waiting for the token may hold them all
+        () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials))
+            : attempt(request, url, description, attempt, false)));
   }
 
-  private CompletableFuture<HttpResponse> attempt(HttpRequest request, String url, String description, int attempt,
-      boolean authenticate) {
-    if (!authenticate || tokens == null) {
-      return exchange(request, url, description, attempt, authenticate ? fixedAuthorization : null);
+  private CompletableFuture<HttpResponse> rateLimited(RequestDescription description,
+      Supplier<CompletableFuture<HttpResponse>> attempt) {
+    if (rateLimit == null) {
+      return attempt.get();
     }
-    return tokens.token().thenCompose(token -> exchange(request, url, description, attempt, "Bearer " + token)
-        .exceptionallyCompose(failure -> {
-          Throwable cause = unwrap(failure);
-          if (cause instanceof HttpStatusException status && status.status() == 401) {
+    Duration wait = rateLimit.tryReservePermit(config.maxQueueWait());
+    if (wait.isNegative()) {
+      return CompletableFuture.failedFuture(new RejectedExecutionException("the rate limit of "
+          + config.requestsPerSecond() + " requestsPerSecond would hold " + description.get()
+          + " longer than maxQueueWait (" + config.maxQueueWait() + ")"));
+    }
+    return Futures.after(wait, attempt);
+  }
+
+  private CompletableFuture<HttpResponse> attempt(HttpRequest request, String url, RequestDescription description,
+      int attempt, boolean credentials) {
+    if (!credentials || tokens == null) {
+      return exchange(request, url, description, attempt, credentials, credentials ? fixedAuthorization : null);
+    }
+    return Futures.thenCompose(tokens.token(), token -> Futures.exceptionallyCompose(
+        exchange(request, url, description, attempt, true, "Bearer " + token),
+        failure -> {
+          if (failure instanceof HttpStatusException status && status.status() == 401) {
             tokens.invalidate(token);
-            return tokens.token().thenCompose(fresh -> exchange(request, url, description, attempt, "Bearer " + fresh));
+            return Futures.thenCompose(tokens.token(),
+                fresh -> exchange(request, url, description, attempt, true, "Bearer " + fresh));
           }
-          return CompletableFuture.failedFuture(cause);
+          return CompletableFuture.failedFuture(failure);
         }));
   }
 
-  private CompletableFuture<HttpResponse> exchange(HttpRequest request, String url, String description, int attempt,
-      String authorization) {
+  private CompletableFuture<HttpResponse> exchange(HttpRequest request, String url, RequestDescription description,
+      int attempt, boolean credentials, String authorization) {
     RequestBuilder builder = new RequestBuilder(request.method()).setUrl(url);
     config.defaultHeaders().forEach(builder::setHeader);
-    config.secretHeaders().forEach((name, secret) -> builder.setHeader(name, secret.reveal()));
+    if (credentials) {
+      config.secretHeaders().forEach((name, secret) -> builder.setHeader(name, secret.reveal()));
+    }
     request.headers().forEach(builder::setHeader);
     if (authorization != null) {
       builder.setHeader("Authorization", authorization);
@@ -215,7 +247,7 @@ public final class HttpConnector implements AutoCloseable {
       if (response.status() / 100 == 2) {
         return response;
       }
-      throw new CompletionException(new HttpStatusException(response.status(), description, attempt,
+      throw new CompletionException(new HttpStatusException(response.status(), description.get(), attempt,
           response.bodyAsString(), RetryRules.parseRetryAfter(response.header("retry-after"))));
     });
     checked.whenComplete((response, failure) -> {
@@ -227,8 +259,12 @@ public final class HttpConnector implements AutoCloseable {
     return checked;
   }
 
+  private static boolean isAbsolute(String url) {
+    return url.startsWith("http://") || url.startsWith("https://");
+  }
+
   private String absoluteUrl(String url) {
-    if (url.startsWith("http://") || url.startsWith("https://")) {
+    if (isAbsolute(url)) {
       return url;
     }
     if (config.baseUrl() == null) {

@@ -11,6 +11,7 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,12 +25,12 @@ public final class HttpResponse {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([^\";]+)");
 
-  private final String request;
+  private final Supplier<String> request;
   private final int status;
   private final Map<String, List<String>> headers;
   private final byte[] body;
 
-  HttpResponse(String request, int status, Map<String, List<String>> headers, byte[] body) {
+  HttpResponse(Supplier<String> request, int status, Map<String, List<String>> headers, byte[] body) {
     this.request = request;
     this.status = status;
     this.headers = headers;
@@ -75,19 +76,19 @@ public final class HttpResponse {
     try {
       JsonNode node = JSON.readTree(body);
       if (node == null || node.isMissingNode()) {
-        throw new MalformedResponseException(request, status, "empty body where JSON was expected", null);
+        throw new MalformedResponseException(request.get(), status, "empty body where JSON was expected", null);
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new MalformedResponseException(request, status, "body is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new MalformedResponseException(request.get(), status, "body is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new MalformedResponseException(request, status, "cannot read body: " + e.getMessage(), e);
+      throw new MalformedResponseException(request.get(), status, "cannot read body: " + e.getMessage(), e);
     }
   }
 
   /** The request this answers, as {@code METHOD url} without secrets. */
   public String request() {
-    return request;
+    return request.get();
   }
 
   private Charset charset() {
@@ -107,6 +108,6 @@ public final class HttpResponse {
 
   @Override
   public String toString() {
-    return "HttpResponse[" + status + " for " + request + ", " + body.length + " bytes]";
+    return "HttpResponse[" + status + " for " + request.get() + ", " + body.length + " bytes]";
   }
 }

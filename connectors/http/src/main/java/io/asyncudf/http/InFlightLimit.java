@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +29,19 @@ final class InFlightLimit {
 
   private final int slots;
   private final Duration maxWait;
+  private final Executor handoff;
   private final Queue<CompletableFuture<Void>> waiters = new ArrayDeque<>();
   private int free;
 
   InFlightLimit(int slots, Duration maxWait) {
+    this(slots, maxWait, ConnectorThreads.callbacks());
+  }
+
+  /** @param handoff where a waiter that got a freed slot continues (tests pass a direct executor) */
+  InFlightLimit(int slots, Duration maxWait, Executor handoff) {
     this.slots = slots;
     this.maxWait = maxWait;
+    this.handoff = handoff;
     this.free = slots;
   }
 
@@ -112,7 +120,7 @@ final class InFlightLimit {
       }
     }
     CompletableFuture<Void> handedTo = next;
-    ConnectorThreads.callbacks().execute(() -> {
+    handoff.execute(() -> {
       if (!handedTo.complete(null)) {
         release();
       }

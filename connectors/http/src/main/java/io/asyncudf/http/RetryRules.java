@@ -1,6 +1,7 @@
 package io.asyncudf.http;
 
 import io.asyncudf.connector.Backoff;
+import io.asyncudf.connector.RequestRetries;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,9 +20,36 @@ final class RetryRules {
   private static final Set<Integer> RETRYABLE_STATUS = Set.of(429, 502, 503, 504);
 
   private final HttpRetrySettings settings;
+  private final Runnable onRetry;
+  private final RequestRetries.Rules idempotent;
+  private final RequestRetries.Rules nonIdempotent;
 
-  RetryRules(HttpRetrySettings settings) {
+  /** @param onRetry runs for every retry decided (to count them) */
+  RetryRules(HttpRetrySettings settings, Runnable onRetry) {
     this.settings = settings;
+    this.onRetry = onRetry;
+    this.idempotent = rules(true);
+    this.nonIdempotent = rules(false);
+  }
+
+  /** The rules for {@code request}: they depend only on whether it is idempotent, so two instances serve all. */
+  RequestRetries.Rules forRequest(HttpRequest request) {
+    return request.isIdempotent() ? idempotent : nonIdempotent;
+  }
+
+  private RequestRetries.Rules rules(boolean idempotentRequest) {
+    return new RequestRetries.Rules() {
+      @Override
+      public boolean isRetryable(Throwable failure) {
+        return RetryRules.this.isRetryable(idempotentRequest, failure);
+      }
+
+      @Override
+      public Duration delayAfter(int failedAttempt, Throwable failure) {
+        onRetry.run();
+        return RetryRules.this.delayAfter(failedAttempt, failure);
+      }
+    };
   }
 
   /**
@@ -30,6 +58,10 @@ final class RetryRules {
    * beyond {@code maxRetryAfter} is not retried.
    */
   boolean isRetryable(HttpRequest request, Throwable failure) {
+    return isRetryable(request.isIdempotent(), failure);
+  }
+
+  private boolean isRetryable(boolean idempotentRequest, Throwable failure) {
     if (failure instanceof HttpStatusException status) {
       if (!RETRYABLE_STATUS.contains(status.status())) {
         return false;
@@ -37,16 +69,16 @@ final class RetryRules {
       if (status.retryAfter().map(wait -> wait.compareTo(settings.maxRetryAfter()) > 0).orElse(false)) {
         return false;
       }
-      return status.status() == 429 || request.isIdempotent();
+      return status.status() == 429 || idempotentRequest;
     }
-    if (isTlsFailure(failure) || failure instanceof ResponseTooLargeException
-        || failure instanceof UnknownHostException || failure instanceof AuthenticationException) {
+    if (isTlsFailure(failure) || failure instanceof ResponseTooLargeException || failure instanceof UnknownHostException
+        || failure instanceof AuthenticationException || failure instanceof CredentialScopeException) {
       return false;
     }
     if (failure instanceof ConnectException || failure instanceof ConnectTimeoutException) {
       return true;
     }
-    return request.isIdempotent() && (failure instanceof IOException || failure instanceof TimeoutException);
+    return idempotentRequest && (failure instanceof IOException || failure instanceof TimeoutException);
   }
 
   /** Full-jitter exponential backoff, raised to the server's {@code Retry-After} when it sent one. */

@@ -1,7 +1,7 @@
 package io.asyncudf.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.asyncudf.RetryPolicy;
+import io.asyncudf.connector.Futures;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,24 +33,33 @@ final class TokenCache {
     this.transport = transport;
   }
 
+  /**
+   * The current token, or the fetch every caller waits for. A fetch that fails (even at once, as a
+   * grant that cannot build its request does) fails every caller waiting on it with its
+   * {@link AuthenticationException}; the next call starts a new fetch.
+   */
   synchronized CompletableFuture<String> token() {
     if (current != null && Instant.now().isBefore(current.refreshAt)) {
       return CompletableFuture.completedFuture(current.value);
     }
-    if (fetching == null) {
+    CompletableFuture<Token> fetch = fetching;
+    if (fetch == null) {
       fetches++;
-      CompletableFuture<Token> fetch = fetch();
+      fetch = fetch();
       fetching = fetch;
-      fetch.whenComplete((token, failure) -> {
+      CompletableFuture<Token> started = fetch;
+      started.whenComplete((token, failure) -> {
         synchronized (this) {
-          fetching = null;
+          if (fetching == started) {
+            fetching = null;
+          }
           if (token != null) {
             current = token;
           }
         }
       });
     }
-    return fetching.thenApply(Token::value);
+    return fetch.thenApply(Token::value);
   }
 
   /** Forgets {@code rejected} (if it is still the cached token) so the next request fetches a new one. */
@@ -82,7 +91,7 @@ final class TokenCache {
         .handle((response, failure) -> {
           if (failure != null) {
             throw new CompletionException(new AuthenticationException(
-                "token request to " + Redaction.url(auth.tokenUrl()) + " failed: " + RetryPolicy.unwrap(failure).getMessage(), null));
+                "token request to " + Redaction.url(auth.tokenUrl()) + " failed: " + Futures.unwrap(failure).getMessage(), null));
           }
           return parse(response, requested);
         });

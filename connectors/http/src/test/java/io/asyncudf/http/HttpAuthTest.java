@@ -185,4 +185,77 @@ class HttpAuthTest {
     assertThat(everything).doesNotContain(CLIENT_SECRET, PASSWORD, API_KEY, "at-1", "at-2");
     assertThat(everything).contains("password=****");
   }
+
+  @Test
+  void aGrantThatCannotBuildItsRequestFailsEveryWaitingRequestWithAnAuthenticationError() throws Exception {
+    TokenGrant broken = tokenUrl -> {
+      throw new java.security.GeneralSecurityException("the key cannot sign");
+    };
+    try (HttpConnector http = connector(HttpAuth.oauth2(server.url("/token").toString(), broken))) {
+      List<CompletableFuture<HttpResponse>> requests = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        requests.add(http.send(HttpRequest.get("data/" + i)).toCompletableFuture());
+      }
+
+      for (CompletableFuture<HttpResponse> request : requests) {
+        ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            () -> request.get(20, TimeUnit.SECONDS));
+        assertThat(failure.getCause()).isInstanceOf(AuthenticationException.class)
+            .hasMessageContaining("cannot build the token request for " + server.url("/token"))
+            .hasMessageContaining("the key cannot sign");
+      }
+    }
+    assertThat(server.getRequestCount()).as("nothing was sent without a token").isZero();
+  }
+
+  @Test
+  void credentialsAndSecretHeadersGoOnlyToTheBaseUrlsOriginOrListedOnes() throws Exception {
+    try (MockWebServer other = new MockWebServer()) {
+      other.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+      other.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+      other.start(0);
+      validTokens.put("fixed-token", true);
+      HttpClientConfig config = HttpClientConfig.builder()
+          .baseUrl(server.url("/api/").toString())
+          .auth(HttpAuth.bearer(Secret.of("fixed-token")))
+          .secretHeader("X-Api-Key", Secret.of("api-key-value"))
+          .build();
+      String elsewhere = other.url("/steal").toString();
+      try (HttpConnector http = HttpConnector.create(config)) {
+        status(http, "own");
+        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            () -> status(http, elsewhere));
+        assertThat(refused.getCause()).isInstanceOf(CredentialScopeException.class)
+            .hasMessageContaining("origin http://" + other.getHostName() + ":" + other.getPort())
+            .hasMessageContaining("http://" + server.getHostName() + ":" + server.getPort())
+            .hasMessageNotContaining("fixed-token")
+            .hasMessageNotContaining("api-key-value");
+      }
+      assertThat(other.getRequestCount()).isZero();
+      RecordedRequest own = server.takeRequest();
+      assertThat(own.getHeaders().get("Authorization")).isEqualTo("Bearer fixed-token");
+      assertThat(own.getHeaders().get("X-Api-Key")).isEqualTo("api-key-value");
+
+      try (HttpConnector listed = HttpConnector.create(config.toBuilder().credentialOrigin(other.url("/").toString()).build())) {
+        status(listed, elsewhere);
+      }
+      assertThat(other.takeRequest().getHeaders().get("Authorization")).isEqualTo("Bearer fixed-token");
+    }
+  }
+
+  @Test
+  void theTokenRequestCarriesNoSecretHeaders() throws Exception {
+    HttpClientConfig config = HttpClientConfig.builder()
+        .baseUrl(server.url("/api/").toString())
+        .auth(oauth2(CLIENT_SECRET))
+        .secretHeader("X-Api-Key", Secret.of("api-key-value"))
+        .build();
+    try (HttpConnector http = HttpConnector.create(config)) {
+      status(http, "data");
+    }
+    RecordedRequest token = server.takeRequest();
+    assertThat(token.getUrl().encodedPath()).isEqualTo("/token");
+    assertThat(token.getHeaders().get("X-Api-Key")).isNull();
+    assertThat(server.takeRequest().getHeaders().get("X-Api-Key")).isEqualTo("api-key-value");
+  }
 }

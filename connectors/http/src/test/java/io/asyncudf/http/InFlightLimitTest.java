@@ -70,4 +70,83 @@ class InFlightLimitTest {
     limit.release();
     assertThat(limit.acquire()).as("the slot came back").isDone();
   }
+
+  /** A limit whose freed slots pass to the next waiter on the releasing thread, so each step is visible at once. */
+  private static InFlightLimit direct(int slots) {
+    return new InFlightLimit(slots, Duration.ofMinutes(10), Runnable::run);
+  }
+
+  @Test
+  void runHoldsASlotUntilTheTaskEndsAndStartsWaitingTasksInOrder() {
+    InFlightLimit limit = direct(1);
+    List<String> startedTasks = new ArrayList<>();
+    CompletableFuture<String> first = new CompletableFuture<>();
+    CompletableFuture<String> second = new CompletableFuture<>();
+    CompletableFuture<String> third = new CompletableFuture<>();
+
+    CompletableFuture<String> a = limit.run(() -> started(startedTasks, "a", first));
+    CompletableFuture<String> b = limit.run(() -> started(startedTasks, "b", second));
+    CompletableFuture<String> c = limit.run(() -> started(startedTasks, "c", third));
+    assertThat(startedTasks).containsExactly("a");
+
+    first.complete("A");
+    assertThat(a).isCompletedWithValue("A");
+    assertThat(startedTasks).containsExactly("a", "b");
+
+    second.completeExceptionally(new IllegalStateException("b failed"));
+    assertThat(b).isCompletedExceptionally();
+    assertThat(startedTasks).containsExactly("a", "b", "c");
+
+    third.complete("C");
+    assertThat(c).isCompletedWithValue("C");
+    assertThat(limit.acquire()).as("every slot came back").isDone();
+  }
+
+  @Test
+  void cancellingARunningTaskCancelsItAndPassesItsSlotOn() {
+    InFlightLimit limit = direct(1);
+    List<String> startedTasks = new ArrayList<>();
+    CompletableFuture<String> running = new CompletableFuture<>();
+    CompletableFuture<String> a = limit.run(() -> started(startedTasks, "a", running));
+    CompletableFuture<String> b = limit.run(() -> started(startedTasks, "b", new CompletableFuture<>()));
+
+    a.cancel(true);
+
+    assertThat(running).isCancelled();
+    assertThat(startedTasks).containsExactly("a", "b");
+    assertThat(b).isNotDone();
+  }
+
+  @Test
+  void cancellingAWaitingTaskNeverStartsItAndLeaksNoSlot() {
+    InFlightLimit limit = direct(1);
+    List<String> startedTasks = new ArrayList<>();
+    CompletableFuture<String> running = new CompletableFuture<>();
+    limit.run(() -> started(startedTasks, "a", running));
+    CompletableFuture<String> b = limit.run(() -> started(startedTasks, "b", new CompletableFuture<>()));
+    CompletableFuture<String> c = limit.run(() -> started(startedTasks, "c", CompletableFuture.completedFuture("C")));
+
+    b.cancel(true);
+    running.complete("A");
+
+    assertThat(startedTasks).containsExactly("a", "c");
+    assertThat(c).isCompletedWithValue("C");
+    assertThat(limit.acquire()).as("the slot of the cancelled waiter came back").isDone();
+  }
+
+  @Test
+  void aTaskThatThrowsWhileStartingGivesItsSlotBack() {
+    InFlightLimit limit = direct(1);
+    CompletableFuture<String> failed = limit.run(() -> {
+      throw new IllegalArgumentException("bad request");
+    });
+
+    assertThat(failed).isCompletedExceptionally();
+    assertThat(limit.acquire()).isDone();
+  }
+
+  private static CompletableFuture<String> started(List<String> log, String name, CompletableFuture<String> task) {
+    log.add(name);
+    return task;
+  }
 }

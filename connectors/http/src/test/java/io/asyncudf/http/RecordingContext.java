@@ -1,17 +1,18 @@
 package io.asyncudf.http;
 
-import io.asyncudf.ChunkContext;
-import io.asyncudf.partition.SparkPartitionInformation;
+import io.asyncudf.connector.RequestScope;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A chunk context outside Spark that records the request retries reported to it. */
-final class RecordingContext implements ChunkContext<Void> {
+/** A request scope outside Spark that records the retries reported to it and the requests registered with it. */
+final class RecordingContext implements RequestScope {
 
   record Retry(String request, int failedAttempt, Throwable failure, Duration delay) {}
 
   final List<Retry> retries = new CopyOnWriteArrayList<>();
+  final List<CompletableFuture<?>> registered = new CopyOnWriteArrayList<>();
 
   @Override
   public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {
@@ -19,37 +20,12 @@ final class RecordingContext implements ChunkContext<Void> {
   }
 
   @Override
-  public int partitionIndex() {
-    return 0;
+  public void register(CompletableFuture<?> request) {
+    registered.add(request);
   }
 
-  @Override
-  public int chunkIndex() {
-    return 0;
-  }
-
-  @Override
-  public long firstRowIndex() {
-    return 0;
-  }
-
-  @Override
-  public int size() {
-    return 1;
-  }
-
-  @Override
-  public int attempt() {
-    return 1;
-  }
-
-  @Override
-  public Void parameters() {
-    return null;
-  }
-
-  @Override
-  public SparkPartitionInformation partitionInformation() {
-    return SparkPartitionInformation.fromCurrentTaskContext();
+  /** Ends the scope as the engine does when a chunk attempt ends: cancels what is registered. */
+  void end() {
+    registered.forEach(request -> request.cancel(true));
   }
 }

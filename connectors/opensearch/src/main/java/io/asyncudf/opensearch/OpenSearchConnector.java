@@ -1,16 +1,14 @@
 package io.asyncudf.opensearch;
 
-import static io.asyncudf.RetryPolicy.unwrap;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
-import io.asyncudf.ChunkContext;
 import io.asyncudf.connector.Backoff;
 import io.asyncudf.connector.ConnectorThreads;
+import io.asyncudf.connector.Futures;
+import io.asyncudf.connector.RequestRetries;
+import io.asyncudf.connector.RequestScope;
 import io.asyncudf.connector.SharedClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch.generic.Body;
@@ -58,6 +55,9 @@ public final class OpenSearchConnector implements AutoCloseable {
   private final ApacheHttpClient5Transport transport;
   private final OpenSearchGenericClient generic;
   private final OpenSearchAsyncClient typed;
+  private final RequestRetries retries;
+  private final RequestRetries.Rules idempotentRules;
+  private final RequestRetries.Rules nonIdempotentRules;
 
   private OpenSearchConnector(OpenSearchConfig config, boolean shared) {
     this.config = config;
@@ -65,6 +65,9 @@ public final class OpenSearchConnector implements AutoCloseable {
     this.transport = TransportFactory.create(config, JSON);
     this.generic = new OpenSearchGenericClient(transport);
     this.typed = new OpenSearchAsyncClient(transport);
+    this.retries = new RequestRetries(config.maxAttempts());
+    this.idempotentRules = rules(true);
+    this.nonIdempotentRules = rules(false);
   }
 
   /** The client for {@code config} in this JVM, created on first use; {@link #close()} on it does nothing. */
@@ -97,7 +100,7 @@ public final class OpenSearchConnector implements AutoCloseable {
    *
    * @throws IllegalArgumentException (in the future) naming the action whose document is not JSON
    */
-  public CompletionStage<List<BulkItemResult>> bulk(ChunkContext<?> context, List<BulkAction> actions) {
+  public CompletionStage<List<BulkItemResult>> bulk(RequestScope context, List<BulkAction> actions) {
     byte[][] lines;
     try {
       lines = BulkBody.encode(actions, JSON);
@@ -114,7 +117,7 @@ public final class OpenSearchConnector implements AutoCloseable {
   }
 
   /** Looks documents up by id with {@code _mget}; one entry per id, in order, empty when not found. */
-  public CompletionStage<List<Optional<JsonNode>>> mget(ChunkContext<?> context, String index, List<String> ids) {
+  public CompletionStage<List<Optional<JsonNode>>> mget(RequestScope context, String index, List<String> ids) {
     if (ids.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -136,13 +139,13 @@ public final class OpenSearchConnector implements AutoCloseable {
   }
 
   /** Runs one search with a query given as JSON (the {@code _search} body); returns the raw response. */
-  public CompletionStage<JsonNode> search(ChunkContext<?> context, String index, String queryJson) {
+  public CompletionStage<JsonNode> search(RequestScope context, String index, String queryJson) {
     return call(context, "POST", "/" + encode(index) + "/_search", Map.of(), queryJson.getBytes(StandardCharsets.UTF_8),
         "application/json", true);
   }
 
   /** Runs several searches in one {@code _msearch}; one response per search, in order. */
-  public CompletionStage<List<JsonNode>> msearch(ChunkContext<?> context, String index, List<String> queriesJson) {
+  public CompletionStage<List<JsonNode>> msearch(RequestScope context, String index, List<String> queriesJson) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     byte[] header = ("{\"index\":\"" + index.replace("\"", "\\\"") + "\"}\n").getBytes(StandardCharsets.UTF_8);
     for (String query : queriesJson) {
@@ -163,7 +166,7 @@ public final class OpenSearchConnector implements AutoCloseable {
    * page's hits to {@code pageHandler} before fetching the next; stops after {@code maxHits} hits and
    * then fails, so a result is never silently cut. Returns the number of hits handed over.
    */
-  public CompletionStage<Long> scroll(ChunkContext<?> context, String index, String queryJson, int pageSize, long maxHits,
+  public CompletionStage<Long> scroll(RequestScope context, String index, String queryJson, int pageSize, long maxHits,
       Consumer<List<JsonNode>> pageHandler) {
     ObjectNode body = BulkBody.object(queryJson, JSON, "scroll query");
     body.put("size", pageSize);
@@ -183,7 +186,7 @@ public final class OpenSearchConnector implements AutoCloseable {
     return "OpenSearchConnector" + config.hosts() + (config.username() == null ? "" : " as " + config.username());
   }
 
-  private CompletableFuture<Long> scrollPage(ChunkContext<?> context, JsonNode page, long maxHits,
+  private CompletableFuture<Long> scrollPage(RequestScope context, JsonNode page, long maxHits,
       Consumer<List<JsonNode>> pageHandler, long before) {
     List<JsonNode> hits = new ArrayList<>();
     page.path("hits").path("hits").forEach(hits::add);
@@ -213,7 +216,7 @@ public final class OpenSearchConnector implements AutoCloseable {
         .handle((ignored, failure) -> null);
   }
 
-  private CompletableFuture<Void> bulkAttempt(ChunkContext<?> context, List<BulkAction> actions, byte[][] lines,
+  private CompletableFuture<Void> bulkAttempt(RequestScope context, List<BulkAction> actions, byte[][] lines,
       List<Integer> items, BulkItemResult[] results, int attempt) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     boolean idempotent = true;
@@ -244,27 +247,19 @@ public final class OpenSearchConnector implements AutoCloseable {
             context.requestRetried("POST /_bulk (" + rejected.size() + " of " + items.size() + " items rejected with 429)",
                 attempt, new OpenSearchException(429, "POST /_bulk", rejected.size() + " items rejected"), delay);
           }
-          return CompletableFuture.supplyAsync(() -> null,
-                  CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, ConnectorThreads.callbacks()))
-              .thenCompose(waited -> bulkAttempt(context, actions, lines, rejected, results, attempt + 1));
+          return Futures.after(delay, () -> bulkAttempt(context, actions, lines, rejected, results, attempt + 1));
         });
   }
 
-  private CompletableFuture<JsonNode> call(ChunkContext<?> context, String method, String path, Map<String, String> query,
+  private CompletableFuture<JsonNode> call(RequestScope context, String method, String path, Map<String, String> query,
       byte[] body, String contentType, boolean idempotent) {
-    String request = method + " " + path;
-    RetryPolicy<JsonNode> retry = RetryPolicy.<JsonNode>builder()
-        .handleIf((response, failure) -> failure != null && isRetryable(unwrap(failure), idempotent))
-        .withMaxAttempts(config.maxAttempts())
-        .withDelayFn(execution -> backoff(execution.getAttemptCount()))
-        .onRetryScheduled(event -> {
-          if (context != null) {
-            context.requestRetried(request, event.getAttemptCount(), unwrap(event.getLastException()), event.getDelay());
-          }
-        })
-        .build();
-    return ConnectorThreads.completeOnCallbacks(Failsafe.with(retry).with(ConnectorThreads.scheduler())
-        .getStageAsync(() -> once(request, method, path, query, body, contentType)));
+    CompletableFuture<JsonNode> result = ConnectorThreads.completeOnCallbacks(retries.run(context, () -> method + " " + path,
+        idempotent ? idempotentRules : nonIdempotentRules, attempt -> once(method + " " + path, method, path, query, body,
+            contentType)));
+    if (context != null) {
+      context.register(result);
+    }
+    return result;
   }
 
   private CompletableFuture<JsonNode> once(String request, String method, String path, Map<String, String> query,
@@ -288,7 +283,21 @@ public final class OpenSearchConnector implements AutoCloseable {
         });
   }
 
-  private boolean isRetryable(Throwable failure, boolean idempotent) {
+  private RequestRetries.Rules rules(boolean idempotent) {
+    return new RequestRetries.Rules() {
+      @Override
+      public boolean isRetryable(Throwable failure) {
+        return OpenSearchConnector.isRetryable(failure, idempotent);
+      }
+
+      @Override
+      public Duration delayAfter(int failedAttempt, Throwable failure) {
+        return backoff(failedAttempt);
+      }
+    };
+  }
+
+  private static boolean isRetryable(Throwable failure, boolean idempotent) {
     if (failure instanceof OpenSearchException refused) {
       return refused.status() == 429 || refused.status() == 503 || (idempotent && RETRYABLE_STATUS.contains(refused.status()));
     }

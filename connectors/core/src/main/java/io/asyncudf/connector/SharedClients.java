@@ -16,6 +16,13 @@ import java.util.function.Function;
 public final class SharedClients<C, T> {
 
   private final ConcurrentMap<C, T> clients = new ConcurrentHashMap<>();
+  /**
+   * The last configuration instance each thread asked for and its client: a task calls {@link #get}
+   * per row with the one configuration instance its closure was deserialized into, and hashing and
+   * comparing a whole configuration per row cost more than the request it serves.
+   */
+  private final ThreadLocal<Hit<C, T>> lastHit = new ThreadLocal<>();
+  private volatile int generation;
   private final Function<C, T> create;
   private final Consumer<T> close;
 
@@ -26,14 +33,26 @@ public final class SharedClients<C, T> {
     Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, shutdownThreadName));
   }
 
+  private record Hit<C, T>(C config, T client, int generation) {}
+
   /** The client for {@code config}, created by the first caller. */
   public T get(C config) {
+    Hit<C, T> hit = lastHit.get();
+    int current = generation;
+    if (hit != null && hit.config == config && hit.generation == current) {
+      return hit.client;
+    }
     T existing = clients.get(config);
-    return existing != null ? existing : clients.computeIfAbsent(config, create);
+    T client = existing != null ? existing : clients.computeIfAbsent(config, create);
+    lastHit.set(new Hit<>(config, client, current));
+    return client;
   }
 
   /** Closes every client; later {@link #get} calls create new ones. */
   public void closeAll() {
+    synchronized (this) {
+      generation++;
+    }
     for (Map.Entry<C, T> entry : Map.copyOf(clients).entrySet()) {
       if (clients.remove(entry.getKey(), entry.getValue())) {
         close.accept(entry.getValue());

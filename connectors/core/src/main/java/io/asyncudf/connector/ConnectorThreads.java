@@ -1,6 +1,5 @@
 package io.asyncudf.connector;
 
-import io.asyncudf.RetryPolicy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -50,7 +49,7 @@ public final class ConnectorThreads {
       if (failure == null) {
         result.complete(value);
       } else {
-        result.completeExceptionally(RetryPolicy.unwrap(failure));
+        result.completeExceptionally(Futures.unwrap(failure));
       }
     }, CALLBACKS);
     result.whenComplete((value, failure) -> {

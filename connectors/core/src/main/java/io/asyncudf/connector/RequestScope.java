@@ -1,0 +1,48 @@
+package io.asyncudf.connector;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a connector reports to the work that asked for a request: each retry of the request, and
+ * the request itself, so that it ends when that work ends. A chunk's {@code ChunkContext} is a
+ * scope: when a chunk attempt ends (it completes, fails, times out or is cancelled because its
+ * task was killed) the engine cancels every request registered with it that is still open, whatever
+ * the chunk function chained on the futures the connector returned.
+ *
+ * <p>Implementations are thread-safe and their methods never throw.
+ */
+public interface RequestScope {
+
+  /** A scope that records nothing: its requests end only when they complete or are cancelled directly. */
+  static RequestScope none() {
+    return NoScope.INSTANCE;
+  }
+
+  /** {@code scope}, or {@link #none()} when it is null. */
+  static RequestScope orNone(RequestScope scope) {
+    return scope == null ? NoScope.INSTANCE : scope;
+  }
+
+  /**
+   * Reports that a request failed and will be retried.
+   *
+   * @param request the request without secrets, e.g. {@code "GET http://host/path"}
+   * @param failedAttempt the request attempt that failed, 1-based
+   * @param failure why it failed
+   * @param retryDelay the wait before the next request attempt
+   */
+  default void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {}
+
+  /**
+   * Ties {@code request} to this scope: it is cancelled when the scope ends, or at once when the
+   * scope has already ended. A request that completes first is forgotten. Connectors call this for
+   * every request they start on behalf of the scope; cancelling the request must end its network
+   * call.
+   */
+  default void register(CompletableFuture<?> request) {}
+}
+
+enum NoScope implements RequestScope {
+  INSTANCE
+}

@@ -1,0 +1,95 @@
+package io.asyncudf.it.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture's claims, checked on the library's main classes (every module's jar):
+ * dependencies point one way, the engine is Spark-free, Spark's internals stay in the Spark adapter,
+ * and connector clients need neither Spark nor the engine.
+ */
+class ArchitectureTest {
+
+  /** Spark classes outside its stable public API. */
+  private static final String[] SPARK_INTERNALS = {
+    "org.apache.spark.sql.catalyst..", "org.apache.spark.sql.classic..", "org.apache.spark.sql.execution..",
+    "org.apache.spark.sql.internal..", "org.apache.spark.sql.util..", "org.apache.spark.unsafe.."
+  };
+
+  private static JavaClasses library;
+
+  @BeforeAll
+  static void importLibrary() {
+    library = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.asyncudf");
+  }
+
+  @Test
+  void theEngineImportsNothingFromSparkNorFromTheSparkAdapter() {
+    noClasses().that().resideInAPackage("io.asyncudf.engine..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.spark..")
+        .check(library);
+  }
+
+  @Test
+  void sparkInternalsAreUsedOnlyBehindTheSparkAdapter() {
+    noClasses().that().resideOutsideOfPackage("io.asyncudf.spark..")
+        .should().dependOnClassesThat().resideInAnyPackage(SPARK_INTERNALS)
+        .check(library);
+  }
+
+  @Test
+  void versionSensitiveSparkCallsStayInTheOneAdapterClass() {
+    noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.spark.SparkInternals")
+        .and().haveNameNotMatching("io\\.asyncudf\\.spark\\.SparkInternals\\$.*")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.classic..", "org.apache.spark.sql.internal..",
+            "org.apache.spark.sql.util..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.execution.arrow.ArrowWriter")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.catalyst.CatalystTypeConverters")
+        .check(library);
+  }
+
+  @Test
+  void connectorCoreDependsOnNothingButItself() {
+    noClasses().that().resideInAPackage("io.asyncudf.connector..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.engine..",
+            "io.asyncudf.spark..", "io.asyncudf.partition..", "io.asyncudf.http..", "io.asyncudf.fhir..",
+            "io.asyncudf.opensearch..")
+        .check(library);
+  }
+
+  @Test
+  void connectorClientsNeedNeitherSparkNorTheEngine() {
+    noClasses().that().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..", "io.asyncudf.opensearch..")
+        .and().haveSimpleNameNotContaining("ChunkFunctions")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.engine..",
+            "io.asyncudf.spark..", "io.asyncudf.partition..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.asyncudf.ChunkContext")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.asyncudf.AsyncChunkFunction")
+        .check(library);
+  }
+
+  @Test
+  void connectorsDoNotDependOnEachOtherExceptFhirOnHttp() {
+    noClasses().that().resideInAPackage("io.asyncudf.http..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.fhir..", "io.asyncudf.opensearch..")
+        .check(library);
+    noClasses().that().resideInAPackage("io.asyncudf.opensearch..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.fhir..", "io.asyncudf.http..")
+        .check(library);
+  }
+
+  @Test
+  void theEngineAndHelpersDoNotDependOnConnectors() {
+    noClasses().that().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.spark..", "io.asyncudf.partition..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..",
+            "io.asyncudf.opensearch..")
+        .check(library);
+  }
+}
