@@ -44,25 +44,39 @@ public record UdfOptions<P extends Serializable>(
    * @throws NullPointerException if timeout, retry or failOn is null
    */
   public UdfOptions {
-    if (maxChunkSize < 1) {
-      throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + maxChunkSize);
-    }
-    if (maxConcurrentChunks < 1) {
-      throw new IllegalArgumentException("maxConcurrentChunks must be at least 1, got " + maxConcurrentChunks);
-    }
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-    }
+    checkAtLeastOne("maxChunkSize", maxChunkSize);
+    checkAtLeastOne("maxConcurrentChunks", maxConcurrentChunks);
+    checkTimeout(timeout);
     Objects.requireNonNull(retry, "retry");
-    if (errorColumn != null && errorColumn.isBlank()) {
-      throw new IllegalArgumentException("errorColumn must be a non-blank column name, got '" + errorColumn + "'");
+    if (errorColumn != null) {
+      checkColumnName(errorColumn);
     }
-    failOn.forEach(type -> Objects.requireNonNull(type, "failOn type"));
-    failOn = List.copyOf(failOn);
-    if (stagingMemoryLimit < 1) {
-      throw new IllegalArgumentException("stagingMemoryLimit must be at least 1 byte, got " + stagingMemoryLimit);
+    failOn = checkTypes(failOn);
+    checkAtLeastOne("stagingMemoryLimit", stagingMemoryLimit);
+  }
+
+  private static void checkAtLeastOne(String option, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(option + " must be at least 1, got " + value);
     }
+  }
+
+  private static void checkTimeout(Duration value) {
+    Objects.requireNonNull(value, "timeout");
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + value);
+    }
+  }
+
+  private static void checkColumnName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("errorColumn must be a non-blank column name, got '" + name + "'");
+    }
+  }
+
+  private static List<Class<? extends Throwable>> checkTypes(List<Class<? extends Throwable>> types) {
+    types.forEach(type -> Objects.requireNonNull(type, "failOn type"));
+    return List.copyOf(types);
   }
 
   /** The defaults: chunks of 100, 8 in flight, 5-minute timeout, no retries, no error column, ordered, 64 MiB staging. */
@@ -135,9 +149,7 @@ public record UdfOptions<P extends Serializable>(
      * @throws IllegalArgumentException if {@code rows} is below 1
      */
     public Builder<P> maxChunkSize(int rows) {
-      if (rows < 1) {
-        throw new IllegalArgumentException("maxChunkSize must be at least 1, got " + rows);
-      }
+      checkAtLeastOne("maxChunkSize", rows);
       maxChunkSize = rows;
       return this;
     }
@@ -148,9 +160,7 @@ public record UdfOptions<P extends Serializable>(
      * @throws IllegalArgumentException if {@code chunks} is below 1
      */
     public Builder<P> maxConcurrentChunks(int chunks) {
-      if (chunks < 1) {
-        throw new IllegalArgumentException("maxConcurrentChunks must be at least 1, got " + chunks);
-      }
+      checkAtLeastOne("maxConcurrentChunks", chunks);
       maxConcurrentChunks = chunks;
       return this;
     }
@@ -163,10 +173,7 @@ public record UdfOptions<P extends Serializable>(
      * @throws IllegalArgumentException if {@code value} is not positive
      */
     public Builder<P> timeout(Duration value) {
-      Objects.requireNonNull(value, "timeout");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive, got " + value);
-      }
+      checkTimeout(value);
       timeout = value;
       return this;
     }
@@ -188,9 +195,7 @@ public record UdfOptions<P extends Serializable>(
      * @throws IllegalArgumentException if {@code name} is null or blank
      */
     public Builder<P> errorColumn(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("errorColumn must be a non-blank column name, got '" + name + "'");
-      }
+      checkColumnName(name);
       errorColumn = name;
       return this;
     }
@@ -202,8 +207,7 @@ public record UdfOptions<P extends Serializable>(
      * @throws NullPointerException if a type is null
      */
     public Builder<P> failOn(List<Class<? extends Throwable>> types) {
-      types.forEach(type -> Objects.requireNonNull(type, "failOn type"));
-      failOn = List.copyOf(types);
+      failOn = checkTypes(types);
       return this;
     }
 
@@ -229,9 +233,7 @@ public record UdfOptions<P extends Serializable>(
      * @throws IllegalArgumentException if {@code bytes} is below 1
      */
     public Builder<P> stagingMemoryLimit(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("stagingMemoryLimit must be at least 1 byte, got " + bytes);
-      }
+      checkAtLeastOne("stagingMemoryLimit", bytes);
       stagingMemoryLimit = bytes;
       return this;
     }

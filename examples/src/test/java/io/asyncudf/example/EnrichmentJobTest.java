@@ -12,8 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's "run the main job": {@link EnrichmentJob} on a local SparkSession against the score
- * service it starts itself, in its own JVM on a Spark 4.1 installation plus the shaded jar. The JVM
- * must end by itself once the job is done.
+ * service it starts itself (with its injected faults), in its own JVM on a Spark 4.1 installation
+ * plus the shaded jar. Every row must come out once, exactly the ids the service always refuses must
+ * end in the error column, Spark must not log at INFO, and the JVM must end by itself once the job is
+ * done.
  */
 class EnrichmentJobTest {
 
@@ -32,9 +34,16 @@ class EnrichmentJobTest {
 
       assertThat(exited).as("the job's JVM is still running 3 minutes later:%n%s", job.tail()).isTrue();
       assertThat(job.exitValue()).as(job.tail()).isZero();
-      assertThat(job.output())
-          .contains("enriched 3000 rows (0 failed)")
-          .contains("score service: 3000 requests");
+      String output = job.output();
+      assertThat(output).as(output)
+          .contains("every row came out exactly once: yes (3,000 rows in, 3,000 out, 3,000 distinct ids)")
+          .contains("failed rows (in error column): " + LatencyService.Faults.example().failingIdsBelow(3000).size())
+          .contains("sample error: {message=HTTP 400 from GET http://localhost:")
+          .contains("exception_class=io.asyncudf.http.HttpStatusException")
+          .contains("plain blocking UDF (same service, sample of 400 rows):")
+          .containsPattern("-> [0-9]+ x faster");
+      assertThat(output.lines()).as("Spark logs at WARN from the start (log4j2.properties):%n%s", output)
+          .noneMatch(line -> line.contains(" INFO "));
     }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,12 +22,14 @@ import org.junit.jupiter.params.provider.FieldSource;
  * Deploys the example job the way users do: a standalone Spark cluster (a Master and a Worker,
  * each its own JVM on a Spark installation's jars), and {@code spark-submit} with the packaged job
  * and {@code --jars} the shaded jar, nothing else. The Worker runs two executors in their own
- * JVMs; they call a score service in this JVM through the HTTP connector, and the job writes
- * Parquet that this test reads back. Every process started is stopped by PID.
+ * JVMs; they call a score service in this JVM through the HTTP connector (and, for the job's
+ * comparison, through a plain blocking UDF on a sample), and the job writes Parquet that this test
+ * reads back. Every process started is stopped by PID.
  */
 class StandaloneClusterTest {
 
   private static final int ROWS = 6_000;
+  private static final int BLOCKING_SAMPLE = 200;
   private static final Duration START_UP = Duration.ofMinutes(2);
   private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://\\S+)");
   private static final Pattern REGISTERED = Pattern.compile("Successfully registered with master");
@@ -61,18 +64,24 @@ class StandaloneClusterTest {
             "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
             System.getProperty("asyncudf.exampleJar"),
             "--rows", String.valueOf(ROWS), "--partitions", "4", "--chunk-size", "50", "--concurrency", "8",
-            "--service", service.baseUri().toString(), "--output", output.toString())) {
+            "--service", service.baseUri().toString(), "--output", output.toString(),
+            "--blocking-sample", String.valueOf(BLOCKING_SAMPLE))) {
           boolean finished = submit.awaitExit(Duration.ofMinutes(5));
 
           assertThat(finished).as("spark-submit still running after 5 minutes:%n%s", submit.tail()).isTrue();
           assertThat(submit.exitValue()).as("spark-submit failed on Spark %s:%n%s%nworker:%n%s", spark.version(),
               submit.tail(), worker.tail()).isZero();
-          assertThat(submit.output()).contains("enriched " + ROWS + " rows (0 failed)");
+          assertThat(submit.output()).as(submit.tail())
+              .contains(String.format(Locale.ROOT, "every row came out exactly once: yes (%,d rows in, %,d out", ROWS, ROWS))
+              .contains("failed rows (in error column): 0")
+              .contains("plain blocking UDF (same service, sample of " + BLOCKING_SAMPLE + " rows)");
         }
       }
       // at least once: a chunk retried after a failed request sends its rows again (seen on a loaded CI
-      // machine: 6,049); exactly-once output is checked on the Parquet below
-      assertThat(service.requests()).as("requests for %d rows", ROWS).isBetween((long) ROWS, 2L * ROWS);
+      // machine: 6,049); exactly-once output is checked on the Parquet below. The blocking UDF's sample
+      // adds its own requests.
+      assertThat(service.requests()).as("requests for %d rows and a sample of %d", ROWS, BLOCKING_SAMPLE)
+          .isBetween((long) ROWS + BLOCKING_SAMPLE, 2L * ROWS + BLOCKING_SAMPLE);
     }
 
     assertThat(executorDirectories(workerDir)).as("executors that ran the job, each with the shaded jar")

@@ -22,6 +22,9 @@ final class BenchReport {
 
   static final String LIBRARY_AT_ZERO = "overhead: library, 0 ms";
   static final String RAW = "overhead: raw AsyncHttpClient loop, no Spark";
+  static final String ENGINE_RAW = "connector cost: engine + raw AsyncHttpClient";
+  static final String ENGINE_CONNECTOR = "connector cost: engine + HttpConnector";
+  static final String RAW_LOOP = "connector cost: raw AsyncHttpClient loop";
 
   private final List<BenchResult> results;
   private final BenchOptions options;
@@ -40,6 +43,11 @@ final class BenchReport {
     results.forEach(result -> out.println(result.line()));
     ratio(LIBRARY_AT_ZERO, RAW).ifPresent(ratio ->
         out.printf("overhead: library / raw client rows/s = %.2f%n", ratio));
+    ratio(ENGINE_CONNECTOR, ENGINE_RAW).ifPresent(ratio -> out.printf(
+        "connector cost: engine + HttpConnector / engine + raw client rows/s = %.2f (target >= 0.95), CPU per row %.2f"
+            + " (target <= 1.10)%n", ratio, cpuRatio(ENGINE_CONNECTOR, ENGINE_RAW)));
+    ratio(ENGINE_CONNECTOR, RAW_LOOP).ifPresent(ratio -> out.printf(
+        "connector cost: engine + HttpConnector / raw loop rows/s = %.2f (target >= 0.90)%n", ratio));
     results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()
         .filter(result -> !Double.isNaN(result.idealRowsPerSecond()) && !result.scenario().contains("dataFrame"))
         .forEach(result -> out.printf("%-46s window %5d: efficiency %.2f against min(Little's law, raw client's %,.0f rows/s)%n",
@@ -51,11 +59,21 @@ final class BenchReport {
     results.forEach(result -> out.println(result.markdownRow()));
   }
 
+  private double cpuRatio(String library, String raw) {
+    return median(library, BenchResult::cpuMicrosPerRow) / median(raw, BenchResult::cpuMicrosPerRow);
+  }
+
+  /** The ratio of the scenarios' median rows/s (a scenario may run several times, interleaved with the other). */
   private Optional<Double> ratio(String library, String raw) {
-    var a = results.stream().filter(result -> result.scenario().equals(library)).findFirst();
-    var b = results.stream().filter(result -> result.scenario().equals(raw)).findFirst();
-    return a.isPresent() && b.isPresent()
-        ? Optional.of(a.get().rowsPerSecond() / b.get().rowsPerSecond()) : Optional.empty();
+    double a = median(library, BenchResult::rowsPerSecond);
+    double b = median(raw, BenchResult::rowsPerSecond);
+    return Double.isNaN(a) || Double.isNaN(b) ? Optional.empty() : Optional.of(a / b);
+  }
+
+  private double median(String scenario, java.util.function.ToDoubleFunction<BenchResult> value) {
+    double[] values = results.stream().filter(result -> result.scenario().equals(scenario)).mapToDouble(value).sorted()
+        .toArray();
+    return values.length == 0 ? Double.NaN : values[values.length / 2];
   }
 
   /** Rows/s against rows in flight per task for the library, the thread pool and the naive UDF, with the ideal. */

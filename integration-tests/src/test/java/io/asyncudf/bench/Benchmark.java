@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.example.LatencyService;
@@ -16,6 +15,7 @@ import io.asyncudf.http.HttpRequest;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,9 @@ public final class Benchmark {
 
   static final int TASKS = 2;
   static final int PARTITIONS = 4;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long CONNECTOR_ROWS = 40_000;
+  private static final long CONNECTOR_LATENCY_MS = 20;
+  private static final int CONNECTOR_ROUNDS = 3;
   private static final StructType SCORED = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
 
   private final SparkSession spark;
@@ -84,7 +86,16 @@ public final class Benchmark {
       }
       if (options.runs("overhead")) {
         results.add(bench.library(options.overheadRows(), 256, 0).named(BenchReport.LIBRARY_AT_ZERO));
-        results.add(bench.rawClient(options.overheadRows(), TASKS * 256));
+        results.add(bench.rawClient(options.overheadRows(), TASKS * 256, 0));
+      }
+      if (options.runs("connector")) {
+        // the connector's cost, side by side and interleaved (the report takes medians): engine + raw client,
+        // engine + connector, raw client alone
+        for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
+          results.add(bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS));
+          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS).named(BenchReport.ENGINE_CONNECTOR));
+          results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.RAW_LOOP));
+        }
       }
       if (options.runs("servers")) {
         results.addAll(ServerScenarios.run(spark, options));
@@ -157,9 +168,25 @@ public final class Benchmark {
         options.latencyMillis(), () -> scored(out, rows));
   }
 
+  /** The engine (scalarToScalar + perRow) with one raw AsyncHttpClient call per row instead of the connector. */
+  private BenchResult engineWithRawClient(long rows, int window, long latencyMillis) throws Exception {
+    int chunkSize = Math.max(1, window / 8);
+    String base = service;
+    Dataset<Row> out = AsyncUdf.<Long, Double, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> RawClient.shared(TASKS * window)
+                .prepareGet(base + "score?id=" + id).execute().toCompletableFuture()
+                .thenApply(response -> RawClient.score(response.getResponseBodyAsBytes()))),
+            DataTypes.DoubleType)
+        .maxChunkSize(chunkSize)
+        .maxConcurrentChunks(window / chunkSize)
+        .timeout(Duration.ofSeconds(60))
+        .withColumn(ids(rows), "score", col("id"));
+    return measure(BenchReport.ENGINE_RAW, rows, window, latencyMillis, () -> scored(out, rows));
+  }
+
   /** Scenario 5's reference: AsyncHttpClient alone, no Spark, {@code window} requests in flight. */
-  private BenchResult rawClient(long rows, int window) throws Exception {
-    return measure(BenchReport.RAW, rows, window, 0, () -> {
+  private BenchResult rawClient(long rows, int window, long latencyMillis) throws Exception {
+    return measure(BenchReport.RAW, rows, window, latencyMillis, () -> {
       DoubleAdder sum = new DoubleAdder();
       AtomicLong answered = new AtomicLong();
       Semaphore permits = new Semaphore(window);
@@ -170,10 +197,10 @@ public final class Benchmark {
           client.prepareGet(service + "score?id=" + id).execute().toCompletableFuture().whenComplete((response, failure) -> {
             try {
               if (failure == null && response.getStatusCode() == 200) {
-                sum.add(JSON.readTree(response.getResponseBodyAsBytes()).get("score").asDouble());
+                sum.add(RawClient.score(response.getResponseBodyAsBytes()));
                 answered.incrementAndGet();
               }
-            } catch (java.io.IOException e) {
+            } catch (java.io.UncheckedIOException e) {
               // counted as unanswered
             } finally {
               permits.release();

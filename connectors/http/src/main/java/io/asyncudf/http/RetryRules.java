@@ -57,10 +57,6 @@ final class RetryRules {
    * transport failures, timeouts and 502/503/504 only for idempotent requests. A {@code Retry-After}
    * beyond {@code maxRetryAfter} is not retried.
    */
-  boolean isRetryable(HttpRequest request, Throwable failure) {
-    return isRetryable(request.isIdempotent(), failure);
-  }
-
   private boolean isRetryable(boolean idempotentRequest, Throwable failure) {
     if (failure instanceof HttpStatusException status) {
       if (!RETRYABLE_STATUS.contains(status.status())) {
