@@ -43,22 +43,39 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
     return with(options.toBuilder().parameters(parameters).build());
   }
 
-  /** See {@link UdfOptions.Builder#maxChunkSize}. @throws IllegalArgumentException if {@code rows} is below 1 */
+  /**
+   * Rows per chunk (default 100); every chunk but a partition's last has exactly this many.
+   *
+   * @throws IllegalArgumentException if {@code rows} is below 1
+   */
   public final S maxChunkSize(int rows) {
     return with(options.toBuilder().maxChunkSize(rows).build());
   }
 
-  /** See {@link UdfOptions.Builder#maxConcurrentChunks}. @throws IllegalArgumentException if {@code chunks} is below 1 */
+  /**
+   * Chunks in flight, or finished but not yet emitted, at once per task (default 8).
+   *
+   * @throws IllegalArgumentException if {@code chunks} is below 1
+   */
   public final S maxConcurrentChunks(int chunks) {
     return with(options.toBuilder().maxConcurrentChunks(chunks).build());
   }
 
-  /** See {@link UdfOptions.Builder#timeout}. @throws IllegalArgumentException if {@code timeout} is not positive */
+  /**
+   * Limit of one chunk attempt (default 5 minutes): a late attempt is cancelled, with the requests it
+   * registered, and fails with a {@code TimeoutException}.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
   public final S timeout(Duration timeout) {
     return with(options.toBuilder().timeout(timeout).build());
   }
 
-  /** See {@link UdfOptions.Builder#retry}. @throws NullPointerException if {@code retry} is null */
+  /**
+   * Re-runs failed chunk attempts (default {@link RetryPolicy#none()}).
+   *
+   * @throws NullPointerException if {@code retry} is null
+   */
   public final S retry(RetryPolicy retry) {
     return with(options.toBuilder().retry(retry).build());
   }
@@ -74,18 +91,31 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
     return with(options.toBuilder().errorColumn(name).build());
   }
 
-  /** See {@link UdfOptions.Builder#failOn}. @throws NullPointerException if a type is null */
+  /**
+   * Failure types that fail the task even with an error column, for whole chunks and single rows
+   * ({@link RowFailure}) alike; a failure caused by one of them counts as one.
+   *
+   * @throws NullPointerException if a type is null
+   */
   @SafeVarargs
   public final S failOn(Class<? extends Throwable>... types) {
     return with(options.toBuilder().failOn(List.of(types)).build());
   }
 
-  /** Receives partition and chunk events on the executors. @throws NullPointerException if {@code listener} is null */
+  /**
+   * Receives partition and chunk events on the executors.
+   *
+   * @throws NullPointerException if {@code listener} is null
+   */
   public final S listener(AsyncUdfListener listener) {
     return with(options.toBuilder().listener(listener).build());
   }
 
-  /** See {@link UdfOptions.Builder#stagingMemoryLimit}. @throws IllegalArgumentException if {@code bytes} is below 1 */
+  /**
+   * Most bytes of Arrow memory one task may use to stage its input (default 64 MiB).
+   *
+   * @throws IllegalArgumentException if {@code bytes} is below 1
+   */
   public final S stagingMemoryLimit(long bytes) {
     return with(options.toBuilder().stagingMemoryLimit(bytes).build());
   }

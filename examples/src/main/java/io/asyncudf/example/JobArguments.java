@@ -2,7 +2,7 @@ package io.asyncudf.example;
 
 /** The example job's command line. */
 record JobArguments(long rows, int partitions, int chunkSize, int concurrency, long latencyMillis, String service,
-    String master, String output) {
+    String master, String output, int blockingSample) {
 
   static JobArguments parse(String[] args) {
     long rows = 20_000;
@@ -13,6 +13,7 @@ record JobArguments(long rows, int partitions, int chunkSize, int concurrency, l
     String service = null;
     String master = System.getProperty("spark.master") == null ? "local[2]" : null;
     String output = null;
+    int blockingSample = 300;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (i + 1 >= args.length) {
@@ -28,10 +29,13 @@ record JobArguments(long rows, int partitions, int chunkSize, int concurrency, l
         case "--service" -> service = value;
         case "--master" -> master = value;
         case "--output" -> output = value;
+        case "--blocking-sample" -> blockingSample = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option " + name
-            + "; known: --rows --partitions --chunk-size --concurrency --latency-ms --service --master --output");
+            + "; known: --rows --partitions --chunk-size --concurrency --latency-ms --service --master --output"
+            + " --blocking-sample");
       }
     }
-    return new JobArguments(rows, partitions, chunkSize, concurrency, latency, service, master, output);
+    return new JobArguments(rows, partitions, chunkSize, concurrency, latency, service, master, output,
+        blockingSample);
   }
 }

@@ -29,7 +29,8 @@ class EnrichmentJobTest {
         ShadedJarSmokeTest.codeSource(AsyncUdf.class), spark.classpath());
 
     try (JvmProcess job = JvmProcess.start("example-job", work, Map.of(), classpath, EnrichmentJob.class.getName(),
-        "--rows", "3000", "--partitions", "2", "--chunk-size", "50", "--concurrency", "4", "--latency-ms", "5")) {
+        "--rows", "3000", "--partitions", "2", "--chunk-size", "50", "--concurrency", "4", "--latency-ms", "5",
+        "--blocking-sample", "200")) {
       boolean exited = job.awaitExit(Duration.ofMinutes(3));
 
       assertThat(exited).as("the job's JVM is still running 3 minutes later:%n%s", job.tail()).isTrue();
@@ -40,7 +41,7 @@ class EnrichmentJobTest {
           .contains("failed rows (in error column): " + LatencyService.Faults.example().failingIdsBelow(3000).size())
           .contains("sample error: {message=HTTP 400 from GET http://localhost:")
           .contains("exception_class=io.asyncudf.http.HttpStatusException")
-          .contains("plain blocking UDF (same service, sample of 400 rows):")
+          .contains("plain blocking UDF (same service, sample of 200 rows):")
           .containsPattern("-> [0-9]+ x faster");
       assertThat(output.lines()).as("Spark logs at WARN from the start (log4j2.properties):%n%s", output)
           .noneMatch(line -> line.contains(" INFO "));

@@ -90,7 +90,10 @@ public final class Benchmark {
       }
       if (options.runs("connector")) {
         // the connector's cost, side by side and interleaved (the report takes medians): engine + raw client,
-        // engine + connector, raw client alone
+        // engine + connector, raw client alone; each warmed up first, unreported
+        bench.engineWithRawClient(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS);
+        bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS);
+        bench.rawClient(CONNECTOR_ROWS / 4, TASKS * 256, CONNECTOR_LATENCY_MS);
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
           results.add(bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS));
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS).named(BenchReport.ENGINE_CONNECTOR));
