@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.ChunkFailedException;
 import io.asyncudf.RetryPolicy;
+import io.asyncudf.connector.ManualScheduler;
 import io.asyncudf.partition.MdcScope;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.asyncudf.engine;
+package io.asyncudf.connector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +12,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A scheduler for deterministic engine tests: work without a delay runs at once on the calling
+ * A scheduler for deterministic tests of the engine and the connectors: work without a delay runs at once on the calling
  * thread; delayed work (timeouts, retry backoff) waits until the test calls {@link #runDelayed()}.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
   private final List<Task<?>> delayed = new ArrayList<>();
 
   /** Runs every delayed task scheduled so far (those they schedule wait for the next call); returns how many ran. */
-  int runDelayed() {
+  public int runDelayed() {
     List<Task<?>> due;
     synchronized (this) {
       due = new ArrayList<>(delayed);
@@ -36,7 +36,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     return ran;
   }
 
-  synchronized int pendingDelayed() {
+  public synchronized int pendingDelayed() {
     return (int) delayed.stream().filter(task -> !task.isCancelled()).count();
   }
 
