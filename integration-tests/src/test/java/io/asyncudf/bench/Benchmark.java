@@ -47,6 +47,8 @@ public final class Benchmark {
   private static final long CONNECTOR_ROWS = 40_000;
   private static final long CONNECTOR_LATENCY_MS = 20;
   private static final int CONNECTOR_ROUNDS = 3;
+  /** Rows per chunk of the connector-cost runs: 256 in flight per task as 32 chunks of 8 (less head-of-line wait than 8 of 32). */
+  private static final int CONNECTOR_CHUNK = Integer.getInteger("bench.connectorChunk", 8);
   private static final StructType SCORED = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
 
   private final SparkSession spark;
@@ -91,12 +93,13 @@ public final class Benchmark {
       if (options.runs("connector")) {
         // the connector's cost, side by side and interleaved (the report takes medians): engine + raw client,
         // engine + connector, raw client alone; each warmed up first, unreported
-        bench.engineWithRawClient(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS);
-        bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS);
+        bench.engineWithRawClient(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+        bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
         bench.rawClient(CONNECTOR_ROWS / 4, TASKS * 256, CONNECTOR_LATENCY_MS);
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
-          results.add(bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS));
-          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS).named(BenchReport.ENGINE_CONNECTOR));
+          results.add(bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK));
+          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
+              .named(BenchReport.ENGINE_CONNECTOR));
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.RAW_LOOP));
         }
       }
@@ -104,6 +107,7 @@ public final class Benchmark {
         results.addAll(ServerScenarios.run(spark, options));
       }
     } finally {
+      RawClient.close();
       spark.stop();
     }
     if (options.runs("memory")) {
@@ -134,7 +138,10 @@ public final class Benchmark {
 
   /** Scenario 3: scalarToScalar + perRow + the HTTP connector, {@code window} rows in flight per task. */
   BenchResult library(long rows, int window, long latencyMillis) throws Exception {
-    int chunkSize = Math.max(1, window / 8);
+    return library(rows, window, latencyMillis, Math.max(1, window / 8));
+  }
+
+  private BenchResult library(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
     Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
                 .send(ctx, HttpRequest.get("score?id=" + id))
@@ -172,8 +179,7 @@ public final class Benchmark {
   }
 
   /** The engine (scalarToScalar + perRow) with one raw AsyncHttpClient call per row instead of the connector. */
-  private BenchResult engineWithRawClient(long rows, int window, long latencyMillis) throws Exception {
-    int chunkSize = Math.max(1, window / 8);
+  private BenchResult engineWithRawClient(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
     String base = service;
     Dataset<Row> out = AsyncUdf.<Long, Double, Serializable>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> RawClient.shared(TASKS * window)

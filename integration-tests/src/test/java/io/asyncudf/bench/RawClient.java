@@ -25,6 +25,14 @@ final class RawClient {
     return client;
   }
 
+  /** Closes the client, if one was made, so the bench JVM can exit (its threads are not daemons). */
+  static synchronized void close() throws IOException {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+
   static double score(byte[] body) {
     try {
       return JSON.readTree(body).get("score").asDouble();
