@@ -88,7 +88,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
             outputs.cancel(true);
             scope.end();
           });
-          return withTimeout(outputs).thenApply(result -> checkCount(chunk, inputs.size(), result));
+          return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, inputs.size(), result));
         });
 
     CompletableFuture<ChunkOutcome<O>> outcome = execution.handle((outputs, failure) -> {
@@ -114,8 +114,12 @@ final class ChunkRunner<I, O, P extends Serializable> {
     return outcome;
   }
 
-  /** The attempt's outputs, or a {@link TimeoutException} once the timeout passes (cancelling the attempt). */
-  private CompletableFuture<List<O>> withTimeout(CompletableFuture<List<O>> attempt) {
+  /**
+   * The attempt's outputs, or a {@link TimeoutException} once the timeout passes (cancelling the
+   * attempt). Either way the attempt's scope has ended, its requests cancelled, before the result is
+   * reported, so a retry never overlaps the requests of the attempt before it.
+   */
+  private CompletableFuture<List<O>> withTimeout(CompletableFuture<List<O>> attempt, AttemptScope scope) {
     if (attempt.isDone()) {
       return attempt;
     }
@@ -129,6 +133,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
     }, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
     attempt.whenComplete((outputs, failure) -> {
       timer.cancel(false);
+      scope.end();
       TimeoutException timeout = expired.get();
       if (timeout != null) {
         limited.completeExceptionally(timeout);
