@@ -95,9 +95,10 @@ public record UdfOptions<P extends Serializable>(
     return new Builder<>(this);
   }
 
+  /** @param onePerInput a column helper's settings: one output per input, always in input order */
   ChunkSettings chunkSettings(boolean onePerInput) {
     return new ChunkSettings(maxChunkSize, maxConcurrentChunks, timeout, retry,
-        new FailurePolicy(errorColumn != null, failOn), listener, ordered, onePerInput);
+        new FailurePolicy(errorColumn != null, failOn), listener, ordered || onePerInput, onePerInput);
   }
 
   StagingSettings stagingSettings() {

@@ -21,6 +21,11 @@ record AttemptContext<P>(SparkPartitionInformation partitionInformation, int att
   }
 
   @Override
+  public boolean isEnded() {
+    return scope.ended();
+  }
+
+  @Override
   public int partitionIndex() {
     return partitionInformation.partitionIndex();
   }

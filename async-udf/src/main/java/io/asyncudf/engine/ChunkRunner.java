@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,6 +51,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
     long start = System.nanoTime();
     AtomicLong attemptStart = new AtomicLong(start);
     AtomicReference<AttemptScope> currentScope = new AtomicReference<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
     RetryPolicy retry = settings.retry();
 
     var retryBuilder = dev.failsafe.RetryPolicy.<List<O>>builder()
@@ -77,11 +79,14 @@ final class ChunkRunner<I, O, P extends Serializable> {
     CompletableFuture<List<O>> execution = Failsafe.with(retryBuilder.build())
         .with(scheduler)
         .getStageAsync(context -> {
+          AttemptScope scope = new AttemptScope();
+          currentScope.set(scope);
+          if (abandoned.get()) {
+            scope.end();
+          }
           int attempt = attempts.incrementAndGet();
           attemptStart.set(System.nanoTime());
           events.chunkStart(chunk, attempt);
-          AttemptScope scope = new AttemptScope();
-          currentScope.set(scope);
           CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope), view);
           outputs.whenComplete((result, failure) -> scope.end());
           context.onCancel(() -> {
@@ -104,6 +109,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
     });
     outcome.whenComplete((result, failure) -> {
       if (outcome.isCancelled()) {
+        abandoned.set(true);
         execution.cancel(true);
         AttemptScope scope = currentScope.get();
         if (scope != null) {

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * the request's {@link RequestScope}.
  *
  * <p>Promises: the returned future fails with the last attempt's failure, wrappers removed.
- * Cancelling it cancels the running attempt or the pending wait, and no further attempt starts.
+ * Cancelling it cancels the running attempt or the pending wait, and no further attempt starts; no
+ * attempt starts either once the scope {@linkplain RequestScope#isEnded() has ended} (the future is
+ * then cancelled).
  * Immutable and thread-safe; build one per connector, not per request.
  */
 public final class RequestRetries {
@@ -88,7 +90,7 @@ public final class RequestRetries {
       result.whenComplete((value, failure) -> {
         Future<?> running = current;
         if (result.isCancelled() && running != null) {
-          running.cancel(true);
+          running.cancel(false);
         }
       });
     }
@@ -97,22 +99,30 @@ public final class RequestRetries {
       if (result.isDone()) {
         return;
       }
+      if (scope.isEnded()) {
+        result.cancel(false);
+        return;
+      }
       CompletableFuture<T> running;
       try {
         running = attempt.apply(number);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         running = CompletableFuture.failedFuture(e);
       }
       current = running;
       if (result.isCancelled()) {
-        running.cancel(true);
+        running.cancel(false);
         return;
       }
       running.whenComplete((value, failure) -> {
         if (failure == null) {
           result.complete(value);
-        } else {
+          return;
+        }
+        try {
           failed(number, Futures.unwrap(failure));
+        } catch (RuntimeException | Error e) {
+          result.completeExceptionally(e);
         }
       });
     }

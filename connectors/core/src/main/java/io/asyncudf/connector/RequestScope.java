@@ -41,6 +41,14 @@ public interface RequestScope {
    * call.
    */
   default void register(CompletableFuture<?> request) {}
+
+  /**
+   * Whether the scope has ended: a connector starts no request (and no retry) for an ended scope,
+   * rather than starting one only to have it cancelled.
+   */
+  default boolean isEnded() {
+    return false;
+  }
 }
 
 enum NoScope implements RequestScope {

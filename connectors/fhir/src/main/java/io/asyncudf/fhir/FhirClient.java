@@ -112,8 +112,9 @@ public final class FhirClient {
    * Searches {@code [type]?[query]} and follows {@code Bundle.link[next]} exactly as the server
    * returns it, handing each page's matches to {@code pageHandler} before fetching the next page, so
    * only one page is held at a time. Stops at {@code limits} (the summary then says truncated).
-   * A next link to an origin other than the FHIR base's (or a configured {@code credentialOrigin})
-   * is not followed: the search fails with an {@link IllegalStateException} naming both origins.
+   * When the client has credentials, a next link to an origin other than the FHIR base's (or a
+   * configured {@code credentialOrigin}) is not followed: the search fails with an
+   * {@link IllegalStateException} naming both origins.
    */
   public CompletionStage<SearchSummary> search(RequestScope context, String type, String query, SearchLimits limits,
       Consumer<List<JsonNode>> pageHandler) {
@@ -161,7 +162,7 @@ public final class FhirClient {
       if (cut || resources >= limits.maxResources() || pages >= limits.maxPages()) {
         return CompletableFuture.completedFuture(new SearchSummary(pages, resources, true));
       }
-      if (!http.isCredentialOrigin(next)) {
+      if (http.config().hasCredentials() && !http.isCredentialOrigin(next)) {
         return CompletableFuture.failedFuture(new IllegalStateException("the next link of " + response.request()
             + " points to origin " + Origins.of(next) + ", which is not the FHIR base's origin nor a credentialOrigin ("
             + String.join(", ", http.credentialOrigins()) + "); the search stops rather than follow it"));

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -124,6 +125,10 @@ public final class HttpConnector implements AutoCloseable {
    * @throws IllegalArgumentException if the URL is relative and the configuration has no {@code baseUrl}
    */
   public CompletionStage<HttpResponse> send(RequestScope scope, HttpRequest request) {
+    if (scope != null && scope.isEnded()) {
+      return CompletableFuture.failedFuture(new CancellationException(
+          request.method() + " request not sent: its chunk attempt has ended"));
+    }
     CompletableFuture<HttpResponse> execution = execute(request, RequestScope.orNone(scope), true);
     execution.whenComplete((response, failure) -> {
       if (failure != null) {
@@ -142,7 +147,7 @@ public final class HttpConnector implements AutoCloseable {
    * credentials may go to: the {@code baseUrl}'s or a configured {@code credentialOrigin}.
    */
   public boolean isCredentialOrigin(String url) {
-    return !isAbsolute(url) ? config.baseUrl() != null : credentialOrigins.contains(Origins.of(url));
+    return !Origins.isAbsolute(url) ? config.baseUrl() != null : credentialOrigins.contains(Origins.of(url));
   }
 
   /** The origins credentials may go to, {@code scheme://host:port} each. */
@@ -173,8 +178,13 @@ public final class HttpConnector implements AutoCloseable {
     String url = absoluteUrl(request.url());
     RequestDescription description = new RequestDescription(request.method(), url);
     boolean credentials = authenticate && config.hasCredentials();
-    if (credentials && isAbsolute(request.url())) {
-      String origin = Origins.of(url);
+    if (credentials && Origins.isAbsolute(request.url())) {
+      String origin;
+      try {
+        origin = Origins.of(url);
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.failedFuture(e);
+      }
       if (!credentialOrigins.contains(origin)) {
         return CompletableFuture.failedFuture(new CredentialScopeException(description.get(), origin,
             credentialOrigins.isEmpty() ? "none: no baseUrl and no credentialOrigin" : String.join(", ", credentialOrigins)));
@@ -259,12 +269,8 @@ public final class HttpConnector implements AutoCloseable {
     return checked;
   }
 
-  private static boolean isAbsolute(String url) {
-    return url.startsWith("http://") || url.startsWith("https://");
-  }
-
   private String absoluteUrl(String url) {
-    if (isAbsolute(url)) {
+    if (Origins.isAbsolute(url)) {
       return url;
     }
     if (config.baseUrl() == null) {

@@ -53,6 +53,7 @@ final class InFlightLimit {
   <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
     CompletableFuture<Void> slot = acquire();
     AtomicBoolean claimed = new AtomicBoolean();
+    AtomicBoolean cancelled = new AtomicBoolean();
     AtomicReference<CompletableFuture<T>> started = new AtomicReference<>();
     CompletableFuture<T> result = slot.thenCompose(granted -> {
       if (!claimed.compareAndSet(false, true)) {
@@ -67,10 +68,14 @@ final class InFlightLimit {
       }
       started.set(running);
       running.whenComplete((value, failure) -> release());
+      if (cancelled.get()) {
+        running.cancel(true);
+      }
       return running;
     });
     result.whenComplete((value, failure) -> {
       if (result.isCancelled()) {
+        cancelled.set(true);
         if (!slot.cancel(false) && !slot.isCompletedExceptionally() && claimed.compareAndSet(false, true)) {
           release();
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -247,12 +248,21 @@ public final class OpenSearchConnector implements AutoCloseable {
             context.requestRetried("POST /_bulk (" + rejected.size() + " of " + items.size() + " items rejected with 429)",
                 attempt, new OpenSearchException(429, "POST /_bulk", rejected.size() + " items rejected"), delay);
           }
-          return Futures.after(delay, () -> bulkAttempt(context, actions, lines, rejected, results, attempt + 1));
+          CompletableFuture<Void> retry = Futures.after(delay,
+              () -> bulkAttempt(context, actions, lines, rejected, results, attempt + 1));
+          if (context != null) {
+            context.register(retry);
+          }
+          return retry;
         });
   }
 
   private CompletableFuture<JsonNode> call(RequestScope context, String method, String path, Map<String, String> query,
       byte[] body, String contentType, boolean idempotent) {
+    if (context != null && context.isEnded()) {
+      return CompletableFuture.failedFuture(new CancellationException(
+          method + " " + path + " not sent: its chunk attempt has ended"));
+    }
     CompletableFuture<JsonNode> result = ConnectorThreads.completeOnCallbacks(retries.run(context, () -> method + " " + path,
         idempotent ? idempotentRules : nonIdempotentRules, attempt -> once(method + " " + path, method, path, query, body,
             contentType)));
