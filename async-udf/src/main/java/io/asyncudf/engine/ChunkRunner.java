@@ -88,11 +88,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
           attemptStart.set(System.nanoTime());
           events.chunkStart(chunk, attempt);
           CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope), view);
-          outputs.whenComplete((result, failure) -> scope.end());
-          context.onCancel(() -> {
-            outputs.cancel(true);
-            scope.end();
-          });
+          context.onCancel(() -> outputs.cancel(true));
           return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, inputs.size(), result));
         });
 
@@ -127,6 +123,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
    */
   private CompletableFuture<List<O>> withTimeout(CompletableFuture<List<O>> attempt, AttemptScope scope) {
     if (attempt.isDone()) {
+      scope.end();
       return attempt;
     }
     CompletableFuture<List<O>> limited = new CompletableFuture<>();

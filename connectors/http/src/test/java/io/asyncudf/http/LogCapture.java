@@ -14,7 +14,9 @@ import org.apache.logging.log4j.core.config.Property;
 /** Captures every log event of every logger at TRACE, once each, with its stack traces, while open. */
 final class LogCapture extends AbstractAppender implements AutoCloseable {
 
-  private final List<String> lines = new ArrayList<>();
+  private record Line(String logger, String text) {}
+
+  private final List<Line> lines = new ArrayList<>();
 
   LogCapture() {
     super("capture", null, null, true, Property.EMPTY_ARRAY);
@@ -36,11 +38,16 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
     for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
       line.append(" | ").append(t);
     }
-    lines.add(line.toString());
+    lines.add(new Line(event.getLoggerName(), line.toString()));
   }
 
   synchronized String text() {
-    return String.join("\n", lines);
+    return String.join("\n", lines.stream().map(Line::text).toList());
+  }
+
+  /** The text of every logger whose name does not start with {@code loggerPrefix}. */
+  synchronized String textExceptLoggers(String loggerPrefix) {
+    return String.join("\n", lines.stream().filter(line -> !line.logger().startsWith(loggerPrefix)).map(Line::text).toList());
   }
 
   synchronized int lineCount() {

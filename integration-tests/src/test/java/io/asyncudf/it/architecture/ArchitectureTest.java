@@ -1,10 +1,13 @@
 package io.asyncudf.it.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,66 +33,72 @@ class ArchitectureTest {
         .importPackages("io.asyncudf");
   }
 
+  /** Fails naming every violation of {@code rule}. */
+  private static void holds(ArchRule rule) {
+    assertThat(rule.evaluate(library).getFailureReport().getDetails()).as(rule.getDescription()).isEmpty();
+  }
+
+  @Test
+  void theRulesSeeEveryModulesMainClassesAndNoTests() {
+    assertThat(library.stream().map(JavaClass::getName)).contains(
+        "io.asyncudf.engine.PartitionPipeline", "io.asyncudf.spark.SparkInternals", "io.asyncudf.connector.RequestRetries",
+        "io.asyncudf.http.HttpConnector", "io.asyncudf.fhir.FhirClient", "io.asyncudf.opensearch.OpenSearchConnector",
+        "io.asyncudf.partition.SparkPartitionInformation");
+    assertThat(library.stream().map(JavaClass::getName)).noneMatch(name -> name.endsWith("Test"));
+  }
+
   @Test
   void theEngineImportsNothingFromSparkNorFromTheSparkAdapter() {
-    noClasses().that().resideInAPackage("io.asyncudf.engine..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.spark..")
-        .check(library);
+    holds(noClasses().that().resideInAPackage("io.asyncudf.engine..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.spark.."));
   }
 
   @Test
   void sparkInternalsAreUsedOnlyBehindTheSparkAdapter() {
-    noClasses().that().resideOutsideOfPackage("io.asyncudf.spark..")
-        .should().dependOnClassesThat().resideInAnyPackage(SPARK_INTERNALS)
-        .check(library);
+    holds(noClasses().that().resideOutsideOfPackage("io.asyncudf.spark..")
+        .should().dependOnClassesThat().resideInAnyPackage(SPARK_INTERNALS));
   }
 
   @Test
   void versionSensitiveSparkCallsStayInTheOneAdapterClass() {
-    noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.spark.SparkInternals")
+    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.spark.SparkInternals")
         .and().haveNameNotMatching("io\\.asyncudf\\.spark\\.SparkInternals\\$.*")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.classic..", "org.apache.spark.sql.internal..",
             "org.apache.spark.sql.util..")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.execution.arrow.ArrowWriter")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.catalyst.CatalystTypeConverters")
-        .check(library);
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.catalyst.CatalystTypeConverters"));
   }
 
   @Test
   void connectorCoreDependsOnNothingButItself() {
-    noClasses().that().resideInAPackage("io.asyncudf.connector..")
+    holds(noClasses().that().resideInAPackage("io.asyncudf.connector..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.engine..",
             "io.asyncudf.spark..", "io.asyncudf.partition..", "io.asyncudf.http..", "io.asyncudf.fhir..",
-            "io.asyncudf.opensearch..")
-        .check(library);
+            "io.asyncudf.opensearch.."));
   }
 
   @Test
   void connectorClientsNeedNeitherSparkNorTheEngine() {
-    noClasses().that().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..", "io.asyncudf.opensearch..")
+    holds(noClasses().that().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..", "io.asyncudf.opensearch..")
         .and().haveSimpleNameNotContaining("ChunkFunctions")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.engine..",
             "io.asyncudf.spark..", "io.asyncudf.partition..")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("io.asyncudf.ChunkContext")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.asyncudf.AsyncChunkFunction")
-        .check(library);
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.asyncudf.AsyncChunkFunction"));
   }
 
   @Test
   void connectorsDoNotDependOnEachOtherExceptFhirOnHttp() {
-    noClasses().that().resideInAPackage("io.asyncudf.http..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.fhir..", "io.asyncudf.opensearch..")
-        .check(library);
-    noClasses().that().resideInAPackage("io.asyncudf.opensearch..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.fhir..", "io.asyncudf.http..")
-        .check(library);
+    holds(noClasses().that().resideInAPackage("io.asyncudf.http..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.fhir..", "io.asyncudf.opensearch.."));
+    holds(noClasses().that().resideInAPackage("io.asyncudf.opensearch..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.fhir..", "io.asyncudf.http.."));
   }
 
   @Test
   void theEngineAndHelpersDoNotDependOnConnectors() {
-    noClasses().that().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.spark..", "io.asyncudf.partition..")
+    holds(noClasses().that().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.spark..", "io.asyncudf.partition..")
         .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..",
-            "io.asyncudf.opensearch..")
-        .check(library);
+            "io.asyncudf.opensearch.."));
   }
 }
