@@ -2,6 +2,7 @@ package io.asyncudf;
 
 import io.asyncudf.spark.SparkExecution.InputShape;
 import java.io.Serializable;
+import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
@@ -13,12 +14,16 @@ import org.apache.spark.sql.types.StructType;
  * {@code concurrency / latency}, not by cores.
  *
  * <pre>{@code
- * Dataset<Row> scored = AsyncUdf.<String, Double, Serializable>scalarToScalar(
- *         AsyncChunkFunction.perRow((ctx, text) -> client.score(text)), DataTypes.DoubleType)
+ * ColumnUdf<String, Double, Serializable> score = AsyncUdf.scalarToScalar(Encoders.STRING(), Encoders.DOUBLE(),
+ *         AsyncChunkFunction.perRow((ctx, text) -> client.score(text)))
  *     .maxChunkSize(200)
- *     .maxConcurrentChunks(16)
- *     .withColumn(df, "score", col("text"));
+ *     .maxConcurrentChunks(16);
+ * Dataset<Row> scored = df.withColumn("score", score.apply(col("text")));
  * }</pre>
+ *
+ * <p>The forms that take {@code Encoder}s need no explicit type arguments: the encoders fix the
+ * input and output types, so the lambda's parameters are typed. The forms that take only a
+ * {@code DataType} are kept for existing code.
  */
 public final class AsyncUdf {
 
@@ -46,6 +51,42 @@ public final class AsyncUdf {
   public static <O, P extends Serializable> ColumnUdf<Row, O, P> structToScalar(AsyncChunkFunction<Row, O, P> fn,
       DataType outputType) {
     return new ColumnUdf<>(fn, outputType, InputShape.STRUCT, UdfOptions.defaults());
+  }
+
+  /**
+   * A scalar column to a column, typed by encoders such as {@code Encoders.STRING()} and
+   * {@code Encoders.DOUBLE()}: the output type is the output encoder's, and an input column of
+   * another type than the input encoder's fails at analysis naming both.
+   *
+   * @throws IllegalArgumentException if an encoder is not of a single value (a bean or tuple encoder)
+   */
+  public static <I, O, P extends Serializable> ColumnUdf<I, O, P> scalarToScalar(Encoder<I> input, Encoder<O> output,
+      AsyncChunkFunction<I, O, P> fn) {
+    return new ColumnUdf<>(fn, valueType("output", output), InputShape.SCALAR, UdfOptions.defaults())
+        .inputType(valueType("input", input));
+  }
+
+  /** A scalar column of the input encoder's type to a struct column of {@code outputType}. */
+  public static <I, P extends Serializable> ColumnUdf<I, Row, P> scalarToStruct(Encoder<I> input,
+      AsyncChunkFunction<I, Row, P> fn, StructType outputType) {
+    return new ColumnUdf<>(fn, outputType, InputShape.SCALAR, UdfOptions.defaults())
+        .inputType(valueType("input", input));
+  }
+
+  /** A struct column (or several columns, as one {@code Row}) to a column of the output encoder's type. */
+  public static <O, P extends Serializable> ColumnUdf<Row, O, P> structToScalar(Encoder<O> output,
+      AsyncChunkFunction<Row, O, P> fn) {
+    return new ColumnUdf<>(fn, valueType("output", output), InputShape.STRUCT, UdfOptions.defaults());
+  }
+
+  private static DataType valueType(String what, Encoder<?> encoder) {
+    StructType schema = encoder.schema();
+    if (schema.size() != 1 || !schema.fields()[0].name().equals("value")) {
+      throw new IllegalArgumentException("the " + what + " encoder must encode a single value (like Encoders.STRING()"
+          + " or Encoders.DOUBLE()), got one of " + schema.simpleString()
+          + "; use a struct helper with a StructType and Row values for structs");
+    }
+    return schema.fields()[0].dataType();
   }
 
   /** A struct column to a struct column, one {@code Row} per input {@code Row}. */

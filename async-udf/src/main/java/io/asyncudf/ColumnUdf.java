@@ -1,11 +1,16 @@
 package io.asyncudf;
 
+import io.asyncudf.spark.AsyncCall;
+import io.asyncudf.spark.AsyncUdfPlanning;
 import io.asyncudf.spark.SparkExecution;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 
 /**
@@ -18,27 +23,130 @@ import org.apache.spark.sql.types.DataType;
  * {@code null}. A chunk whose output count differs from its input count fails the task with an
  * error naming the chunk and both counts.
  *
+ * <p>Three ways to apply it, all on the same engine: {@link #apply(Column...)} gives a {@code Column}
+ * for {@code select}, {@code withColumn} or {@code filter}; {@link #register(SparkSession, String)}
+ * makes it a SQL function; {@link #withColumn(Dataset, String, Column)} is the shortcut that also
+ * adds the error column.
+ *
  * @param <I> the Java type of one input
  * @param <O> the Java type of one output
  * @param <P> the user parameters
  */
 public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableUdf<ColumnUdf<I, O, P>, P> {
 
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  static final String DEFAULT_NAME = "async_udf";
+
   private final AsyncChunkFunction<I, O, P> function;
   private final DataType outputType;
   private final SparkExecution.InputShape inputShape;
+  private final String name;
+  private final DataType inputType;
 
   ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, SparkExecution.InputShape inputShape,
       UdfOptions<P> options) {
+    this(function, outputType, inputShape, options, DEFAULT_NAME, null);
+  }
+
+  private ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, SparkExecution.InputShape inputShape,
+      UdfOptions<P> options, String name, DataType inputType) {
     super(options);
     this.function = Objects.requireNonNull(function, "function");
     this.outputType = Objects.requireNonNull(outputType, "outputType");
     this.inputShape = inputShape;
+    this.name = name;
+    this.inputType = inputType;
+  }
+
+  /** This UDF accepting only inputs of {@code type} (from an input encoder). */
+  ColumnUdf<I, O, P> inputType(DataType type) {
+    return new ColumnUdf<>(function, outputType, inputShape, options(), name, type);
   }
 
   @Override
   ColumnUdf<I, O, P> with(UdfOptions<P> changed) {
-    return new ColumnUdf<>(function, outputType, inputShape, changed);
+    return new ColumnUdf<>(function, outputType, inputShape, changed, name, inputType);
+  }
+
+  /**
+   * The name shown in query plans, {@code explain()} and the Spark UI (default {@code async_udf});
+   * {@link #register} sets it to the SQL function's name.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a plain identifier
+   */
+  public ColumnUdf<I, O, P> named(String name) {
+    return new ColumnUdf<>(function, outputType, inputShape, options(), checkName(name), inputType);
+  }
+
+  /** The name shown in plans. */
+  public String name() {
+    return name;
+  }
+
+  /** The type of one output. */
+  public DataType outputType() {
+    return outputType;
+  }
+
+  /**
+   * The type of the value {@link #apply(Column...)} returns: the output type; with an
+   * {@link #errorColumn(String) errorColumn} a struct of the output (its fields when the output is a
+   * struct, else one field {@code value}) followed by the error struct under the error column's name.
+   */
+  public DataType resultType() {
+    return call().resultType();
+  }
+
+  /**
+   * This UDF applied to {@code inputs}, as a column of {@link #resultType()}. A scalar-input UDF takes
+   * one column; a struct-input UDF takes one struct column, or several columns that it receives as
+   * one {@code Row} with their names as fields. Use it anywhere in {@code select}, {@code withColumn}
+   * or {@code filter}: before the rest of the expression is evaluated, the call runs in an async
+   * operator of its own over whole partitions, keeping input order and one output per input.
+   *
+   * <p>On a classic session the planner that does this is installed at first use; under Spark
+   * Connect, where Java functions cannot be sent from the client, register the UDF on the server
+   * instead ({@code spark.asyncudf.functions.<name>.factory}) and call it by name.
+   *
+   * @throws IllegalArgumentException if no input is given, or the function, parameters or listener
+   *     do not serialize
+   */
+  public Column apply(Column... inputs) {
+    if (inputs.length == 0) {
+      throw new IllegalArgumentException(name + " needs at least one input column");
+    }
+    for (Column input : inputs) {
+      Objects.requireNonNull(input, "input column");
+    }
+    return AsyncUdfPlanning.column(call(), List.of(inputs));
+  }
+
+  /**
+   * Makes this UDF the temporary SQL function {@code name} of {@code spark}: {@code SELECT name(col) FROM t},
+   * {@code functions.call_function(name, col)} from Java or PySpark. Returns the UDF, named {@code name}.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a plain identifier
+   * @throws UnsupportedOperationException for a Spark Connect session (register through the server's
+   *     {@code spark.asyncudf.functions.<name>.factory} there)
+   */
+  public ColumnUdf<I, O, P> register(SparkSession spark, String name) {
+    Objects.requireNonNull(spark, "spark");
+    ColumnUdf<I, O, P> named = named(name);
+    AsyncUdfPlanning.register(spark, name, named.call());
+    return named;
+  }
+
+  AsyncCall call() {
+    UdfOptions<P> options = options();
+    return new AsyncCall(name, function, options.parameters(), inputType, outputType, inputShape,
+        options.chunkSettings(true), options.stagingSettings(), options.errorColumn());
+  }
+
+  private static String checkName(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("a UDF name must be a plain identifier (letters, digits, _), got '" + name + "'");
+    }
+    return name;
   }
 
   /**
@@ -58,6 +166,6 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
 
   @Override
   public String toString() {
-    return "ColumnUdf" + options() + " -> " + outputType.simpleString();
+    return "ColumnUdf " + name + options() + " -> " + outputType.simpleString();
   }
 }

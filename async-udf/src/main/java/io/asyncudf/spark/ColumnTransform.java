@@ -9,37 +9,54 @@ import io.asyncudf.engine.ChunkSettings;
 import io.asyncudf.engine.OutputContractException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 
 /**
- * The per-partition step of a column helper. Staged rows are the input DataFrame's columns plus
- * the input expression as the last column; each output row is the staged row followed by the
- * output value (and the error struct when recorded), in input order.
+ * The per-partition step of a column helper and of an async call in a query plan. Staged rows are
+ * the child's columns plus the input expression as the last column; each output row is the staged
+ * row (without the input unless {@code keepInput}) followed by the {@link ResultColumns}, in input
+ * order.
  */
 final class ColumnTransform<I, O, P extends Serializable> extends PartitionTransform<I, O, P> {
 
-  private final StructType resultSchema;
+  private final StructType joinedSchema;
+  private final int[] emitted;
   private final int inputOrdinal;
   private final DataType inputType;
   private final String outputName;
   private final DataType outputType;
   private final Function1<Object, Object> inputToExternal;
   private final Function1<Object, Object> outputToInternal;
+  private final ResultColumns results;
   private final ErrorColumn errors;
 
+  /**
+   * @param errors renders the error struct of a failed row (its input as JSON), or null when failures
+   *     are not recorded
+   */
   ColumnTransform(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, StagingSettings staging,
-      String timeZone, StructType stagedSchema, StructType resultSchema, String outputName, DataType outputType,
-      Function1<Object, Object> inputToExternal, Function1<Object, Object> outputToInternal, ErrorColumn errors) {
+      String timeZone, StructType stagedSchema, boolean keepInput, ResultColumns results, String outputName,
+      DataType outputType, Function1<Object, Object> inputToExternal, Function1<Object, Object> outputToInternal,
+      ErrorColumn errors) {
     super(function, parameters, settings, staging, stagedSchema, timeZone);
-    this.resultSchema = resultSchema;
     this.inputOrdinal = stagedSchema.size() - 1;
+    this.joinedSchema = new StructType(Stream.concat(Arrays.stream(stagedSchema.fields()),
+        Arrays.stream(results.columns().fields())).toArray(StructField[]::new));
+    this.emitted = IntStream.range(0, joinedSchema.size())
+        .filter(ordinal -> keepInput || ordinal != inputOrdinal)
+        .toArray();
+    this.results = results;
     this.inputType = stagedSchema.fields()[inputOrdinal].dataType();
     this.outputName = outputName;
     this.outputType = outputType;
@@ -63,31 +80,37 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
 
   @Override
   ChunkEmitter<ArrowChunk, O, InternalRow> emitter(int partitionIndex) {
-    UnsafeProjection projection = SparkInternals.unsafeProjection(resultSchema);
+    UnsafeProjection projection = SparkInternals.unsafeProjection(joinedSchema, emitted);
     JoinedRow joined = new JoinedRow();
     return (chunk, outcome) -> PerRow.rows(chunk.size(), row -> {
       InternalRow staged = chunk.row(row);
-      GenericInternalRow extra = new GenericInternalRow(errors == null ? 1 : 2);
+      Object[] extra;
       if (outcome instanceof ChunkOutcome.Success<O> success) {
         Object value = success.outputs().get(row);
         if (value instanceof RowFailure failed) {
           // the engine checked it may be recorded: an error column exists and it is no failOn type
-          extra.update(1, errors.row(failed.cause(), success.attempts(), partitionIndex, chunk.chunkIndex(),
-              chunk.firstRowIndex() + row, new GenericInternalRow(new Object[] {staged.get(inputOrdinal, inputType)})));
-          return projection.apply(joined.apply(staged, extra));
+          extra = results.failure(error(failed.cause(), success.attempts(), partitionIndex, chunk, row, staged));
+        } else {
+          try {
+            extra = results.success(value == null ? null : outputToInternal.apply(value));
+            // a value of the wrong Java type may convert and fail only when projected
+            return projection.apply(joined.apply(staged, new GenericInternalRow(extra)));
+          } catch (RuntimeException e) {
+            throw wrongType(partitionIndex, chunk, row, value, e);
+          }
         }
-        try {
-          extra.update(0, value == null ? null : outputToInternal.apply(value));
-          return projection.apply(joined.apply(staged, extra));
-        } catch (RuntimeException e) {
-          throw wrongType(partitionIndex, chunk, row, value, e);
-        }
+      } else {
+        ChunkOutcome.Failure<O> failure = (ChunkOutcome.Failure<O>) outcome;
+        extra = results.failure(error(failure.cause(), failure.attempts(), partitionIndex, chunk, row, staged));
       }
-      ChunkOutcome.Failure<O> failure = (ChunkOutcome.Failure<O>) outcome;
-      extra.update(1, errors.row(failure.cause(), failure.attempts(), partitionIndex, chunk.chunkIndex(),
-          chunk.firstRowIndex() + row, new GenericInternalRow(new Object[] {staged.get(inputOrdinal, inputType)})));
-      return projection.apply(joined.apply(staged, extra));
+      return projection.apply(joined.apply(staged, new GenericInternalRow(extra)));
     });
+  }
+
+  private InternalRow error(Throwable cause, int attempts, int partitionIndex, ArrowChunk chunk, int row,
+      InternalRow staged) {
+    return errors.row(cause, attempts, partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row,
+        new GenericInternalRow(new Object[] {staged.get(inputOrdinal, inputType)}));
   }
 
   private OutputContractException wrongType(int partitionIndex, ArrowChunk chunk, int row, Object value,

@@ -37,6 +37,7 @@ public final class SparkExecution {
   /** Applies a DataFrame helper: output rows of {@code outputSchema} (plus the error column, if any). */
   public static <P extends Serializable> Dataset<Row> dataFrame(Dataset<Row> df, AsyncChunkFunction<Row, Row, P> function,
       P parameters, StructType outputSchema, ChunkSettings settings, StagingSettings staging, String errorColumn) {
+    SparkInternals.classic(df.sparkSession());
     requireShippable(function, parameters, settings);
     if (errorColumn != null && Arrays.asList(outputSchema.fieldNames()).contains(errorColumn)) {
       throw new IllegalArgumentException("errorColumn '" + errorColumn + "' is also a column of the output schema "
@@ -58,6 +59,7 @@ public final class SparkExecution {
   public static <I, O, P extends Serializable> Dataset<Row> column(Dataset<Row> df, String outputColumn, Column input,
       InputShape shape, AsyncChunkFunction<I, O, P> function, P parameters, DataType outputType,
       ChunkSettings settings, StagingSettings staging, String errorColumn) {
+    SparkInternals.classic(df.sparkSession());
     if (outputColumn == null || outputColumn.isBlank()) {
       throw new IllegalArgumentException("outputColumn must be a non-blank column name, got '" + outputColumn + "'");
     }
@@ -72,6 +74,7 @@ public final class SparkExecution {
     checkShape(shape, inputField);
     Dataset<Row> staged = df.select(df.col("*"), input.as(STAGED_INPUT));
     StructType stagedSchema = staged.schema();
+    ResultColumns results = ResultColumns.separate(outputType, errorColumn != null);
     StructType resultSchema = stagedSchema.add(OUTPUT, outputType, true);
     ErrorColumn errors = null;
     if (errorColumn != null) {
@@ -80,7 +83,7 @@ public final class SparkExecution {
       errors = new ErrorColumn(SparkInternals.toExternal(df, inputAsRow));
     }
     ColumnTransform<I, O, P> transform = new ColumnTransform<>(function, parameters, settings, staging,
-        SparkInternals.sessionTimeZone(df), stagedSchema, resultSchema, outputColumn, outputType,
+        SparkInternals.sessionTimeZone(df), stagedSchema, true, results, outputColumn, outputType,
         SparkInternals.toExternal(df, inputField.dataType()), SparkInternals.toInternal(df, outputType), errors);
     Dataset<Row> raw = SparkInternals.dataFrame(df, mapPartitions(SparkInternals.internalRows(staged), transform),
         resultSchema);

@@ -8,14 +8,33 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.execution.arrow.ArrowWriter;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.ArrowUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.ExperimentalMethods;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.classic.ExpressionUtils;
+import org.apache.spark.sql.execution.SparkStrategy;
 import scala.Function0;
+import scala.Function2;
+import scala.collection.immutable.Seq;
+import scala.reflect.ClassTag$;
+import scala.jdk.javaapi.CollectionConverters;
 import scala.Function1;
 
 /**
@@ -90,8 +109,94 @@ final class SparkInternals {
     return UnsafeProjection.create(schema);
   }
 
+  /** A projection of the fields at {@code ordinals} of rows of {@code schema}, in that order. */
+  static UnsafeProjection unsafeProjection(StructType schema, int[] ordinals) {
+    List<Expression> fields = new ArrayList<>(ordinals.length);
+    for (int ordinal : ordinals) {
+      StructField field = schema.fields()[ordinal];
+      fields.add(new BoundReference(ordinal, field.dataType(), field.nullable()));
+    }
+    return UnsafeProjection.create(CollectionConverters.asScala(fields).toSeq());
+  }
+
+  /** Converts internal values of {@code type} to external ones under the current session's conf. Serializable. */
+  static Function1<Object, Object> toExternal(DataType type) {
+    return CatalystTypeConverters.createToScalaConverter(type);
+  }
+
+  /** Converts external values of {@code type} to internal ones under the current session's conf. Serializable. */
+  static Function1<Object, Object> toInternal(DataType type) {
+    return CatalystTypeConverters.createToCatalystConverter(type);
+  }
+
+  static RDD<InternalRow> mapPartitionsWithIndex(RDD<InternalRow> rows,
+      Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
+    return rows.mapPartitionsWithIndexInternal(step, false, false, ClassTag$.MODULE$.apply(InternalRow.class));
+  }
+
+  /** The SQL tab's text of each metric of an execution, by accumulator id; empty when unknown. */
+  static Map<Long, String> executionMetrics(SparkSession session, String executionId) {
+    if (session == null || executionId == null) {
+      return Map.of();
+    }
+    Map<Long, String> metrics = new HashMap<>();
+    session.sharedState().statusStore().executionMetrics(Long.parseLong(executionId))
+        .foreach(entry -> metrics.put((Long) entry._1(), entry._2()));
+    return metrics;
+  }
+
+  /** A column of a catalyst expression (classic sessions). */
+  static Column column(Expression expression) {
+    return ExpressionUtils.column(expression);
+  }
+
+  /** The catalyst expression of a column (classic sessions). */
+  static Expression expression(Column column) {
+    return ExpressionUtils.expression(column);
+  }
+
+  /** Registers (or replaces) temporary function {@code name} of session {@code session}. */
+  static void registerFunction(org.apache.spark.sql.SparkSession session, String name, String className,
+      Function1<Seq<Expression>, Expression> builder) {
+    classic(session).sessionState().functionRegistry().registerFunction(FunctionIdentifier.apply(name),
+        new ExpressionInfo(className, name), builder);
+  }
+
+  /** The classic session behind {@code session}, or null for a Spark Connect session. */
+  static SparkSession classicOrNull(org.apache.spark.sql.SparkSession session) {
+    return session instanceof SparkSession classic ? classic : null;
+  }
+
+  static SparkSession classic(org.apache.spark.sql.SparkSession session) {
+    SparkSession classic = classicOrNull(session);
+    if (classic == null) {
+      throw new UnsupportedOperationException("this call needs a classic SparkSession, got "
+          + session.getClass().getName() + " (Spark Connect): call async functions through SQL or "
+          + "functions.call_function, with the functions registered on the server "
+          + "(spark.sql.extensions=io.asyncudf.sql.AsyncUdfExtensions and spark.asyncudf.functions.<name>.factory)");
+    }
+    return classic;
+  }
+
+  /**
+   * Adds the async call rule and planner strategy to {@code session} unless it has them (from the
+   * session extension or an earlier call). Returns whether they were added.
+   */
+  static boolean installPlanner(SparkSession session, Rule<LogicalPlan> rule, SparkStrategy strategy) {
+    ExperimentalMethods experimental = session.experimental();
+    synchronized (experimental) {
+      boolean present = session.sessionState().planner().strategies().exists(strategy.getClass()::isInstance);
+      if (present) {
+        return false;
+      }
+      experimental.extraOptimizations_$eq(Plans.append(experimental.extraOptimizations(), rule));
+      experimental.extraStrategies_$eq(Plans.append(experimental.extraStrategies(), strategy));
+      return true;
+    }
+  }
+
   private static SparkSession session(Dataset<Row> df) {
-    return (SparkSession) df.sparkSession();
+    return classic(df.sparkSession());
   }
 
   private static <T> T withSessionConf(Dataset<Row> df, Function0<T> body) {

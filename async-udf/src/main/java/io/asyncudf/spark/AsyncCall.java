@@ -1,0 +1,62 @@
+package io.asyncudf.spark;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.engine.ChunkSettings;
+import io.asyncudf.spark.SparkExecution.InputShape;
+import java.io.Serializable;
+import java.util.Objects;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * What one async call in a query plan runs: a column helper's function, parameters and settings.
+ * Immutable and serializable; created by {@code io.asyncudf.ColumnUdf}, not meant to be used
+ * directly.
+ *
+ * @param name the function name shown in plans and the Spark UI
+ * @param inputType the only input type accepted (from an input encoder), or null for any
+ * @param errorName the error field's name when failures are recorded as data, else null
+ */
+public record AsyncCall(
+    String name,
+    AsyncChunkFunction<?, ?, ?> function,
+    Serializable parameters,
+    DataType inputType,
+    DataType outputType,
+    InputShape shape,
+    ChunkSettings settings,
+    StagingSettings staging,
+    String errorName)
+    implements Serializable {
+
+  public AsyncCall {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(outputType, "outputType");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(staging, "staging");
+    results(); // checks the error name against a struct output's fields
+  }
+
+  /** The type of the call's value: the output, or with errors recorded the struct of output and error. */
+  public DataType resultType() {
+    return results().columns().fields()[0].dataType();
+  }
+
+  ResultColumns results() {
+    return ResultColumns.nested(outputType, errorName);
+  }
+
+  /** Checks that what is shipped to the executors serializes. */
+  void requireShippable() {
+    Serialization.requireSerializable("chunk function", function);
+    Serialization.requireSerializable("parameters", parameters);
+    Serialization.requireSerializable("listener", settings.listener());
+    Serialization.requireSerializable("retry policy", settings.retry());
+  }
+
+  @Override
+  public String toString() {
+    return name + " -> " + resultType().simpleString();
+  }
+}

@@ -1,0 +1,119 @@
+package io.asyncudf.spark;
+
+import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.ChunkEvent;
+import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestRetryEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.execution.metric.SQLMetrics;
+
+/**
+ * The SQL metrics of one {@link AsyncEvalExec}, fed by the engine's events on the executors. A copy
+ * is deserialized per task, so the in-flight count and its peak are the task's own.
+ */
+final class AsyncCallMetrics implements AsyncUdfListener {
+
+  private final SQLMetric inputRows;
+  private final SQLMetric chunks;
+  private final SQLMetric attempts;
+  private final SQLMetric chunkRetries;
+  private final SQLMetric requestRetries;
+  private final SQLMetric failedRows;
+  private final SQLMetric peakInFlight;
+  private final SQLMetric callTime;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peak = new AtomicInteger();
+
+  AsyncCallMetrics(SparkContext sc) {
+    inputRows = SQLMetrics.createMetric(sc, "number of input rows");
+    chunks = SQLMetrics.createMetric(sc, "chunks");
+    attempts = SQLMetrics.createMetric(sc, "chunk attempts");
+    chunkRetries = SQLMetrics.createMetric(sc, "chunk retries");
+    requestRetries = SQLMetrics.createMetric(sc, "request retries");
+    failedRows = SQLMetrics.createMetric(sc, "failed rows");
+    peakInFlight = SQLMetrics.createV2CustomMetric(sc, new PeakInFlight());
+    callTime = SQLMetrics.createTimingMetric(sc, "call time", -1L);
+  }
+
+  /** The metrics by key, as {@code SparkPlan.metrics()} reports them. */
+  Map<String, SQLMetric> byKey() {
+    Map<String, SQLMetric> metrics = new LinkedHashMap<>();
+    metrics.put("numInputRows", inputRows);
+    metrics.put("chunks", chunks);
+    metrics.put("attempts", attempts);
+    metrics.put("chunkRetries", chunkRetries);
+    metrics.put("requestRetries", requestRetries);
+    metrics.put("failedRows", failedRows);
+    metrics.put("peakInFlight", peakInFlight);
+    metrics.put("callTime", callTime);
+    return metrics;
+  }
+
+  @Override
+  public void onPartitionEnd(PartitionEvent event) {
+    inputRows.add(event.inputRows());
+    chunks.add(event.chunks());
+    failedRows.add(event.failedRows());
+    peakInFlight.set(peak.get());
+  }
+
+  @Override
+  public void onChunkStart(ChunkEvent event) {
+    attempts.add(1);
+    if (event.attempt() == 1) {
+      peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    }
+  }
+
+  @Override
+  public void onChunkSuccess(ChunkEvent event) {
+    ended(event);
+  }
+
+  @Override
+  public void onChunkFailure(ChunkEvent event) {
+    ended(event);
+  }
+
+  @Override
+  public void onChunkRetry(ChunkEvent event) {
+    chunkRetries.add(1);
+  }
+
+  @Override
+  public void onRequestRetry(RequestRetryEvent event) {
+    requestRetries.add(1);
+  }
+
+  private void ended(ChunkEvent event) {
+    inFlight.decrementAndGet();
+    callTime.add(event.duration().toMillis());
+  }
+
+  /** Chunks in flight at once in one task, shown in the SQL tab as the highest over the tasks. */
+  public static final class PeakInFlight implements CustomMetric {
+    @Override
+    public String name() {
+      return "peakChunksInFlight";
+    }
+
+    @Override
+    public String description() {
+      return "peak chunks in flight per task";
+    }
+
+    @Override
+    public String aggregateTaskMetrics(long[] taskMetrics) {
+      long max = 0;
+      for (long value : taskMetrics) {
+        max = Math.max(max, value);
+      }
+      return String.valueOf(max);
+    }
+  }
+}

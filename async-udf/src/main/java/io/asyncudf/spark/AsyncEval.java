@@ -1,0 +1,86 @@
+package io.asyncudf.spark;
+
+import java.util.List;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The logical node of one async call: the child's rows, each followed by the call's value as
+ * attribute {@code result}. Produced by {@link ExtractAsyncCalls}, planned by {@link AsyncEvalStrategy}.
+ */
+public final class AsyncEval extends LogicalPlan {
+
+  private final AsyncCall call;
+  private final Expression input;
+  private final Attribute result;
+  private final LogicalPlan child;
+
+  public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child) {
+    this.call = call;
+    this.input = input;
+    this.result = result;
+    this.child = child;
+  }
+
+  AsyncCall call() {
+    return call;
+  }
+
+  Expression input() {
+    return input;
+  }
+
+  Attribute result() {
+    return result;
+  }
+
+  LogicalPlan child() {
+    return child;
+  }
+
+  @Override
+  public Seq<Attribute> output() {
+    return Plans.append(child.output(), result);
+  }
+
+  @Override
+  public AttributeSet producedAttributes() {
+    return AttributeSet.apply(result);
+  }
+
+  @Override
+  public Seq<LogicalPlan> children() {
+    return CollectionConverters.asScala(List.of(child)).toList();
+  }
+
+  @Override
+  public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
+    return new AsyncEval(call, input, result, newChildren.head());
+  }
+
+  @Override
+  public int productArity() {
+    return 4;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return switch (n) {
+      case 0 -> call;
+      case 1 -> input;
+      case 2 -> result;
+      case 3 -> child;
+      default -> throw new IndexOutOfBoundsException(n);
+    };
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof AsyncEval;
+  }
+}

@@ -1,0 +1,178 @@
+package io.asyncudf.spark;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.engine.ChunkSettings;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.execution.SQLExecution;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction2;
+
+/**
+ * The physical operator of one async call: runs the engine over each partition of the child (chunks
+ * of {@code maxChunkSize} rows, the window, retries, timeouts, input order, the error struct) and
+ * emits each input row followed by the call's value. Reports SQL metrics: input rows, chunks,
+ * attempts, chunk and request retries, failed rows, peak chunks in flight and call time.
+ */
+public final class AsyncEvalExec extends SparkPlan {
+
+  private final AsyncCall call;
+  private final Expression input;
+  private final Attribute result;
+  private final SparkPlan child;
+  private transient AsyncCallMetrics metrics;
+  private transient volatile String executionId;
+
+  public AsyncEvalExec(AsyncCall call, Expression input, Attribute result, SparkPlan child) {
+    this.call = call;
+    this.input = input;
+    this.result = result;
+    this.child = child;
+  }
+
+  @Override
+  public Seq<Attribute> output() {
+    return Plans.append(child.output(), result);
+  }
+
+  @Override
+  public AttributeSet producedAttributes() {
+    return AttributeSet.apply(result);
+  }
+
+  @Override
+  public Seq<SparkPlan> children() {
+    return Plans.seq(List.of(child));
+  }
+
+  private synchronized AsyncCallMetrics callMetrics() {
+    if (metrics == null) {
+      metrics = new AsyncCallMetrics(sparkContext());
+    }
+    return metrics;
+  }
+
+  @Override
+  public scala.collection.immutable.Map<String, SQLMetric> metrics() {
+    return scala.collection.immutable.Map.from(CollectionConverters.asScala(callMetrics().byKey()));
+  }
+
+  @Override
+  public RDD<InternalRow> doExecute() {
+    executionId = sparkContext().getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
+    call.requireShippable();
+    List<Attribute> childOutput = Plans.list(child.output());
+    StructType stagedSchema = new StructType();
+    for (Attribute attribute : childOutput) {
+      stagedSchema = stagedSchema.add("c" + stagedSchema.size(), attribute.dataType(), attribute.nullable());
+    }
+    stagedSchema = stagedSchema.add("input", input.dataType(), true);
+    List<Expression> staged = new ArrayList<>(childOutput);
+    staged.add(input);
+    ColumnTransform<?, ?, ?> transform = transform(stagedSchema);
+    return SparkInternals.mapPartitionsWithIndex(child.execute(),
+        new StagedPartitions(Plans.seq(staged), child.output(), transform));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private ColumnTransform<?, ?, ?> transform(StructType stagedSchema) {
+    ChunkSettings given = call.settings();
+    AsyncUdfListener listener = given.listener() == null
+        ? callMetrics()
+        : new Listeners(List.of(callMetrics(), given.listener()));
+    ChunkSettings settings = new ChunkSettings(given.maxChunkSize(), given.maxConcurrentChunks(), given.timeout(),
+        given.retry(), given.failures(), listener, true, true);
+    ErrorColumn errors = call.errorName() == null ? null : new ErrorColumn(SparkInternals.toExternal(
+        new StructType().add(errorInputName(), input.dataType(), true)));
+    return new ColumnTransform(call.function(), call.parameters(), settings, call.staging(),
+        conf().sessionLocalTimeZone(), stagedSchema, false, call.results(), call.name(), call.outputType(),
+        SparkInternals.toExternal(input.dataType()), SparkInternals.toInternal(call.outputType()), errors);
+  }
+
+  private String errorInputName() {
+    return input instanceof NamedExpression named ? named.name() : "input";
+  }
+
+  /** Stages each child row with the call's input as its last column, then runs the engine. */
+  private static final class StagedPartitions
+      extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
+      implements Serializable {
+    private final Seq<Expression> staged;
+    private final Seq<Attribute> childOutput;
+    private final ColumnTransform<?, ?, ?> transform;
+
+    StagedPartitions(Seq<Expression> staged, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform) {
+      this.staged = staged;
+      this.childOutput = childOutput;
+      this.transform = transform;
+    }
+
+    @Override
+    public scala.collection.Iterator<InternalRow> apply(Object partitionIndex, scala.collection.Iterator<InternalRow> rows) {
+      UnsafeProjection projection = UnsafeProjection.create(staged, childOutput);
+      projection.initialize((Integer) partitionIndex);
+      return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(rows.map(projection::apply))));
+    }
+  }
+
+  @Override
+  public String verboseStringWithOperatorId() {
+    Map<Long, String> shown = SparkInternals.executionMetrics(session(), executionId);
+    String values = callMetrics().byKey().values().stream()
+        .map(metric -> metric.name().get() + ": " + shown.getOrDefault(metric.id(), String.valueOf(metric.value())))
+        .collect(Collectors.joining(", "));
+    return formattedNodeName() + "\n"
+        + "Input [" + child.output().size() + "]: " + child.output().mkString("[", ", ", "]") + "\n"
+        + "Call: " + call.name() + "(" + input.sql() + ") -> " + result + "\n"
+        + "Options: maxChunkSize=" + call.settings().maxChunkSize() + ", maxConcurrentChunks="
+        + call.settings().maxConcurrentChunks() + ", timeout=" + call.settings().timeout() + "\n"
+        + "Metrics: " + values + "\n";
+  }
+
+  @Override
+  public String simpleString(int maxFields) {
+    return "AsyncEval " + call.name() + "(" + input.sql() + ") -> " + result;
+  }
+
+  @Override
+  public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
+    return new AsyncEvalExec(call, input, result, newChildren.head());
+  }
+
+  @Override
+  public int productArity() {
+    return 4;
+  }
+
+  @Override
+  public Object productElement(int n) {
+    return switch (n) {
+      case 0 -> call;
+      case 1 -> input;
+      case 2 -> result;
+      case 3 -> child;
+      default -> throw new IndexOutOfBoundsException(n);
+    };
+  }
+
+  @Override
+  public boolean canEqual(Object that) {
+    return that instanceof AsyncEvalExec;
+  }
+}

@@ -1,0 +1,19 @@
+package io.asyncudf.spark;
+
+import java.util.List;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.SparkStrategy;
+import scala.collection.immutable.Seq;
+
+/** Plans an {@link AsyncEval} node as an {@link AsyncEvalExec} operator. */
+public final class AsyncEvalStrategy extends SparkStrategy {
+
+  @Override
+  public Seq<SparkPlan> apply(LogicalPlan plan) {
+    if (plan instanceof AsyncEval eval) {
+      return Plans.seq(List.of(new AsyncEvalExec(eval.call(), eval.input(), eval.result(), planLater(eval.child()))));
+    }
+    return Plans.seq(List.of());
+  }
+}

@@ -1,0 +1,73 @@
+package io.asyncudf.spark;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.types.Metadata;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Lifts async calls out of {@code Project} and {@code Filter} nodes into {@link AsyncEval} nodes
+ * below them (as Spark's {@code ExtractPythonUDFs} does for Python UDFs), innermost calls first, so
+ * an async call whose input is another's output sees that output as a column. The {@code Project}
+ * or {@code Filter} then refers to each call's result attribute; a {@code Filter} is wrapped in a
+ * {@code Project} that keeps its original output.
+ */
+public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
+
+  @Override
+  public LogicalPlan apply(LogicalPlan plan) {
+    LogicalPlan withChildren = plan.mapChildren(this::apply);
+    if (withChildren instanceof Project project && hasCalls(expressions(project.projectList()))) {
+      Lifted lifted = lift(expressions(project.projectList()), project.child());
+      List<NamedExpression> projectList = new ArrayList<>();
+      lifted.expressions.forEach(e -> projectList.add((NamedExpression) e));
+      return new Project(Plans.seq(projectList), lifted.child);
+    }
+    if (withChildren instanceof Filter filter && hasCalls(List.of(filter.condition()))) {
+      Lifted lifted = lift(new ArrayList<>(List.of(filter.condition())), filter.child());
+      List<NamedExpression> output = new ArrayList<>();
+      CollectionConverters.asJava(filter.child().output()).forEach(a -> output.add((NamedExpression) a));
+      return new Project(Plans.seq(output), new Filter(lifted.expressions.get(0), lifted.child));
+    }
+    return withChildren;
+  }
+
+  private static boolean hasCalls(List<? extends Expression> expressions) {
+    return expressions.stream().anyMatch(e -> Plans.exists(e, AsyncCallExpression.class::isInstance));
+  }
+
+  /** Named expressions as expressions (a Scala trait that extends a class is a Java interface). */
+  private static List<Expression> expressions(scala.collection.Seq<NamedExpression> named) {
+    List<Expression> expressions = new ArrayList<>();
+    CollectionConverters.asJava(named).forEach(e -> expressions.add((Expression) e));
+    return expressions;
+  }
+
+  private record Lifted(List<Expression> expressions, LogicalPlan child) {}
+
+  private static Lifted lift(List<Expression> expressions, LogicalPlan child) {
+    while (hasCalls(expressions)) {
+      Map<Expression, Expression> results = new IdentityHashMap<>();
+      for (Expression expression : expressions) {
+        for (AsyncCallExpression call : Plans.innermost(expression, AsyncCallExpression.class, new ArrayList<>())) {
+          Attribute result = new AttributeReference(call.call().name(), call.dataType(), true, Metadata.empty(),
+              NamedExpression.newExprId(), Plans.seq(List.of()));
+          child = new AsyncEval(call.call(), call.input(), result, child);
+          results.put(call, result);
+        }
+      }
+      expressions.replaceAll(e -> Plans.transformUp(e, node -> results.getOrDefault(node, node)));
+    }
+    return new Lifted(expressions, child);
+  }
+}
