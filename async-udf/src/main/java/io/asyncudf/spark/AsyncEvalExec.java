@@ -101,7 +101,7 @@ public final class AsyncEvalExec extends SparkPlan {
     ErrorColumn errors = call.errorName() == null ? null : new ErrorColumn(SparkInternals.toExternal(
         new StructType().add(errorInputName(), input.dataType(), true)));
     return new ColumnTransform(call.function(), call.parameters(), settings, call.staging(),
-        conf().sessionLocalTimeZone(), stagedSchema, false, call.results(), call.name(), call.outputType(),
+        SparkInternals.sessionTimeZone(), stagedSchema, false, call.results(), call.name(), call.outputType(),
         SparkInternals.toExternal(input.dataType()), SparkInternals.toInternal(call.outputType()), errors);
   }
 
@@ -133,7 +133,7 @@ public final class AsyncEvalExec extends SparkPlan {
 
   @Override
   public String verboseStringWithOperatorId() {
-    Map<Long, String> shown = SparkInternals.executionMetrics(session(), executionId);
+    Map<Long, String> shown = SparkInternals.executionMetrics(this, executionId);
     String values = callMetrics().byKey().values().stream()
         .map(metric -> metric.name().get() + ": " + shown.getOrDefault(metric.id(), String.valueOf(metric.value())))
         .collect(Collectors.joining(", "));

@@ -22,12 +22,12 @@ public final class AsyncUdfPlanning {
   private AsyncUdfPlanning() {}
 
   /** The rule that lifts async calls out of {@code Project} and {@code Filter}. */
-  public static Rule<LogicalPlan> rule() {
+  static Rule<LogicalPlan> rule() {
     return new ExtractAsyncCalls();
   }
 
   /** The strategy that plans them. */
-  public static SparkStrategy strategy() {
+  static SparkStrategy strategy() {
     return new AsyncEvalStrategy();
   }
 
@@ -59,18 +59,13 @@ public final class AsyncUdfPlanning {
   }
 
   /** The expression of {@code call} applied to {@code arguments}. */
-  public static Expression expression(AsyncCall call, List<Expression> arguments) {
+  static Expression expression(AsyncCall call, List<Expression> arguments) {
     call.requireShippable();
     return AsyncCallExpression.of(call, Plans.seq(arguments));
   }
 
-  /** The catalyst expressions of SQL function arguments, for a function builder. */
-  public static List<Expression> arguments(Seq<Expression> arguments) {
-    return Plans.list(arguments);
-  }
-
   /** A Spark function builder: the expression of {@code call} applied to the arguments given in SQL. */
-  public static Function1<Seq<Expression>, Expression> functionBuilder(AsyncCall call) {
+  static Function1<Seq<Expression>, Expression> functionBuilder(AsyncCall call) {
     return arguments -> expression(call, Plans.list(arguments));
   }
 

@@ -135,7 +135,7 @@ final class SparkInternals {
   }
 
   /** The SQL tab's text of each metric of an execution, by accumulator id; empty when unknown. */
-  static Map<Long, String> executionMetrics(SparkSession session, String executionId) {
+  private static Map<Long, String> executionMetrics(SparkSession session, String executionId) {
     if (session == null || executionId == null) {
       return Map.of();
     }
@@ -143,6 +143,21 @@ final class SparkInternals {
     session.sharedState().statusStore().executionMetrics(Long.parseLong(executionId))
         .foreach(entry -> metrics.put((Long) entry._1(), entry._2()));
     return metrics;
+  }
+
+  /** The current session's conf: the SQL conf of the session analysing or running a query. */
+  static Map<String, String> sessionConf() {
+    return CollectionConverters.asJava(SQLConf.get().getAllConfs());
+  }
+
+  /** The current session's time zone. */
+  static String sessionTimeZone() {
+    return SQLConf.get().sessionLocalTimeZone();
+  }
+
+  /** The SQL tab's text of each metric of {@code plan}'s execution {@code executionId}, by accumulator id. */
+  static Map<Long, String> executionMetrics(org.apache.spark.sql.execution.SparkPlan plan, String executionId) {
+    return executionMetrics(plan.session(), executionId);
   }
 
   /** A column of a catalyst expression (classic sessions). */

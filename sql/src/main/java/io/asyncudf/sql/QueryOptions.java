@@ -1,0 +1,84 @@
+package io.asyncudf.sql;
+
+import io.asyncudf.ColumnUdf;
+import io.asyncudf.RetryPolicy;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.network.util.JavaUtils;
+
+/**
+ * How a SQL function's calls run: the session keys {@code spark.asyncudf.sql.<option>}, overridden
+ * per call by the function's options map. Options: {@code maxChunkSize} (rows per chunk, default 64),
+ * {@code maxConcurrentChunks} (chunks in flight per task, default 8), {@code timeout} (per chunk
+ * attempt, default 5m), {@code chunkAttempts} (attempts of a failed chunk, default 1: the connectors
+ * retry requests themselves) and, for {@code fhir_search}, {@code maxResources} and {@code maxPages}.
+ */
+final class QueryOptions {
+
+  static final String PREFIX = "spark.asyncudf.sql.";
+  private static final Set<String> KNOWN = Set.of("maxChunkSize", "maxConcurrentChunks", "timeout", "chunkAttempts",
+      "maxResources", "maxPages");
+
+  private final String function;
+  private final Map<String, String> values;
+
+  private QueryOptions(String function, Map<String, String> values) {
+    this.function = function;
+    this.values = values;
+  }
+
+  /**
+   * @throws IllegalArgumentException for an unknown option, naming it and the function
+   */
+  static QueryOptions of(String function, Map<String, String> conf, Map<String, String> perCall) {
+    Map<String, String> values = new HashMap<>();
+    conf.forEach((key, value) -> {
+      if (key.startsWith(PREFIX)) {
+        values.put(key.substring(PREFIX.length()), value);
+      }
+    });
+    for (String key : perCall.keySet()) {
+      if (!KNOWN.contains(key)) {
+        throw new IllegalArgumentException(function + ": unknown option '" + key + "'; options are " + KNOWN);
+      }
+    }
+    values.putAll(perCall);
+    return new QueryOptions(function, values);
+  }
+
+  <I, O> ColumnUdf<I, O, java.io.Serializable> applyTo(ColumnUdf<I, O, java.io.Serializable> udf) {
+    ColumnUdf<I, O, java.io.Serializable> configured = udf
+        .maxChunkSize(integer("maxChunkSize", 64))
+        .maxConcurrentChunks(integer("maxConcurrentChunks", 8))
+        .timeout(duration("timeout", Duration.ofMinutes(5)));
+    int attempts = integer("chunkAttempts", 1);
+    return attempts > 1 ? configured.retry(RetryPolicy.attempts(attempts)) : configured;
+  }
+
+  int integer(String option, int otherwise) {
+    String value = values.get(option);
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(function + ": option " + option + " must be a whole number, was '" + value + "'");
+    }
+  }
+
+  private Duration duration(String option, Duration otherwise) {
+    String value = values.get(option);
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      return Duration.ofMillis(JavaUtils.timeStringAsMs(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(function + ": option " + option + " must be a duration like 30s, was '"
+          + value + "'");
+    }
+  }
+}

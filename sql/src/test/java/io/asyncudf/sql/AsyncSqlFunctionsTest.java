@@ -1,0 +1,199 @@
+package io.asyncudf.sql;
+
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The built-in SQL functions over named connections, against a local HTTP server. */
+class AsyncSqlFunctionsTest {
+
+  private final MockWebServer server = new MockWebServer();
+  private final AtomicInteger unavailable = new AtomicInteger();
+  private final java.util.Set<String> flakySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final SparkSession spark = SqlSpark.session();
+
+  @BeforeEach
+  void start() throws IOException {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getUrl().encodedPath();
+        if (path.startsWith("/flaky/") && flakySeen.add(path)) {
+          unavailable.incrementAndGet();
+          return new MockResponse.Builder().code(503).addHeader("Retry-After", "0").body("busy").build();
+        }
+        if (path.startsWith("/missing/")) {
+          return new MockResponse.Builder().code(404).body("no such thing").build();
+        }
+        String echo = request.getMethod() + " " + request.getTarget() + " " + request.getHeaders().get("X-Trace")
+            + " " + (request.getBody() == null ? "" : request.getBody().string(StandardCharsets.UTF_8)) + " auth=" + request.getHeaders().get("Authorization");
+        return new MockResponse.Builder().code(200).addHeader("X-Echo", "yes").body(echo).build();
+      }
+    });
+    server.start(0);
+    spark.conf().set("spark.asyncudf.connection.api.url", server.url("/").toString());
+    spark.conf().set("spark.asyncudf.connection.api.retry.initialBackoff", "1ms");
+    spark.conf().set("spark.asyncudf.connection.vault.url", server.url("/").toString());
+    spark.range(0, 300, 1, 3).selectExpr("id", "concat('name-', id) AS name").createOrReplaceTempView("people");
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    server.close();
+  }
+
+  @Test
+  void asyncHttpRequestSendsEveryRowOnceInOrder() {
+    List<Row> rows = spark.sql("""
+        SELECT id, r.status_code, r.text, r.headers['x-echo'] AS echo, r.error
+        FROM (SELECT id, async_http_request('api', 'POST', concat('/items/', id), map('X-Trace', name),
+                                            map('q', 'a b'), concat('{"n":', id, '}')) AS r FROM people)
+        """).collectAsList();
+
+    assertThat(rows).hasSize(300);
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      assertThat(row.getLong(0)).isEqualTo(i);
+      assertThat(row.getInt(1)).isEqualTo(200);
+      assertThat(row.getString(2)).isEqualTo("POST /items/" + i + "?q=a%20b name-" + i + " {\"n\":" + i + "} auth=null");
+      assertThat(row.getString(3)).isEqualTo("yes");
+      assertThat(row.isNullAt(4)).isTrue();
+    }
+    assertThat(server.getRequestCount()).isEqualTo(300);
+  }
+
+  @Test
+  void retriesA503WithRetryAfterAndKeepsANon2xxAnswerAsAResult() {
+    List<Row> rows = spark.sql("""
+        SELECT async_http_request('api', 'GET', concat('/flaky/', id)).status_code AS flaky,
+               async_http_request('api', 'GET', concat('/missing/', id)) AS missing
+        FROM people WHERE id < 20
+        """).collectAsList();
+
+    assertThat(rows).hasSize(20).allSatisfy(row -> {
+      assertThat(row.getInt(0)).isEqualTo(200);
+      Row missing = row.getStruct(1);
+      assertThat(missing.getInt(0)).isEqualTo(404);
+      assertThat(missing.getString(1)).isEqualTo("no such thing");
+      assertThat(missing.isNullAt(3)).isTrue();
+    });
+    assertThat(unavailable.get()).isEqualTo(20);
+  }
+
+  @Test
+  void aRowThatCannotBeSentIsThatRowsErrorOnly() {
+    List<Row> rows = spark.sql("""
+        SELECT id, r.status_code, r.error.message, r.error.input_json
+        FROM (SELECT id, async_http_request('api', 'GET', IF(id = 3, NULL, '/ok')) AS r FROM people WHERE id < 6)
+        """).collectAsList();
+
+    assertThat(rows).hasSize(6);
+    for (Row row : rows) {
+      if (row.getLong(0) == 3) {
+        assertThat(row.isNullAt(1)).isTrue();
+        assertThat(row.getString(2)).isEqualTo("async_http_request: method and path must not be null");
+        assertThat(row.getString(3)).contains("\"method\":\"GET\"");
+      } else {
+        assertThat(row.getInt(1)).isEqualTo(200);
+        assertThat(row.isNullAt(2)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aServiceThatIsDownGivesEveryRowItsErrorAndFailsNothing() throws IOException {
+    spark.conf().set("spark.asyncudf.connection.closed.url", "http://127.0.0.1:" + closedPort() + "/");
+    spark.conf().set("spark.asyncudf.connection.closed.retry.maxAttempts", "2");
+    spark.conf().set("spark.asyncudf.connection.closed.retry.initialBackoff", "1ms");
+    List<Row> rows = spark.sql("""
+        SELECT id, r.status_code, r.error.exception_class, r.error.message
+        FROM (SELECT id, async_http_request('closed', 'GET', '/ok') AS r FROM people WHERE id < 5)
+        """).collectAsList();
+
+    assertThat(rows).extracting(row -> row.getLong(0)).containsExactly(0L, 1L, 2L, 3L, 4L);
+    assertThat(rows).allSatisfy(row -> {
+      assertThat(row.isNullAt(1)).isTrue();
+      assertThat(row.getString(2)).contains("ConnectException");
+      assertThat(row.getString(3)).contains("127.0.0.1");
+    });
+  }
+
+  @Test
+  void unknownConnectionFailsAtAnalysisNamingIt() {
+    assertThatThrownBy(() -> spark.sql("SELECT async_http_request('nope', 'GET', '/') FROM people"))
+        .hasMessageContaining("unknown connection 'nope'")
+        .hasMessageContaining("spark.asyncudf.connection.nope.url is not set")
+        .hasMessageContaining("defined connections: [api, ").hasMessageContaining("vault]");
+  }
+
+  @Test
+  void optionsComeFromTheSessionAndTheOptionsMap() {
+    spark.conf().set("spark.asyncudf.sql.maxConcurrentChunks", "3");
+    try {
+      var df = spark.sql("SELECT async_http_request('api', 'GET', '/x', NULL, NULL, NULL, map('maxChunkSize', '7')) FROM people");
+      df.collectAsList();
+      String explain = df.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$);
+      assertThat(explain).contains("maxChunkSize=7, maxConcurrentChunks=3", "chunks: 45", "number of input rows: 300");
+    } finally {
+      spark.conf().unset("spark.asyncudf.sql.maxConcurrentChunks");
+    }
+    assertThatThrownBy(() -> spark.sql("SELECT async_http_request('api', 'GET', '/x', NULL, NULL, NULL, map('chunk', '7'))"))
+        .hasMessageContaining("async_http_request: unknown option 'chunk'");
+  }
+
+  @Test
+  void aFunctionFromAConfFactoryIsCallableFromSqlAndCallFunction() {
+    List<Row> sql = spark.sql("SELECT shout(name) FROM people WHERE id < 3").collectAsList();
+    List<Row> called = spark.table("people").where("id < 3").select(call_function("shout", col("name"))).collectAsList();
+
+    assertThat(sql).extracting(row -> row.getString(0)).containsExactly("NAME-0!", "NAME-1!", "NAME-2!");
+    assertThat(called).isEqualTo(sql);
+  }
+
+  @Test
+  void basicAuthGoesToTheServerAndTheSecretNeverToTheEventLog() throws Exception {
+    List<Row> rows = spark.sql("SELECT async_http_request('vault', 'GET', '/secret').text FROM people WHERE id = 0")
+        .collectAsList();
+
+    String basic = Base64.getEncoder().encodeToString(("reader:" + SqlSpark.VAULT_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    assertThat(rows.get(0).getString(0)).endsWith("auth=Basic " + basic);
+    String log = eventLog();
+    assertThat(log).contains("spark.asyncudf.connection.vault.auth.password", "AsyncEval");
+    assertThat(log).doesNotContain(SqlSpark.VAULT_PASSWORD).doesNotContain(basic);
+  }
+
+  private static String eventLog() throws IOException {
+    try (Stream<Path> files = Files.walk(SqlSpark.EVENT_LOG)) {
+      StringBuilder all = new StringBuilder();
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        all.append(Files.readString(file));
+      }
+      return all.toString();
+    }
+  }
+
+  private static int closedPort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}
