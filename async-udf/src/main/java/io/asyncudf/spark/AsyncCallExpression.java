@@ -6,6 +6,7 @@ import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.CreateNamedStruct;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.Unevaluable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
@@ -19,9 +20,10 @@ import scala.collection.immutable.Seq;
  * An async call in an expression tree. It is never evaluated row by row: {@link ExtractAsyncCalls}
  * lifts it out of its {@code Project} or {@code Filter} into an {@link AsyncEval} node, which the
  * engine runs over whole partitions. Nondeterministic, so the optimizer neither duplicates nor moves
- * the calls it makes.
+ * the calls it makes, and {@code Unevaluable}, so it never folds one on the driver (as it would over a
+ * local relation).
  */
-public final class AsyncCallExpression extends Expression {
+public final class AsyncCallExpression extends Expression implements Unevaluable {
 
   static final String EXTENSION_HINT = "set spark.sql.extensions=io.asyncudf.sql.AsyncUdfExtensions";
 
@@ -79,6 +81,11 @@ public final class AsyncCallExpression extends Expression {
   @Override
   public boolean nullable() {
     return true;
+  }
+
+  @Override
+  public boolean foldable() {
+    return false;
   }
 
   @Override
