@@ -3,6 +3,7 @@ package io.asyncudf.example;
 import static org.apache.spark.sql.functions.col;
 
 import io.asyncudf.AsyncUdf;
+import io.asyncudf.ColumnUdf;
 import io.asyncudf.ChunkContext;
 import io.asyncudf.RetryPolicy;
 import io.asyncudf.RowFailure;
@@ -23,9 +24,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The example job: enriches patient-like records with a risk score from an HTTP service, many
@@ -144,18 +145,22 @@ public final class EnrichmentJob {
   }
 
   /**
-   * Adds {@code risk_score} from the service, one non-blocking request per row through the
-   * executor's shared HTTP client; only its serializable configuration travels with the function.
-   * The connector retries 503s; an id the service keeps refusing (400, 500) fails its own row, which
-   * gets a null score and the error struct in {@code risk_error}, not its whole chunk.
+   * The risk score UDF: one non-blocking request per id through the executor's shared HTTP client;
+   * only its serializable configuration travels with the function. The connector retries 503s; an id
+   * the service keeps refusing (400, 500) fails its own row, not its whole chunk.
    */
-  public static Dataset<Row> enrich(Dataset<Row> patients, URI service, int chunkSize, int concurrency) {
-    return AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(EnrichmentJob::scores, DataTypes.DoubleType)
+  public static ColumnUdf<Long, Double, HttpClientConfig> riskScore(URI service, int chunkSize, int concurrency) {
+    return AsyncUdf.scalarToScalar(Encoders.LONG(), Encoders.DOUBLE(), EnrichmentJob::scores)
         .parameters(scoreService(service))
         .maxChunkSize(chunkSize)
         .maxConcurrentChunks(concurrency)
         .timeout(Duration.ofSeconds(60))
-        .retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(200), Duration.ofSeconds(2)))
+        .retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(200), Duration.ofSeconds(2)));
+  }
+
+  /** Adds {@code risk_score} from the service; a row that failed gets a null score and the error struct in {@code risk_error}. */
+  public static Dataset<Row> enrich(Dataset<Row> patients, URI service, int chunkSize, int concurrency) {
+    return riskScore(service, chunkSize, concurrency)
         .errorColumn("risk_error")
         .withColumn(patients, "risk_score", col("id"));
   }
