@@ -2,6 +2,7 @@ package io.asyncudf;
 
 import io.asyncudf.spark.AsyncCall;
 import io.asyncudf.spark.AsyncUdfPlanning;
+import io.asyncudf.spark.ClassicRuntime;
 import io.asyncudf.spark.SparkExecution;
 import java.io.Serializable;
 import java.util.List;
@@ -110,6 +111,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    *
    * @throws IllegalArgumentException if no input is given, or the function, parameters or listener
    *     do not serialize
+   * @throws UnsupportedOperationException in a Spark Connect client, naming the route that works there
    */
   public Column apply(Column... inputs) {
     if (inputs.length == 0) {
@@ -118,6 +120,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
     for (Column input : inputs) {
       Objects.requireNonNull(input, "input column");
     }
+    ClassicRuntime.requireForColumns();
     return AsyncUdfPlanning.column(call(), List.of(inputs));
   }
 
@@ -131,6 +134,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    */
   public ColumnUdf<I, O, P> register(SparkSession spark, String name) {
     Objects.requireNonNull(spark, "spark");
+    ClassicRuntime.require(spark);
     ColumnUdf<I, O, P> named = named(name);
     AsyncUdfPlanning.register(spark, name, named.call());
     return named;
@@ -153,12 +157,15 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    * {@code df} with {@code outputColumn} computed from {@code input} (replacing a column of that
    * name, else appended), followed by the error column when configured. Lazily evaluated.
    *
+   * @throws UnsupportedOperationException if {@code df} belongs to a Spark Connect session, naming the
+   *     route that works there
    * @throws IllegalArgumentException if {@code input} does not resolve or has the wrong shape
    *     (struct vs scalar), a column name is blank, or the function, parameters or listener do not
    *     serialize
    */
   public Dataset<Row> withColumn(Dataset<Row> df, String outputColumn, Column input) {
     Objects.requireNonNull(df, "df");
+    ClassicRuntime.require(df.sparkSession());
     UdfOptions<P> options = options();
     return SparkExecution.column(df, outputColumn, input, inputShape, function, options.parameters(), outputType,
         options.chunkSettings(true), options.stagingSettings(), options.errorColumn());

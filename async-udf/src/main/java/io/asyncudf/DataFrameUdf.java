@@ -1,5 +1,6 @@
 package io.asyncudf;
 
+import io.asyncudf.spark.ClassicRuntime;
 import io.asyncudf.spark.SparkExecution;
 import java.io.Serializable;
 import java.util.Objects;
@@ -42,11 +43,14 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
    * The DataFrame of every chunk's output rows, with the error column last when configured.
    * Lazily evaluated like any DataFrame.
    *
+   * @throws UnsupportedOperationException if {@code df} belongs to a Spark Connect session, naming the
+   *     route that works there
    * @throws IllegalArgumentException if the function, parameters or listener do not serialize, or
    *     the error column clashes with an output column
    */
   public Dataset<Row> apply(Dataset<Row> df) {
     Objects.requireNonNull(df, "df");
+    ClassicRuntime.require(df.sparkSession());
     UdfOptions<P> options = options();
     return SparkExecution.dataFrame(df, function, options.parameters(), outputSchema, options.chunkSettings(false),
         options.stagingSettings(), options.errorColumn());

@@ -37,7 +37,6 @@ public final class SparkExecution {
   /** Applies a DataFrame helper: output rows of {@code outputSchema} (plus the error column, if any). */
   public static <P extends Serializable> Dataset<Row> dataFrame(Dataset<Row> df, AsyncChunkFunction<Row, Row, P> function,
       P parameters, StructType outputSchema, ChunkSettings settings, StagingSettings staging, String errorColumn) {
-    SparkInternals.classic(df.sparkSession());
     requireShippable(function, parameters, settings);
     if (errorColumn != null && Arrays.asList(outputSchema.fieldNames()).contains(errorColumn)) {
       throw new IllegalArgumentException("errorColumn '" + errorColumn + "' is also a column of the output schema "
@@ -59,7 +58,6 @@ public final class SparkExecution {
   public static <I, O, P extends Serializable> Dataset<Row> column(Dataset<Row> df, String outputColumn, Column input,
       InputShape shape, AsyncChunkFunction<I, O, P> function, P parameters, DataType outputType,
       ChunkSettings settings, StagingSettings staging, String errorColumn) {
-    SparkInternals.classic(df.sparkSession());
     if (outputColumn == null || outputColumn.isBlank()) {
       throw new IllegalArgumentException("outputColumn must be a non-blank column name, got '" + outputColumn + "'");
     }

@@ -185,10 +185,8 @@ final class SparkInternals {
   static SparkSession classic(org.apache.spark.sql.SparkSession session) {
     SparkSession classic = classicOrNull(session);
     if (classic == null) {
-      throw new UnsupportedOperationException("this call needs a classic SparkSession, got "
-          + session.getClass().getName() + " (Spark Connect): call async functions through SQL or "
-          + "functions.call_function, with the functions registered on the server "
-          + "(spark.sql.extensions=io.asyncudf.sql.AsyncUdfExtensions and spark.asyncudf.functions.<name>.factory)");
+      throw new UnsupportedOperationException(session.getClass().getName() + " is a Spark Connect session; "
+          + ClassicRuntime.CONNECT_ROUTE);
     }
     return classic;
   }

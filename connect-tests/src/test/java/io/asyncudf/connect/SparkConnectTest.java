@@ -1,0 +1,140 @@
+package io.asyncudf.connect;
+
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spark Connect end to end: a Connect server in its own JVM started with the extension, the JVM
+ * Connect client here, a local HTTP service both the SQL functions and the conf-registered function
+ * call. Every row is checked.
+ */
+class SparkConnectTest {
+
+  private static final AtomicInteger ITEM_REQUESTS = new AtomicInteger();
+  private static final AtomicInteger SCORE_REQUESTS = new AtomicInteger();
+
+  private static HttpServer service;
+  private static ConnectServer server;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+    service.setExecutor(Executors.newFixedThreadPool(16));
+    service.createContext("/items/", exchange -> {
+      ITEM_REQUESTS.incrementAndGet();
+      String id = exchange.getRequestURI().getPath().substring("/items/".length());
+      answer(exchange, 200, "item-" + id + " " + exchange.getRequestHeaders().getFirst("X-Trace"));
+    });
+    service.createContext("/score", exchange -> {
+      SCORE_REQUESTS.incrementAndGet();
+      long id = Long.parseLong(exchange.getRequestURI().getQuery().substring("id=".length()));
+      answer(exchange, 200, "{\"score\": " + id / 10.0 + "}");
+    });
+    service.start();
+    String url = "http://127.0.0.1:" + service.getAddress().getPort() + "/";
+    server = ConnectServer.start(Map.of(
+        "spark.sql.extensions", "io.asyncudf.sql.AsyncUdfExtensions",
+        "spark.asyncudf.connection.local.url", url,
+        // the JDK's HttpServer drops connections when hundreds arrive at once; 16 is plenty here
+        "spark.asyncudf.connection.local.maxConnections", "16",
+        "spark.asyncudf.connection.local.maxInFlight", "16",
+        "spark.asyncudf.functions.risk_score.factory", "io.asyncudf.example.RiskScoreFunction",
+        "spark.asyncudf.functions.risk_score.url", url));
+    spark = SparkSession.builder().remote(server.url()).getOrCreate();
+  }
+
+  private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    // no spark.stop(): releasing a Connect session loads Spark ML's ConnectHelper on the server, and Maven
+    // Central has no spark-mllib 4.1.2 to put there; stopping the server ends the session
+    if (server != null) {
+      server.close();
+    }
+    if (service != null) {
+      service.stop(0);
+    }
+  }
+
+  @Test
+  void theConnectorSqlFunctionRunsOnTheServerForEveryRow() {
+    int before = ITEM_REQUESTS.get();
+    List<Row> rows = spark.sql("""
+        SELECT id, r.status_code, r.text, r.error
+        FROM (SELECT id, async_http_request('local', 'GET', concat('/items/', id), map('X-Trace', concat('t', id))) AS r
+              FROM range(0, 500, 1, 4))
+        """).collectAsList();
+
+    assertThat(rows).hasSize(500);
+    for (int i = 0; i < rows.size(); i++) {
+      Row row = rows.get(i);
+      assertThat(row.getLong(0)).isEqualTo(i);
+      assertThat(row.isNullAt(1)).as("%s", row).isFalse();
+      assertThat(row.getInt(1)).isEqualTo(200);
+      assertThat(row.getString(2)).isEqualTo("item-" + i + " t" + i);
+      assertThat(row.isNullAt(3)).isTrue();
+    }
+    assertThat(ITEM_REQUESTS.get() - before).isEqualTo(500);
+  }
+
+  @Test
+  void aFunctionFromTheConfFactoryRunsFromSqlAndFromCallFunction() {
+    List<Row> sql = spark.sql("SELECT id, risk_score(id).value AS score FROM range(0, 200, 1, 2)").collectAsList();
+    List<Row> called = spark.range(0, 200, 1, 2)
+        .select(col("id"), call_function("risk_score", col("id")).getField("value").as("score"))
+        .collectAsList();
+
+    assertThat(sql).hasSize(200);
+    for (int i = 0; i < 200; i++) {
+      assertThat(sql.get(i).getLong(0)).isEqualTo(i);
+      assertThat(sql.get(i).getDouble(1)).isEqualTo(i / 10.0);
+    }
+    assertThat(called).isEqualTo(sql);
+    assertThat(SCORE_REQUESTS.get()).isGreaterThanOrEqualTo(400);
+  }
+
+  @Test
+  void theJavaHelpersFailAtOnceNamingTheRouteThatWorksUnderConnect() {
+    var upper = AsyncUdf.scalarToScalar(Encoders.STRING(), Encoders.STRING(),
+        AsyncChunkFunction.perRow((ctx, text) -> CompletableFuture.completedFuture(text.toUpperCase())));
+
+    assertThatThrownBy(() -> upper.withColumn(spark.range(3).toDF(), "x", col("id")))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("Spark Connect")
+        .hasMessageContaining("spark.asyncudf.functions.<name>.factory")
+        .hasMessageContaining("call_function");
+    assertThatThrownBy(() -> upper.apply(col("id")))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("call_function");
+  }
+}
