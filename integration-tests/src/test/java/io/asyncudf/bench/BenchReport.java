@@ -25,6 +25,9 @@ final class BenchReport {
   static final String ENGINE_RAW = "connector cost: engine + raw AsyncHttpClient";
   static final String ENGINE_CONNECTOR = "connector cost: engine + HttpConnector";
   static final String RAW_LOOP = "connector cost: raw AsyncHttpClient loop";
+  static final String SQL_FUNCTION = "sql: SELECT async_http_request(...)";
+  static final String SQL_JAVA = "sql: Java helper, same connector";
+  static final String SQL_RAW = "sql: raw AsyncHttpClient loop";
 
   private final List<BenchResult> results;
   private final BenchOptions options;
@@ -48,6 +51,9 @@ final class BenchReport {
             + " (target <= 1.10)%n", ratio, cpuRatio(ENGINE_CONNECTOR, ENGINE_RAW)));
     ratio(ENGINE_CONNECTOR, RAW_LOOP).ifPresent(ratio -> out.printf(
         "connector cost: engine + HttpConnector / raw loop rows/s = %.2f (target >= 0.90)%n", ratio));
+    ratio(SQL_FUNCTION, SQL_JAVA).ifPresent(ratio -> out.printf(
+        "sql: SELECT async_http_request / Java helper rows/s = %.2f (target >= 0.90), CPU per row %.2f; / raw loop %.2f%n",
+        ratio, cpuRatio(SQL_FUNCTION, SQL_JAVA), ratio(SQL_FUNCTION, SQL_RAW).orElse(Double.NaN)));
     results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()
         .filter(result -> !Double.isNaN(result.idealRowsPerSecond()) && !result.scenario().contains("dataFrame"))
         .forEach(result -> out.printf("%-46s window %5d: efficiency %.2f against min(Little's law, raw client's %,.0f rows/s)%n",

@@ -66,7 +66,9 @@ public final class Benchmark {
   public static void main(String[] args) throws Exception {
     BenchOptions options = BenchOptions.parse(args);
     SparkSession spark = SparkSession.builder().master("local[" + TASKS + "]").appName("spark-async-udf bench")
-        .config("spark.ui.enabled", "false").getOrCreate();
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.extensions", "io.asyncudf.sql.AsyncUdfExtensions")
+        .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     List<BenchResult> results = new ArrayList<>();
     try (BenchServer server = BenchServer.start(2)) {
@@ -101,6 +103,18 @@ public final class Benchmark {
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
               .named(BenchReport.ENGINE_CONNECTOR));
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.RAW_LOOP));
+        }
+      }
+      if (options.runs("sql")) {
+        // SELECT async_http_request(...) against the Java helper on the same connector and the raw client, interleaved
+        bench.sqlFunction(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+        bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+        bench.rawClient(CONNECTOR_ROWS / 4, TASKS * 256, CONNECTOR_LATENCY_MS);
+        for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
+          results.add(bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK));
+          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
+              .named(BenchReport.SQL_JAVA));
+          results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.SQL_RAW));
         }
       }
       if (options.runs("servers")) {
@@ -153,6 +167,25 @@ public final class Benchmark {
         .timeout(Duration.ofSeconds(60))
         .withColumn(ids(rows), "score", col("id"));
     return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, () -> scored(out, rows));
+  }
+
+  /**
+   * The SQL path: {@code async_http_request} over a named connection configured like {@link #clientFor}, the
+   * score parsed from the response text in SQL; {@code window} requests in flight per task.
+   */
+  private BenchResult sqlFunction(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
+    int connections = TASKS * window;
+    spark.conf().set("spark.asyncudf.connection.bench.url", service);
+    spark.conf().set("spark.asyncudf.connection.bench.maxConnections", String.valueOf(connections));
+    spark.conf().set("spark.asyncudf.connection.bench.requestTimeout", "30s");
+    ids(rows).createOrReplaceTempView("bench_ids");
+    Dataset<Row> out = spark.sql("""
+        SELECT id, CAST(get_json_object(r.text, '$.score') AS DOUBLE) AS score
+        FROM (SELECT id, async_http_request('bench', 'GET', concat('score?id=', id), NULL, NULL, NULL,
+                map('maxChunkSize', '%d', 'maxConcurrentChunks', '%d', 'timeout', '60s')) AS r
+              FROM bench_ids)
+        """.formatted(chunkSize, window / chunkSize));
+    return measure(BenchReport.SQL_FUNCTION, rows, window, latencyMillis, () -> scored(out, rows));
   }
 
   /** Scenario 4: dataFrame, one POST of {@code chunkSize} ids per chunk (a batch API). */

@@ -97,7 +97,7 @@ final class Connection {
   HttpClientConfig http() {
     HttpClientConfig.Builder builder = HttpClientConfig.builder().baseUrl(url()).auth(auth()).tls(tls());
     integer("maxInFlight", builder::maxInFlight);
-    integer("maxConnections", builder::maxConnections);
+    integer("maxConnections", connections -> builder.maxConnections(connections).maxConnectionsPerHost(connections));
     if (keys.containsKey("requestsPerSecond")) {
       builder.requestsPerSecond(number("requestsPerSecond"));
     }

@@ -43,7 +43,7 @@ class ArchitectureTest {
     assertThat(library.stream().map(JavaClass::getName)).contains(
         "io.asyncudf.engine.PartitionPipeline", "io.asyncudf.spark.SparkInternals", "io.asyncudf.connector.RequestRetries",
         "io.asyncudf.http.HttpConnector", "io.asyncudf.fhir.FhirClient", "io.asyncudf.opensearch.OpenSearchConnector",
-        "io.asyncudf.partition.SparkPartitionInformation");
+        "io.asyncudf.partition.SparkPartitionInformation", "io.asyncudf.sql.AsyncUdfExtensions");
     assertThat(library.stream().map(JavaClass::getName)).noneMatch(name -> name.endsWith("Test"));
   }
 
