@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.AnalysisException;
@@ -155,13 +157,29 @@ class ColumnApiTest {
   }
 
   @Test
-  void metricsShowInTheFormattedExplain() {
+  void metricsShowInTheSqlTabAndTheFormattedExplain() {
     Dataset<Row> out = people(100, 2).select(SQUARE.named("square").apply(col("id")));
     List<Row> rows = new ArrayList<>(out.collectAsList());
 
-    String explain = out.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$);
     assertThat(rows).hasSize(100);
+    var store = ((org.apache.spark.sql.classic.SparkSession) LocalSpark.session()).sharedState().statusStore();
+    long execution = store.executionsList().last().executionId();
+    Map<String, String> shown = new HashMap<>();
+    var values = store.executionMetrics(execution);
+    for (var node : scala.jdk.javaapi.CollectionConverters.asJava(store.planGraph(execution).allNodes())) {
+      if (node.name().equals("AsyncEval")) {
+        for (var metric : scala.jdk.javaapi.CollectionConverters.asJava(node.metrics())) {
+          shown.put(metric.name(), values.get(metric.accumulatorId()).getOrElse(() -> null));
+        }
+      }
+    }
+    assertThat(shown).containsEntry("number of input rows", "100").containsEntry("chunks", "20")
+        .containsEntry("chunk attempts", "20").containsEntry("chunk retries", "0").containsEntry("failed rows", "0")
+        .containsKeys("peak chunks in flight per task", "call time", "request retries");
+    assertThat(Integer.parseInt(shown.get("peak chunks in flight per task"))).isBetween(1, 8);
+    String explain = out.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$);
     assertThat(explain).contains("AsyncEval", "Call: square(id)", "number of input rows: 100", "chunks: 20",
-        "chunk attempts: 20", "failed rows: 0", "peak chunks in flight per task: ");
+        "chunk attempts: 20", "failed rows: 0",
+        "peak chunks in flight per task: " + shown.get("peak chunks in flight per task"));
   }
 }

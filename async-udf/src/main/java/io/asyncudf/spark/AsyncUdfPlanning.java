@@ -72,6 +72,6 @@ public final class AsyncUdfPlanning {
   /** Registers {@code call} as temporary SQL function {@code name} of {@code session} and installs the planner. */
   public static void register(SparkSession session, String name, AsyncCall call) {
     install(session);
-    SparkInternals.registerFunction(session, name, AsyncCallExpression.class.getName(), functionBuilder(call));
+    SparkInternals.registerFunction(session, name, functionBuilder(call));
   }
 }

@@ -24,8 +24,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.ExperimentalMethods;
-import org.apache.spark.sql.catalyst.FunctionIdentifier;
-import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.classic.ExpressionUtils;
@@ -131,7 +129,8 @@ final class SparkInternals {
 
   static RDD<InternalRow> mapPartitionsWithIndex(RDD<InternalRow> rows,
       Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
-    return rows.mapPartitionsWithIndexInternal(step, false, false, ClassTag$.MODULE$.apply(InternalRow.class));
+    // the public form: mapPartitionsWithIndexInternal's signature differs between Spark 4.1 and 4.2
+    return rows.mapPartitionsWithIndex(step, false, ClassTag$.MODULE$.apply(InternalRow.class));
   }
 
   /** The SQL tab's text of each metric of an execution, by accumulator id; empty when unknown. */
@@ -171,10 +170,10 @@ final class SparkInternals {
   }
 
   /** Registers (or replaces) temporary function {@code name} of session {@code session}. */
-  static void registerFunction(org.apache.spark.sql.SparkSession session, String name, String className,
+  static void registerFunction(org.apache.spark.sql.SparkSession session, String name,
       Function1<Seq<Expression>, Expression> builder) {
-    classic(session).sessionState().functionRegistry().registerFunction(FunctionIdentifier.apply(name),
-        new ExpressionInfo(className, name), builder);
+    // createOrReplaceTempFunction names the function as each Spark line wants (4.2: system.session.<name>)
+    classic(session).sessionState().functionRegistry().createOrReplaceTempFunction(name, builder, "java_udf");
   }
 
   /** The classic session behind {@code session}, or null for a Spark Connect session. */

@@ -5,19 +5,17 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,43 +33,37 @@ class SparkConnectTest {
   private static final AtomicInteger ITEM_REQUESTS = new AtomicInteger();
   private static final AtomicInteger SCORE_REQUESTS = new AtomicInteger();
 
-  private static HttpServer service;
+  private static final MockWebServer service = new MockWebServer();
   private static ConnectServer server;
   private static SparkSession spark;
 
   @BeforeAll
   static void start() throws Exception {
-    service = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-    service.setExecutor(Executors.newFixedThreadPool(16));
-    service.createContext("/items/", exchange -> {
-      ITEM_REQUESTS.incrementAndGet();
-      String id = exchange.getRequestURI().getPath().substring("/items/".length());
-      answer(exchange, 200, "item-" + id + " " + exchange.getRequestHeaders().getFirst("X-Trace"));
+    service.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getUrl().encodedPath();
+        if (path.startsWith("/items/")) {
+          ITEM_REQUESTS.incrementAndGet();
+          return ok("item-" + path.substring("/items/".length()) + " " + request.getHeaders().get("X-Trace"));
+        }
+        SCORE_REQUESTS.incrementAndGet();
+        return ok("{\"score\": " + Long.parseLong(request.getUrl().queryParameter("id")) / 10.0 + "}");
+      }
     });
-    service.createContext("/score", exchange -> {
-      SCORE_REQUESTS.incrementAndGet();
-      long id = Long.parseLong(exchange.getRequestURI().getQuery().substring("id=".length()));
-      answer(exchange, 200, "{\"score\": " + id / 10.0 + "}");
-    });
-    service.start();
-    String url = "http://127.0.0.1:" + service.getAddress().getPort() + "/";
+    service.start(java.net.InetAddress.getLoopbackAddress(), 0);
+    String url = "http://127.0.0.1:" + service.getPort() + "/";
     server = ConnectServer.start(Map.of(
         "spark.sql.extensions", "io.asyncudf.sql.AsyncUdfExtensions",
         "spark.asyncudf.connection.local.url", url,
-        // the JDK's HttpServer drops connections when hundreds arrive at once; 16 is plenty here
-        "spark.asyncudf.connection.local.maxConnections", "16",
-        "spark.asyncudf.connection.local.maxInFlight", "16",
+        "spark.asyncudf.connection.local.maxConnections", "64",
         "spark.asyncudf.functions.risk_score.factory", "io.asyncudf.example.RiskScoreFunction",
         "spark.asyncudf.functions.risk_score.url", url));
     spark = SparkSession.builder().remote(server.url()).getOrCreate();
   }
 
-  private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static MockResponse ok(String body) {
+    return new MockResponse.Builder().code(200).body(body).build();
   }
 
   @AfterAll
@@ -81,8 +73,10 @@ class SparkConnectTest {
     if (server != null) {
       server.close();
     }
-    if (service != null) {
-      service.stop(0);
+    try {
+      service.close();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
