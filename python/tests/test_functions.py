@@ -1,0 +1,63 @@
+"""The Column functions on a real session: classic PySpark, or Spark Connect (SPARK_ASYNC_UDF_TEST_MODE)."""
+
+import pytest
+from pyspark.sql import functions as F
+
+import spark_async_udf as au
+from conftest import MODE
+
+
+def test_the_session_is_the_mode_asked_for(spark):
+    assert ("connect" in type(spark).__module__) == (MODE == "connect")
+
+
+def test_http_request_sends_every_row_once_and_keeps_order(spark, service):
+    before = service.requests["items"]
+    rows = (spark.range(0, 400, 1, 4)
+            .select("id", au.http_request("local", "GET", F.concat(F.lit("/items/"), F.col("id")),
+                                          headers={"X-Trace": "py"}, options={"maxChunkSize": 16}).alias("r"))
+            .select("id", "r.status_code", "r.text", "r.error")
+            .collect())
+    assert len(rows) == 400
+    for i, row in enumerate(rows):
+        assert row.id == i
+        assert row.status_code == 200
+        assert row.text == f"item-{i} py"
+        assert row.error is None
+    assert service.requests["items"] - before == 400
+
+
+def test_retries_and_a_non_2xx_answer_is_a_result(spark):
+    rows = (spark.range(0, 10)
+            .select(au.http_request("local", "GET", F.concat(F.lit("/flaky/"), F.col("id"))).alias("flaky"),
+                    au.http_request("local", "GET", F.lit("/nothing")).alias("missing"))
+            .collect())
+    assert [row.flaky.status_code for row in rows] == [200] * 10
+    assert [row.flaky.text for row in rows] == [f"ok {i}" for i in range(10)]
+    assert {(row.missing.status_code, row.missing.text) for row in rows} == {(404, "no such thing")}
+
+
+def test_a_row_that_cannot_be_sent_gets_its_error_struct(spark):
+    rows = (spark.range(0, 4)
+            .select("id", au.http_request("local", "GET", F.when(F.col("id") == 2, None)
+                                          .otherwise(F.lit("/items/x"))).alias("r"))
+            .collect())
+    assert [row.r.status_code for row in rows] == [200, 200, None, 200]
+    assert rows[2].r.error.message == "async_http_request: method and path must not be null"
+    assert rows[2].r.error.attempts == 1
+
+
+def test_a_function_registered_by_a_conf_factory_is_callable(spark):
+    rows = spark.range(0, 50, 1, 2).select("id", au.call("risk_score", "id").value.alias("score")).collect()
+    assert [(row.id, row.score) for row in rows] == [(i, i / 10) for i in range(50)]
+
+
+def test_an_unknown_connection_fails_naming_it(spark):
+    with pytest.raises(Exception, match="unknown connection 'nope'"):
+        spark.range(1).select(au.http_request("nope", "GET", F.lit("/x"))).collect()
+
+
+def test_check_names_what_is_missing(spark):
+    au.check(spark, "local")
+    with pytest.raises(RuntimeError, match="connection 'absent' is not defined"):
+        au.check(spark, "absent")
