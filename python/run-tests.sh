@@ -5,19 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 VERSION="${1:?project version}"
-JAR="../dist/target/spark-async-udf-all-${VERSION}.jar"
-test -f "$JAR" || { echo "missing $JAR: build dist first" >&2; exit 1; }
-./setup-venvs.sh
-
-rm -rf spark_async_udf/jars build target/wheel
-mkdir -p spark_async_udf/jars target/wheel
-cp "$JAR" spark_async_udf/jars/
-.venv-4.1/bin/pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w target/wheel .
-rm -rf spark_async_udf/jars build ./*.egg-info
+./build-wheel.sh "$VERSION"
 
 export SPARK_ASYNC_UDF_EXAMPLES_JAR="$PWD/../examples/target/examples-${VERSION}.jar"
 for venv in .venv-4.1 .venv-4.0; do
-  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps --force-reinstall target/wheel/spark_async_udf-*.whl
   for mode in classic connect; do
     echo "pytest: $("$venv/bin/python" -c 'import pyspark; print("PySpark", pyspark.__version__)'), $mode"
     # from tests/, so the installed wheel is imported, not the source tree
