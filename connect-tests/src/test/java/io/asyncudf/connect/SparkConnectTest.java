@@ -73,11 +73,7 @@ class SparkConnectTest {
     if (server != null) {
       server.close();
     }
-    try {
-      service.close();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    service.close();
   }
 
   @Test
