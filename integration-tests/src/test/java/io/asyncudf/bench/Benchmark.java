@@ -107,11 +107,14 @@ public final class Benchmark {
       }
       if (options.runs("sql")) {
         // SELECT async_http_request(...) against the Java helper on the same connector and the raw client, interleaved
-        bench.sqlFunction(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+        bench.sqlFunction(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.FROM_JSON);
+        bench.sqlFunction(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.GET_JSON_OBJECT);
         bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
         bench.rawClient(CONNECTOR_ROWS / 4, TASKS * 256, CONNECTOR_LATENCY_MS);
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
-          results.add(bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK));
+          results.add(bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.FROM_JSON));
+          results.add(bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK,
+              SqlParse.GET_JSON_OBJECT));
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
               .named(BenchReport.SQL_JAVA));
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.SQL_RAW));
@@ -169,23 +172,38 @@ public final class Benchmark {
     return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, () -> scored(out, rows));
   }
 
+  /** How the SQL scenario reads the score from the response text. */
+  enum SqlParse {
+    FROM_JSON(BenchReport.SQL_FUNCTION_FROM_JSON, "from_json(r.text, 'score DOUBLE').score"),
+    GET_JSON_OBJECT(BenchReport.SQL_FUNCTION, "CAST(get_json_object(r.text, '$.score') AS DOUBLE)");
+
+    final String scenario;
+    final String expression;
+
+    SqlParse(String scenario, String expression) {
+      this.scenario = scenario;
+      this.expression = expression;
+    }
+  }
+
   /**
    * The SQL path: {@code async_http_request} over a named connection configured like {@link #clientFor}, the
    * score parsed from the response text in SQL; {@code window} requests in flight per task.
    */
-  private BenchResult sqlFunction(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
+  private BenchResult sqlFunction(long rows, int window, long latencyMillis, int chunkSize, SqlParse parse)
+      throws Exception {
     int connections = TASKS * window;
     spark.conf().set("spark.asyncudf.connection.bench.url", service);
     spark.conf().set("spark.asyncudf.connection.bench.maxConnections", String.valueOf(connections));
     spark.conf().set("spark.asyncudf.connection.bench.requestTimeout", "30s");
     ids(rows).createOrReplaceTempView("bench_ids");
     Dataset<Row> out = spark.sql("""
-        SELECT id, CAST(get_json_object(r.text, '$.score') AS DOUBLE) AS score
+        SELECT id, %s AS score
         FROM (SELECT id, async_http_request('bench', 'GET', concat('score?id=', id), NULL, NULL, NULL,
                 map('maxChunkSize', '%d', 'maxConcurrentChunks', '%d', 'timeout', '60s')) AS r
               FROM bench_ids)
-        """.formatted(chunkSize, window / chunkSize));
-    return measure(BenchReport.SQL_FUNCTION, rows, window, latencyMillis, () -> scored(out, rows));
+        """.formatted(parse.expression, chunkSize, window / chunkSize));
+    return measure(parse.scenario, rows, window, latencyMillis, () -> scored(out, rows));
   }
 
   /** Scenario 4: dataFrame, one POST of {@code chunkSize} ids per chunk (a batch API). */
