@@ -53,7 +53,7 @@ def jar_path() -> str:
     if not jars:
         raise FileNotFoundError(
             "spark_async_udf carries no jar in " + str(Path(__file__).parent / "jars")
-            + ": install the wheel built by the project's build (python/build.sh), not the bare sources")
+            + ": install the wheel built by the project's build (python/build-wheel.sh), not the bare sources")
     return str(jars[-1])
 
 

@@ -6,6 +6,8 @@ import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.CreateNamedStruct;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.NamedLambdaVariable;
+import org.apache.spark.sql.catalyst.expressions.OuterReference;
 import org.apache.spark.sql.catalyst.expressions.Unevaluable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
@@ -98,6 +100,11 @@ public final class AsyncCallExpression extends Expression implements Unevaluable
     AsyncUdfPlanning.installIntoActiveSession();
     if (arguments.isEmpty()) {
       return new TypeCheckResult.TypeCheckFailure(call.name() + " needs at least one input column");
+    }
+    if (Plans.exists(arguments.head(), e -> e instanceof NamedLambdaVariable || e instanceof OuterReference)) {
+      return new TypeCheckResult.TypeCheckFailure(call.name() + " cannot take a lambda variable or an outer "
+          + "reference (inside transform(...), filter(...) or a correlated subquery): it runs over whole "
+          + "partitions; compute it on a column first");
     }
     if (arguments.size() != 1) {
       return new TypeCheckResult.TypeCheckFailure(call.name() + " takes one scalar input column, got "

@@ -14,7 +14,8 @@ import org.apache.spark.sql.execution.metric.SQLMetrics;
 
 /**
  * The SQL metrics of one {@link AsyncEvalExec}, fed by the engine's events on the executors. A copy
- * is deserialized per task, so the in-flight count and its peak are the task's own.
+ * is deserialized per task, so the in-flight count and its peak are the task's own. Events come from
+ * several threads and {@code SQLMetric.add} is not atomic, so every callback holds the lock.
  */
 final class AsyncCallMetrics implements AsyncUdfListener {
 
@@ -55,7 +56,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   }
 
   @Override
-  public void onPartitionEnd(PartitionEvent event) {
+  public synchronized void onPartitionEnd(PartitionEvent event) {
     inputRows.add(event.inputRows());
     chunks.add(event.chunks());
     failedRows.add(event.failedRows());
@@ -63,7 +64,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   }
 
   @Override
-  public void onChunkStart(ChunkEvent event) {
+  public synchronized void onChunkStart(ChunkEvent event) {
     attempts.add(1);
     if (event.attempt() == 1) {
       peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -71,22 +72,22 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   }
 
   @Override
-  public void onChunkSuccess(ChunkEvent event) {
+  public synchronized void onChunkSuccess(ChunkEvent event) {
     ended(event);
   }
 
   @Override
-  public void onChunkFailure(ChunkEvent event) {
+  public synchronized void onChunkFailure(ChunkEvent event) {
     ended(event);
   }
 
   @Override
-  public void onChunkRetry(ChunkEvent event) {
+  public synchronized void onChunkRetry(ChunkEvent event) {
     chunkRetries.add(1);
   }
 
   @Override
-  public void onRequestRetry(RequestRetryEvent event) {
+  public synchronized void onRequestRetry(RequestRetryEvent event) {
     requestRetries.add(1);
   }
 

@@ -60,6 +60,9 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
       Map<Expression, Expression> results = new IdentityHashMap<>();
       for (Expression expression : expressions) {
         for (AsyncCallExpression call : Plans.innermost(expression, AsyncCallExpression.class, new ArrayList<>())) {
+          if (results.containsKey(call)) {
+            continue; // the same call object used twice in this node: one operator, one set of requests
+          }
           Attribute result = new AttributeReference(call.call().name(), call.dataType(), true, Metadata.empty(),
               NamedExpression.newExprId(), Plans.seq(List.of()));
           child = new AsyncEval(call.call(), call.input(), result, child);

@@ -139,8 +139,12 @@ final class SparkInternals {
       return Map.of();
     }
     Map<Long, String> metrics = new HashMap<>();
-    session.sharedState().statusStore().executionMetrics(Long.parseLong(executionId))
-        .foreach(entry -> metrics.put((Long) entry._1(), entry._2()));
+    try {
+      session.sharedState().statusStore().executionMetrics(Long.parseLong(executionId))
+          .foreach(entry -> metrics.put((Long) entry._1(), entry._2()));
+    } catch (java.util.NoSuchElementException evicted) {
+      // the SQL tab no longer keeps this execution (spark.sql.ui.retainedExecutions): the plain values remain
+    }
     return metrics;
   }
 

@@ -62,6 +62,48 @@ final class Connection {
    *     or a key is unknown
    */
   static Connection named(String name, Map<String, String> conf, Function<String, String> environment) {
+    return named(name, conf, conf, environment);
+  }
+
+  /**
+   * The connection {@code name} of a session's {@code conf}, where {@code clusterConf} is the Spark conf the
+   * session started with. A connection with credentials ({@code auth…}, {@code secretHeader…}) takes its
+   * {@code url}, credentials, TLS and credential origins from the cluster's conf only: a value set in the
+   * session ({@code SET}, {@code spark.conf.set}) could send a driver's environment variable or the
+   * admin's token to another host, or turn TLS checks off.
+   *
+   * @throws IllegalArgumentException also when such a key was set in the session, naming it
+   */
+  static Connection named(String name, Map<String, String> conf, Map<String, String> clusterConf,
+      Function<String, String> environment) {
+    Connection connection = named(name, conf, environment, true);
+    Connection cluster = clusterConf == conf ? connection : named(name, clusterConf, environment, false);
+    boolean credentials = connection.hasCredentials() || (cluster != null && cluster.hasCredentials());
+    if (credentials) {
+      for (Map.Entry<String, String> key : connection.keys.entrySet()) {
+        String fromCluster = cluster == null ? null : cluster.keys.get(key.getKey());
+        if (isProtected(key.getKey()) && !key.getValue().equals(fromCluster)) {
+          throw new IllegalArgumentException("connection '" + name + "' has credentials, so " + PREFIX + name + "."
+              + key.getKey() + " must come from the cluster's Spark conf (--conf, spark-defaults, cluster "
+              + "settings); it was set in the session");
+        }
+      }
+    }
+    return connection;
+  }
+
+  private static boolean isProtected(String key) {
+    return key.equals("url") || key.equals("auth") || key.startsWith("auth.") || key.startsWith("secretHeader.")
+        || key.startsWith("tls.") || key.equals("credentialOrigins");
+  }
+
+  private boolean hasCredentials() {
+    return keys.keySet().stream().anyMatch(key -> key.startsWith("secretHeader."))
+        || (keys.keySet().stream().anyMatch(key -> key.startsWith("auth.")) && !"none".equals(keys.get("auth")));
+  }
+
+  private static Connection named(String name, Map<String, String> conf, Function<String, String> environment,
+      boolean required) {
     String prefix = PREFIX + name + ".";
     Map<String, String> keys = new TreeMap<>();
     Set<String> defined = new TreeSet<>();
@@ -73,6 +115,9 @@ final class Connection {
         defined.add(key.substring(PREFIX.length(), key.length() - ".url".length()));
       }
     });
+    if (!keys.containsKey("url") && !required) {
+      return keys.isEmpty() ? null : new Connection(name, keys, environment);
+    }
     if (!keys.containsKey("url")) {
       throw new IllegalArgumentException("unknown connection '" + name + "': " + prefix + "url is not set"
           + (defined.isEmpty() ? "; no connection is defined" : "; defined connections: " + defined));

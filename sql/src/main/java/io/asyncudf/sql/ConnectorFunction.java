@@ -41,6 +41,19 @@ final class ConnectorFunction {
           "opensearch_get(conn, index, id [, options]) - looks an OpenSearch document up by id (one _mget per chunk "
               + "and index); returns struct<found, source, error>."));
 
+  /** The Spark conf the session started with: the cluster's, which session users cannot change. */
+  private static Map<String, String> clusterConf(Map<String, String> otherwise) {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    if (env == null) {
+      return otherwise;
+    }
+    Map<String, String> conf = new java.util.HashMap<>();
+    for (scala.Tuple2<String, String> entry : env.conf().getAll()) {
+      conf.put(entry._1(), entry._2());
+    }
+    return conf;
+  }
+
   private final String name;
   private final StructType input;
   private final int requiredInputs;
@@ -92,7 +105,7 @@ final class ConnectorFunction {
       }
     }
     Map<String, String> conf = SqlFunctions.sessionConf();
-    Connection connection = Connection.named(connectionName, conf, System::getenv);
+    Connection connection = Connection.named(connectionName, conf, clusterConf(conf), System::getenv);
     QueryOptions options = QueryOptions.of(name, conf, perCall);
     ColumnUdf<Row, Row, Serializable> udf = options.applyTo(AsyncUdf.structToStruct(function.apply(connection, options), output))
         .errorColumn("error")

@@ -55,7 +55,11 @@ final class HttpRequestFunction implements AsyncChunkFunction<Row, Row, Serializ
     HttpConnector http = HttpConnector.shared(config);
     List<CompletableFuture<Row>> rows = new ArrayList<>(inputs.size());
     for (Row input : inputs) {
-      rows.add(send(http, context, input));
+      try {
+        rows.add(send(http, context, input));
+      } catch (RuntimeException e) {
+        rows.add(java.util.concurrent.CompletableFuture.failedFuture(e)); // e.g. a malformed URL: this row's error
+      }
     }
     return RowResults.settled(rows);
   }

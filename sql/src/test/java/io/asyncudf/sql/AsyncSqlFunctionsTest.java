@@ -52,7 +52,6 @@ class AsyncSqlFunctionsTest {
     server.start(0);
     spark.conf().set("spark.asyncudf.connection.api.url", server.url("/").toString());
     spark.conf().set("spark.asyncudf.connection.api.retry.initialBackoff", "1ms");
-    spark.conf().set("spark.asyncudf.connection.vault.url", server.url("/").toString());
     spark.range(0, 300, 1, 3).selectExpr("id", "concat('name-', id) AS name").createOrReplaceTempView("people");
   }
 
@@ -179,6 +178,26 @@ class AsyncSqlFunctionsTest {
     String log = eventLog();
     assertThat(log).contains("spark.asyncudf.connection.vault.auth.password", "AsyncEval");
     assertThat(log).doesNotContain(SqlSpark.VAULT_PASSWORD).doesNotContain(basic);
+  }
+
+  @Test
+  void aSessionCannotRepointOrAddCredentialsToAConnection() {
+    String vault = spark.conf().get("spark.asyncudf.connection.vault.url");
+    try {
+      spark.conf().set("spark.asyncudf.connection.vault.url", server.url("/elsewhere/").toString());
+      assertThatThrownBy(() -> spark.sql("SELECT async_http_request('vault', 'GET', '/secret')").collect())
+          .hasMessageContaining("connection 'vault' has credentials, so spark.asyncudf.connection.vault.url must come "
+              + "from the cluster's Spark conf");
+    } finally {
+      spark.conf().set("spark.asyncudf.connection.vault.url", vault);
+    }
+    spark.conf().set("spark.asyncudf.connection.thief.url", server.url("/").toString());
+    spark.conf().set("spark.asyncudf.connection.thief.auth.tokenEnv", "PATH");
+    assertThatThrownBy(() -> spark.sql("SELECT async_http_request('thief', 'GET', '/')").collect())
+        .hasMessageContaining("spark.asyncudf.connection.thief.auth.tokenEnv must come from the cluster's Spark conf");
+    spark.conf().unset("spark.asyncudf.connection.thief.url");
+    spark.conf().unset("spark.asyncudf.connection.thief.auth.tokenEnv");
+    assertThat(server.getRequestCount()).isZero();
   }
 
   private static String eventLog() throws IOException {

@@ -10,6 +10,9 @@ final class SqlSpark {
   static final Path EVENT_LOG = Path.of("target", "event-log").toAbsolutePath();
   static final String VAULT_PASSWORD = "hunter2-not-for-logs";
 
+  /** The service of connection {@code vault}, whose credentials are in the Spark conf: it echoes the Authorization header. */
+  static final mockwebserver3.MockWebServer VAULT = new mockwebserver3.MockWebServer();
+
   private SqlSpark() {}
 
   static SparkSession session() {
@@ -22,6 +25,14 @@ final class SqlSpark {
     private static SparkSession create() {
       try {
         Files.createDirectories(EVENT_LOG);
+        VAULT.setDispatcher(new mockwebserver3.Dispatcher() {
+          @Override
+          public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+            return new mockwebserver3.MockResponse.Builder().code(200)
+                .body("auth=" + request.getHeaders().get("Authorization")).build();
+          }
+        });
+        VAULT.start(0);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -34,6 +45,7 @@ final class SqlSpark {
           .config("spark.sql.extensions", "io.asyncudf.sql.AsyncUdfExtensions")
           .config("spark.asyncudf.functions.shout.factory", ShoutFactory.class.getName())
           .config("spark.asyncudf.functions.shout.suffix", "!")
+          .config("spark.asyncudf.connection.vault.url", VAULT.url("/").toString())
           .config("spark.asyncudf.connection.vault.auth.user", "reader")
           .config("spark.asyncudf.connection.vault.auth.password", VAULT_PASSWORD)
           .config("spark.eventLog.enabled", "true")
