@@ -150,6 +150,14 @@ class ColumnApiTest {
   }
 
   @Test
+  void aCallOnALambdaVariableFailsAtAnalysisInsteadOfCallingWithNull() {
+    assertThatThrownBy(() -> people(3, 1).select(org.apache.spark.sql.functions.transform(
+            org.apache.spark.sql.functions.array(col("name")), name -> UPPER.apply(name))).collectAsList())
+        .isInstanceOf(AnalysisException.class)
+        .hasMessageContaining("cannot take a lambda variable");
+  }
+
+  @Test
   void anInputOfAnotherTypeThanTheEncoderSaysFailsAtAnalysisNamingBoth() {
     assertThatThrownBy(() -> people(3, 1).select(UPPER.named("upper").apply(col("id"))))
         .isInstanceOf(AnalysisException.class)
