@@ -31,10 +31,12 @@ public final class AsyncCallExpression extends Expression implements Unevaluable
 
   private final AsyncCall call;
   private final Seq<Expression> arguments;
+  private final DataType dataType;
 
   public AsyncCallExpression(AsyncCall call, Seq<Expression> arguments) {
     this.call = call;
     this.arguments = arguments;
+    this.dataType = call.resultType(); // asked for again and again during analysis and optimization
   }
 
   AsyncCall call() {
@@ -77,7 +79,7 @@ public final class AsyncCallExpression extends Expression implements Unevaluable
 
   @Override
   public DataType dataType() {
-    return call.resultType();
+    return dataType;
   }
 
   @Override

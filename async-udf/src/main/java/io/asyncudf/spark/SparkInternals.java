@@ -42,6 +42,10 @@ import scala.Function1;
  */
 final class SparkInternals {
 
+  /** Sessions whose planner has the async call rule and strategy (weakly held). */
+  private static final java.util.Set<SparkSession> PLANNED_SESSIONS =
+      java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
   private SparkInternals() {}
 
   /** The rows of {@code df} in Spark's internal form, without per-row conversion. */
@@ -199,6 +203,12 @@ final class SparkInternals {
    * session extension or an earlier call). Returns whether they were added.
    */
   static boolean installPlanner(SparkSession session, Rule<LogicalPlan> rule, SparkStrategy strategy) {
+    synchronized (PLANNED_SESSIONS) {
+      if (PLANNED_SESSIONS.contains(session)) {
+        return false; // checked before: every type check of an async call comes here
+      }
+      PLANNED_SESSIONS.add(session);
+    }
     ExperimentalMethods experimental = session.experimental();
     synchronized (experimental) {
       boolean present = session.sessionState().planner().strategies().exists(strategy.getClass()::isInstance);
