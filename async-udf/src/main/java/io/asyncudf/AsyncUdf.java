@@ -1,9 +1,13 @@
 package io.asyncudf;
 
+import io.asyncudf.spark.ClassicRuntime;
+import io.asyncudf.spark.DriverChannels;
 import io.asyncudf.spark.SparkExecution.InputShape;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
@@ -93,5 +97,25 @@ public final class AsyncUdf {
   public static <P extends Serializable> ColumnUdf<Row, Row, P> structToStruct(AsyncChunkFunction<Row, Row, P> fn,
       StructType outputType) {
     return new ColumnUdf<>(fn, outputType, InputShape.STRUCT, UdfOptions.defaults());
+  }
+
+  /**
+   * The progress of async UDFs with progress on, on this driver: the latest runs that ended (at most
+   * 20), oldest first, then the ones running. Empty off the driver.
+   */
+  public static List<JobProgress> progress() {
+    return DriverChannels.progress();
+  }
+
+  /**
+   * Starts the driver channel of {@code spark}'s context now. Applying an async UDF does this itself;
+   * call it on the driver before a job whose plain Spark UDFs use an HTTP client with
+   * {@code clusterRequestsPerSecond}.
+   *
+   * @throws UnsupportedOperationException for a Spark Connect client session (the server starts it)
+   */
+  public static void installDriverChannel(SparkSession spark) {
+    ClassicRuntime.require(spark);
+    DriverChannels.install(spark.sparkContext());
   }
 }

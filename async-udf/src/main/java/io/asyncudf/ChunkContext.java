@@ -2,6 +2,9 @@ package io.asyncudf;
 
 import io.asyncudf.connector.RequestScope;
 import io.asyncudf.partition.SparkPartitionInformation;
+import java.io.Serializable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a chunk function knows about the chunk it is processing. One context describes one
@@ -37,4 +40,16 @@ public interface ChunkContext<P> extends RequestScope {
 
   /** The task, executor and chunk this attempt runs in; its fields are in the SLF4J MDC while the function runs. */
   SparkPartitionInformation partitionInformation();
+
+  /**
+   * Sends {@code request} to the UDF's {@link DriverCallback} on the driver and completes with its
+   * answer, without blocking the calling thread. The call belongs to this attempt: it is abandoned
+   * when the attempt ends. The stage fails with a {@link DriverCallbackException} when the handler
+   * throws (naming it and carrying its message), when the UDF has no callback, or when there is no
+   * answer within the chunk timeout.
+   */
+  default <Q extends Serializable, R extends Serializable> CompletionStage<R> callDriver(Q request) {
+    return CompletableFuture.failedFuture(new DriverCallbackException("(none)",
+        "this ChunkContext (" + getClass().getName() + ") has no driver channel"));
+  }
 }

@@ -143,7 +143,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
   AsyncCall call() {
     UdfOptions<P> options = options();
     return new AsyncCall(name, function, options.parameters(), inputType, outputType, inputShape,
-        options.chunkSettings(true), options.stagingSettings(), options.errorColumn());
+        options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), options.driver());
   }
 
   private static String checkName(String name) {
@@ -168,7 +168,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
     ClassicRuntime.require(df.sparkSession());
     UdfOptions<P> options = options();
     return SparkExecution.column(df, outputColumn, input, inputShape, function, options.parameters(), outputType,
-        options.chunkSettings(true), options.stagingSettings(), options.errorColumn());
+        options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), name, options.driver());
   }
 
   @Override

@@ -119,4 +119,36 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
   public final S stagingMemoryLimit(long bytes) {
     return with(options.toBuilder().stagingMemoryLimit(bytes).build());
   }
+
+  /**
+   * A function on the driver that chunks call while the job runs, with {@link ChunkContext#callDriver}:
+   * it is never serialized (it may capture driver state) and answers on a small pool of driver threads.
+   *
+   * @throws NullPointerException if {@code callback} is null
+   */
+  public final S callback(DriverCallback<?, ?> callback) {
+    return with(options.toBuilder().callback(callback).build());
+  }
+
+  /**
+   * Receives every partition and chunk event of the job on the driver, in batches, in order within a
+   * partition, on one driver thread; it is never serialized. It stops the job by throwing
+   * {@link StopJobException}: the reason appears in the job's exception. A task's events have all
+   * reached the driver when the task ends.
+   *
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public final S driverListener(AsyncUdfListener listener) {
+    return with(options.toBuilder().driverListener(listener).build());
+  }
+
+  /**
+   * Shows one progress line on the driver while the UDF runs (rows done, rows/s, in flight, retries,
+   * failed rows, elapsed, ETA): rewritten once a second on a terminal, a log line every 10 s
+   * otherwise; the numbers are also {@link AsyncUdf#progress()}. The session conf
+   * {@code spark.asyncudf.progress=true} turns it on for every async UDF.
+   */
+  public final S progress(boolean progress) {
+    return with(options.toBuilder().progress(progress).build());
+  }
 }

@@ -53,7 +53,7 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
     ClassicRuntime.require(df.sparkSession());
     UdfOptions<P> options = options();
     return SparkExecution.dataFrame(df, function, options.parameters(), outputSchema, options.chunkSettings(false),
-        options.stagingSettings(), options.errorColumn());
+        options.stagingSettings(), options.errorColumn(), options.driver());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.asyncudf;
 
+import io.asyncudf.driver.DriverOptions;
 import io.asyncudf.engine.ChunkSettings;
 import io.asyncudf.engine.FailurePolicy;
 import io.asyncudf.spark.StagingSettings;
@@ -30,7 +31,8 @@ public record UdfOptions<P extends Serializable>(
     List<Class<? extends Throwable>> failOn,
     AsyncUdfListener listener,
     boolean ordered,
-    long stagingMemoryLimit)
+    long stagingMemoryLimit,
+    DriverOptions driver)
     implements Serializable {
 
   static final int DEFAULT_MAX_CHUNK_SIZE = 100;
@@ -53,6 +55,15 @@ public record UdfOptions<P extends Serializable>(
     }
     failOn = checkTypes(failOn);
     checkAtLeastOne("stagingMemoryLimit", stagingMemoryLimit);
+    driver = driver == null ? DriverOptions.none() : driver;
+  }
+
+  /** Options without driver-side parts (the form before {@link #driver()}). */
+  public UdfOptions(P parameters, int maxChunkSize, int maxConcurrentChunks, Duration timeout, RetryPolicy retry,
+      String errorColumn, List<Class<? extends Throwable>> failOn, AsyncUdfListener listener, boolean ordered,
+      long stagingMemoryLimit) {
+    this(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn, listener, ordered,
+        stagingMemoryLimit, DriverOptions.none());
   }
 
   private static void checkAtLeastOne(String option, long value) {
@@ -82,7 +93,7 @@ public record UdfOptions<P extends Serializable>(
   /** The defaults: chunks of 100, 8 in flight, 5-minute timeout, no retries, no error column, ordered, 64 MiB staging. */
   public static <P extends Serializable> UdfOptions<P> defaults() {
     return new UdfOptions<>(null, DEFAULT_MAX_CHUNK_SIZE, DEFAULT_MAX_CONCURRENT_CHUNKS, DEFAULT_TIMEOUT,
-        RetryPolicy.none(), null, List.of(), null, true, DEFAULT_STAGING_MEMORY_LIMIT);
+        RetryPolicy.none(), null, List.of(), null, true, DEFAULT_STAGING_MEMORY_LIMIT, DriverOptions.none());
   }
 
   /** A builder starting from the {@linkplain #defaults() defaults}. */
@@ -109,7 +120,7 @@ public record UdfOptions<P extends Serializable>(
   public String toString() {
     return "{maxChunkSize=" + maxChunkSize + ", maxConcurrentChunks=" + maxConcurrentChunks + ", timeout=" + timeout
         + ", retry=" + retry + ", errorColumn=" + errorColumn + ", ordered=" + ordered
-        + ", stagingMemoryLimit=" + stagingMemoryLimit + "}";
+        + ", stagingMemoryLimit=" + stagingMemoryLimit + ", driver=" + driver + "}";
   }
 
   /** Builds {@link UdfOptions}; each setter checks its value at once. Not thread-safe. */
@@ -124,8 +135,10 @@ public record UdfOptions<P extends Serializable>(
     private AsyncUdfListener listener;
     private boolean ordered;
     private long stagingMemoryLimit;
+    private DriverOptions driver;
 
     private Builder(UdfOptions<P> from) {
+      driver = from.driver;
       parameters = from.parameters;
       maxChunkSize = from.maxChunkSize;
       maxConcurrentChunks = from.maxConcurrentChunks;
@@ -239,9 +252,35 @@ public record UdfOptions<P extends Serializable>(
       return this;
     }
 
+    /**
+     * A function on the driver that chunks call with {@link ChunkContext#callDriver} (default none).
+     *
+     * @throws NullPointerException if {@code callback} is null
+     */
+    public Builder<P> callback(DriverCallback<?, ?> callback) {
+      driver = driver.callback(Objects.requireNonNull(callback, "callback"));
+      return this;
+    }
+
+    /**
+     * Receives every partition and chunk event of the job on the driver (default none).
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder<P> driverListener(AsyncUdfListener listener) {
+      driver = driver.listener(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Shows a progress line on the driver while the UDF runs (default false; or {@code spark.asyncudf.progress=true}). */
+    public Builder<P> progress(boolean value) {
+      driver = driver.progress(value);
+      return this;
+    }
+
     public UdfOptions<P> build() {
       return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
-          listener, ordered, stagingMemoryLimit);
+          listener, ordered, stagingMemoryLimit, driver);
     }
   }
 }

@@ -2,13 +2,27 @@ package io.asyncudf.engine;
 
 import io.asyncudf.ChunkContext;
 import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.driver.DriverCalls;
 import io.asyncudf.partition.SparkPartitionInformation;
+import java.io.Serializable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** The {@link ChunkContext} of one attempt at one chunk; its requests end with the attempt. */
 record AttemptContext<P>(SparkPartitionInformation partitionInformation, int attempt, P parameters, Events events,
-    AttemptScope scope) implements ChunkContext<P> {
+    AttemptScope scope, DriverCalls driver) implements ChunkContext<P> {
+
+  @Override
+  public <Q extends Serializable, R extends Serializable> CompletionStage<R> callDriver(Q request) {
+    if (scope.ended()) {
+      return CompletableFuture.failedFuture(new CancellationException("driver call not sent: its chunk attempt has ended"));
+    }
+    CompletableFuture<R> answer = driver.call(request);
+    scope.register(answer);
+    return answer;
+  }
 
   @Override
   public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {

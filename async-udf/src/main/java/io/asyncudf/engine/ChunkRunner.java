@@ -3,6 +3,7 @@ package io.asyncudf.engine;
 import dev.failsafe.Failsafe;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.RetryPolicy;
+import io.asyncudf.driver.DriverCalls;
 import io.asyncudf.partition.MdcScope;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
@@ -35,9 +36,11 @@ final class ChunkRunner<I, O, P extends Serializable> {
   private final ChunkSettings settings;
   private final Events events;
   private final ScheduledExecutorService scheduler;
+  private final DriverCalls driver;
 
   ChunkRunner(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, Events events,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler, DriverCalls driver) {
+    this.driver = driver;
     this.function = function;
     this.parameters = parameters;
     this.settings = settings;
@@ -87,7 +90,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
           int attempt = attempts.incrementAndGet();
           attemptStart.set(System.nanoTime());
           events.chunkStart(chunk, attempt);
-          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope), view);
+          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view);
           context.onCancel(() -> outputs.cancel(true));
           return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, inputs.size(), result));
         });

@@ -4,6 +4,7 @@ import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.ChunkFailedException;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RowFailure;
+import io.asyncudf.driver.DriverCalls;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
 import java.time.Duration;
@@ -238,6 +239,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     private Runnable cancellationCheck = () -> {};
     private AutoCloseable resources = () -> {};
     private ScheduledExecutorService scheduler = EngineThreads.scheduler();
+    private DriverCalls driver;
 
     private Builder() {}
 
@@ -279,6 +281,12 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
       return this;
     }
 
+    /** How chunks reach the UDF's driver callback (by default they cannot). */
+    public Builder<S, I, O, R> driverCalls(DriverCalls driver) {
+      this.driver = Objects.requireNonNull(driver, "driver");
+      return this;
+    }
+
     /** Where attempts, timeouts and retry waits are scheduled (the engine's threads by default; tests pass their own). */
     Builder<S, I, O, R> scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -292,7 +300,8 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
       Objects.requireNonNull(settings, "settings");
       Objects.requireNonNull(partition, "partition");
       Events events = new Events(settings.listener());
-      ChunkRunner<I, O, P> runner = new ChunkRunner<>(function, parameters, settings, events, scheduler);
+      ChunkRunner<I, O, P> runner = new ChunkRunner<>(function, parameters, settings, events, scheduler,
+          driver != null ? driver : DriverCalls.none("this UDF"));
       return new PartitionPipeline<>(this, runner, events);
     }
   }

@@ -1,6 +1,7 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.driver.DriverOptions;
 import io.asyncudf.engine.ChunkSettings;
 import io.asyncudf.spark.SparkExecution.InputShape;
 import java.io.Serializable;
@@ -25,7 +26,8 @@ public record AsyncCall(
     InputShape shape,
     ChunkSettings settings,
     StagingSettings staging,
-    String errorName)
+    String errorName,
+    DriverOptions driver)
     implements Serializable {
 
   public AsyncCall {
@@ -35,6 +37,7 @@ public record AsyncCall(
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(staging, "staging");
+    driver = driver == null ? DriverOptions.none() : driver;
     results(); // checks the error name against a struct output's fields
   }
 

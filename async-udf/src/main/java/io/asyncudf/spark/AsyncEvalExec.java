@@ -86,8 +86,11 @@ public final class AsyncEvalExec extends SparkPlan {
     List<Expression> staged = new ArrayList<>(childOutput);
     staged.add(input);
     ColumnTransform<?, ?, ?> transform = transform(stagedSchema);
-    return SparkInternals.mapPartitionsWithIndex(child.execute(),
-        new StagedPartitions(Plans.seq(staged), child.output(), transform));
+    RDD<InternalRow> input = child.execute();
+    boolean sessionProgress = DriverChannels.enabled(SparkInternals.sessionConf().get(DriverChannels.PROGRESS_KEY));
+    transform.attach(DriverChannels.open(sparkContext(), call.name(), call.driver(), sessionProgress,
+        input.getNumPartitions()));
+    return SparkInternals.mapPartitionsWithIndex(input, new StagedPartitions(Plans.seq(staged), child.output(), transform));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

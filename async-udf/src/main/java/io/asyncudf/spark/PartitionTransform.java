@@ -1,6 +1,13 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.connector.ConnectorThreads;
+import io.asyncudf.driver.ChannelSpec;
+import io.asyncudf.driver.Codec;
+import io.asyncudf.driver.DriverCalls;
+import io.asyncudf.driver.DriverChannel;
+import io.asyncudf.driver.TaskChannel;
 import io.asyncudf.engine.ChunkEmitter;
 import io.asyncudf.engine.ChunkSettings;
 import io.asyncudf.engine.PartitionPipeline;
@@ -30,6 +37,9 @@ abstract class PartitionTransform<I, O, P extends Serializable>
   private final StagingSettings staging;
   private final StructType stagedSchema;
   private final String timeZone;
+  private ChannelSpec channel;
+  @SuppressWarnings("unused") // keeps the driver's end alive as long as the plan holds this step
+  private transient DriverChannel driverEnd;
 
   PartitionTransform(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings,
       StagingSettings staging, StructType stagedSchema, String timeZone) {
@@ -39,6 +49,12 @@ abstract class PartitionTransform<I, O, P extends Serializable>
     this.staging = staging;
     this.stagedSchema = stagedSchema;
     this.timeZone = timeZone;
+  }
+
+  /** Connects the tasks of this step to {@code channel} on the driver (null: none). */
+  final void attach(DriverChannel channel) {
+    this.driverEnd = channel;
+    this.channel = channel == null ? null : channel.spec();
   }
 
   @Override
@@ -51,11 +67,14 @@ abstract class PartitionTransform<I, O, P extends Serializable>
     Schema arrowSchema = SparkInternals.arrowSchema(stagedSchema, timeZone);
     ArrowChunkSource source = new ArrowChunkSource(rows, arrowSchema, allocator, settings.maxChunkSize(), staging,
         partition.partitionIndex());
+    TaskChannel driver = channel == null ? null : new TaskChannel(channel, DriverEndpoint.link(),
+        ConnectorThreads.scheduler(), settings.timeout(), Codec.userLoader());
     PartitionPipeline<ArrowChunk, I, O, InternalRow> pipeline = PartitionPipeline.<ArrowChunk, I, O, InternalRow>builder()
         .source(source)
         .inputs(this::inputs)
         .emitter(emitter(partition.partitionIndex()))
-        .settings(settings)
+        .settings(driver == null ? settings : withForwarder(settings, driver.eventForwarder()))
+        .driverCalls(driver == null ? DriverCalls.none("this UDF") : driver)
         .partition(partition)
         .cancellationCheck(task == null ? () -> {} : task::killTaskIfInterrupted)
         .closeWhenFinished(allocator)
@@ -66,10 +85,22 @@ abstract class PartitionTransform<I, O, P extends Serializable>
           pipeline.close();
         } finally {
           allocator.close();
+          if (driver != null) {
+            driver.close();
+          }
         }
       });
     }
     return pipeline;
+  }
+
+  private static ChunkSettings withForwarder(ChunkSettings settings, AsyncUdfListener forwarder) {
+    if (forwarder == null) {
+      return settings;
+    }
+    AsyncUdfListener listener = settings.listener() == null ? forwarder : new Listeners(List.of(settings.listener(), forwarder));
+    return new ChunkSettings(settings.maxChunkSize(), settings.maxConcurrentChunks(), settings.timeout(), settings.retry(),
+        settings.failures(), listener, settings.ordered(), settings.onePerInput());
   }
 
   /** The function's inputs for one chunk, converted to Spark's external types. */

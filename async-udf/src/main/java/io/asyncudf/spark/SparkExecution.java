@@ -1,6 +1,8 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.driver.DriverChannel;
+import io.asyncudf.driver.DriverOptions;
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -36,7 +38,8 @@ public final class SparkExecution {
 
   /** Applies a DataFrame helper: output rows of {@code outputSchema} (plus the error column, if any). */
   public static <P extends Serializable> Dataset<Row> dataFrame(Dataset<Row> df, AsyncChunkFunction<Row, Row, P> function,
-      P parameters, StructType outputSchema, ChunkSettings settings, StagingSettings staging, String errorColumn) {
+      P parameters, StructType outputSchema, ChunkSettings settings, StagingSettings staging, String errorColumn,
+      DriverOptions driver) {
     requireShippable(function, parameters, settings);
     if (errorColumn != null && Arrays.asList(outputSchema.fieldNames()).contains(errorColumn)) {
       throw new IllegalArgumentException("errorColumn '" + errorColumn + "' is also a column of the output schema "
@@ -48,7 +51,9 @@ public final class SparkExecution {
     DataFrameTransform<P> transform = new DataFrameTransform<>(function, parameters, settings, staging,
         SparkInternals.sessionTimeZone(df), inputSchema, outputSchema, resultSchema,
         SparkInternals.toExternal(df, inputSchema), SparkInternals.toInternal(df, outputSchema), errors);
-    return SparkInternals.dataFrame(df, mapPartitions(SparkInternals.internalRows(df), transform), resultSchema);
+    RDD<InternalRow> input = SparkInternals.internalRows(df);
+    transform.attach(openChannel(df, "async_dataframe_udf", driver, input));
+    return SparkInternals.dataFrame(df, mapPartitions(input, transform), resultSchema);
   }
 
   /**
@@ -57,7 +62,7 @@ public final class SparkExecution {
    */
   public static <I, O, P extends Serializable> Dataset<Row> column(Dataset<Row> df, String outputColumn, Column input,
       InputShape shape, AsyncChunkFunction<I, O, P> function, P parameters, DataType outputType,
-      ChunkSettings settings, StagingSettings staging, String errorColumn) {
+      ChunkSettings settings, StagingSettings staging, String errorColumn, String name, DriverOptions driver) {
     if (outputColumn == null || outputColumn.isBlank()) {
       throw new IllegalArgumentException("outputColumn must be a non-blank column name, got '" + outputColumn + "'");
     }
@@ -83,8 +88,9 @@ public final class SparkExecution {
     ColumnTransform<I, O, P> transform = new ColumnTransform<>(function, parameters, settings, staging,
         SparkInternals.sessionTimeZone(df), stagedSchema, true, results, outputColumn, outputType,
         SparkInternals.toExternal(df, inputField.dataType()), SparkInternals.toInternal(df, outputType), errors);
-    Dataset<Row> raw = SparkInternals.dataFrame(df, mapPartitions(SparkInternals.internalRows(staged), transform),
-        resultSchema);
+    RDD<InternalRow> stagedRows = SparkInternals.internalRows(staged);
+    transform.attach(openChannel(df, name, driver, stagedRows));
+    Dataset<Row> raw = SparkInternals.dataFrame(df, mapPartitions(stagedRows, transform), resultSchema);
     Dataset<Row> result = raw.withColumn(outputColumn, raw.col(OUTPUT));
     if (errorColumn != null) {
       result = result.withColumn(errorColumn, raw.col(ERROR));
@@ -95,6 +101,11 @@ public final class SparkExecution {
   /** The error column's struct type. */
   public static StructType errorType() {
     return ErrorColumn.TYPE;
+  }
+
+  private static DriverChannel openChannel(Dataset<Row> df, String name, DriverOptions driver, RDD<InternalRow> input) {
+    boolean sessionProgress = DriverChannels.enabled(df.sparkSession().conf().get(DriverChannels.PROGRESS_KEY, "false"));
+    return DriverChannels.open(df.sparkSession().sparkContext(), name, driver, sessionProgress, input.getNumPartitions());
   }
 
   private static RDD<InternalRow> mapPartitions(RDD<InternalRow> rows, PartitionTransform<?, ?, ?> transform) {

@@ -31,7 +31,7 @@ import org.apache.spark.network.util.JavaUtils;
  * {@code bearer}, {@code oauth2}; default from the keys present), {@code auth.user},
  * {@code auth.password[Env]}, {@code auth.token[Env]}, {@code auth.tokenUrl}, {@code auth.clientId},
  * {@code auth.clientSecret[Env]}, {@code auth.scope}, {@code tls.trustedCertificatesFile},
- * {@code tls.insecure}, {@code maxInFlight}, {@code maxConnections}, {@code requestsPerSecond},
+ * {@code tls.insecure}, {@code maxInFlight}, {@code maxConnections}, {@code requestsPerSecond}, {@code clusterRequestsPerSecond},
  * {@code connectTimeout}, {@code requestTimeout}, {@code maxResponseBytes}, {@code retry.maxAttempts},
  * {@code retry.initialBackoff}, {@code retry.maxBackoff}, {@code retry.maxRetryAfter},
  * {@code header.<Name>}, {@code secretHeader.<Name>[Env]}, {@code credentialOrigins} (comma-separated).
@@ -42,7 +42,7 @@ final class Connection {
   private static final Set<String> KNOWN = Set.of("url", "auth", "auth.user", "auth.password", "auth.passwordEnv",
       "auth.token", "auth.tokenEnv", "auth.tokenUrl", "auth.clientId", "auth.clientSecret", "auth.clientSecretEnv",
       "auth.scope", "tls.trustedCertificatesFile", "tls.insecure", "maxInFlight", "maxConnections",
-      "requestsPerSecond", "connectTimeout", "requestTimeout", "maxResponseBytes", "retry.maxAttempts",
+      "requestsPerSecond", "clusterRequestsPerSecond", "connectTimeout", "requestTimeout", "maxResponseBytes", "retry.maxAttempts",
       "retry.initialBackoff", "retry.maxBackoff", "retry.maxRetryAfter", "credentialOrigins");
 
   private final String name;
@@ -145,6 +145,9 @@ final class Connection {
     integer("maxConnections", connections -> builder.maxConnections(connections).maxConnectionsPerHost(connections));
     if (keys.containsKey("requestsPerSecond")) {
       builder.requestsPerSecond(number("requestsPerSecond"));
+    }
+    if (keys.containsKey("clusterRequestsPerSecond")) {
+      builder.clusterRequestsPerSecond(number("clusterRequestsPerSecond"));
     }
     duration("connectTimeout", builder::connectTimeout);
     duration("requestTimeout", builder::requestTimeout);

@@ -39,6 +39,11 @@ import java.util.Objects;
  * @param credentialOrigins origins ({@code scheme://host:port}) besides the {@code baseUrl}'s that may
  *     receive the credentials ({@code auth} and {@code secretHeaders}); a request to any other origin
  *     fails with {@link CredentialScopeException} instead of carrying them
+ * @param clusterRequestsPerSecond requests started per second by the whole job, across its executors, 0
+ *     for no job-wide budget: the driver leases shares of it to the executors by demand, and a 429 or
+ *     503 with {@code Retry-After} seen by any executor holds back every executor's new requests until
+ *     then. {@code requestsPerSecond} and {@code maxInFlight} still apply per JVM. Configurations with the
+ *     same {@code baseUrl} origin and budget share one budget.
  */
 public record HttpClientConfig(
     String baseUrl,
@@ -58,7 +63,8 @@ public record HttpClientConfig(
     HttpRetrySettings retry,
     int ioThreads,
     String userAgent,
-    List<String> credentialOrigins)
+    List<String> credentialOrigins,
+    double clusterRequestsPerSecond)
     implements Serializable {
 
   public HttpClientConfig {
@@ -78,6 +84,10 @@ public record HttpClientConfig(
     }
     if (requestsPerSecond < 0 || Double.isNaN(requestsPerSecond)) {
       throw new IllegalArgumentException("requestsPerSecond must be 0 (no limit) or positive, was " + requestsPerSecond);
+    }
+    if (clusterRequestsPerSecond < 0 || Double.isNaN(clusterRequestsPerSecond) || Double.isInfinite(clusterRequestsPerSecond)) {
+      throw new IllegalArgumentException("clusterRequestsPerSecond must be 0 (no job-wide budget) or positive, was "
+          + clusterRequestsPerSecond);
     }
     if (maxResponseBytes < 1 || maxResponseBytes > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("maxResponseBytes must be between 1 and 2 GiB, was " + maxResponseBytes);
@@ -103,6 +113,22 @@ public record HttpClientConfig(
     this(baseUrl, maxConnections, maxConnectionsPerHost, maxInFlight, requestsPerSecond, maxQueueWait, connectTimeout,
         requestTimeout, readTimeout, maxResponseBytes, defaultHeaders, secretHeaders, auth, tls, retry, ioThreads,
         userAgent, List.of());
+  }
+
+  /** A configuration without a job-wide budget (the form before {@code clusterRequestsPerSecond}). */
+  public HttpClientConfig(String baseUrl, int maxConnections, int maxConnectionsPerHost, int maxInFlight,
+      double requestsPerSecond, Duration maxQueueWait, Duration connectTimeout, Duration requestTimeout,
+      Duration readTimeout, long maxResponseBytes, Map<String, String> defaultHeaders, Map<String, Secret> secretHeaders,
+      HttpAuth auth, TlsSettings tls, HttpRetrySettings retry, int ioThreads, String userAgent,
+      List<String> credentialOrigins) {
+    this(baseUrl, maxConnections, maxConnectionsPerHost, maxInFlight, requestsPerSecond, maxQueueWait, connectTimeout,
+        requestTimeout, readTimeout, maxResponseBytes, defaultHeaders, secretHeaders, auth, tls, retry, ioThreads,
+        userAgent, credentialOrigins, 0);
+  }
+
+  /** The name of this configuration's job-wide budget: its base URL's origin and the budget. */
+  String clusterBudgetName() {
+    return (baseUrl == null ? "(absolute URLs)" : Origins.of(baseUrl)) + " at " + clusterRequestsPerSecond + "/s";
   }
 
   /** Whether requests carry credentials at all: an {@code auth} or a secret header. */
@@ -146,6 +172,7 @@ public record HttpClientConfig(
     private int ioThreads = Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
     private String userAgent = "spark-async-udf";
     private final List<String> credentialOrigins = new ArrayList<>();
+    private double clusterRequestsPerSecond;
 
     private Builder() {}
 
@@ -168,6 +195,7 @@ public record HttpClientConfig(
       ioThreads = config.ioThreads;
       userAgent = config.userAgent;
       credentialOrigins.addAll(config.credentialOrigins);
+      clusterRequestsPerSecond = config.clusterRequestsPerSecond;
     }
 
     public Builder baseUrl(String url) {
@@ -193,6 +221,17 @@ public record HttpClientConfig(
 
     public Builder requestsPerSecond(double rate) {
       this.requestsPerSecond = rate;
+      return this;
+    }
+
+    /**
+     * Requests started per second by the whole job across its executors (default 0: none): the driver
+     * leases each executor a share by demand, and a 429/503 with {@code Retry-After} on any executor
+     * pauses new requests on all of them. Per-JVM limits still apply. Needs the job's driver to run the
+     * async-udf driver channel (applying an async UDF starts it).
+     */
+    public Builder clusterRequestsPerSecond(double rate) {
+      this.clusterRequestsPerSecond = rate;
       return this;
     }
 
@@ -276,7 +315,7 @@ public record HttpClientConfig(
       int inFlight = maxInFlight == null ? Math.min(maxConnections, maxConnectionsPerHost) : maxInFlight;
       return new HttpClientConfig(baseUrl, maxConnections, maxConnectionsPerHost, inFlight, requestsPerSecond,
           maxQueueWait, connectTimeout, requestTimeout, readTimeout, maxResponseBytes, defaultHeaders,
-          secretHeaders, auth, tls, retry, ioThreads, userAgent, credentialOrigins);
+          secretHeaders, auth, tls, retry, ioThreads, userAgent, credentialOrigins, clusterRequestsPerSecond);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.asyncudf.http;
 
 import dev.failsafe.RateLimiter;
+import io.asyncudf.connector.ClusterRateLimit;
 import io.asyncudf.connector.ConnectorThreads;
 import io.asyncudf.connector.Futures;
 import io.asyncudf.connector.RequestRetries;
@@ -53,6 +54,7 @@ public final class HttpConnector implements AutoCloseable {
   private final RetryRules rules;
   private final RequestRetries retries;
   private final RateLimiter<Object> rateLimit;
+  private final ClusterRateLimit clusterLimit;
   private final InFlightLimit slots;
   private final TokenCache tokens;
   private final String fixedAuthorization;
@@ -71,6 +73,9 @@ public final class HttpConnector implements AutoCloseable {
     this.retries = new RequestRetries(config.retry().maxAttempts());
     this.rateLimit = config.requestsPerSecond() > 0
         ? RateLimiter.smoothBuilder(rateLimitPeriod(config.requestsPerSecond())).build()
+        : null;
+    this.clusterLimit = config.clusterRequestsPerSecond() > 0
+        ? ClusterRateLimit.create(config.clusterBudgetName(), config.clusterRequestsPerSecond(), config.maxQueueWait())
         : null;
     this.slots = new InFlightLimit(config.maxInFlight(), config.maxQueueWait());
     this.tokens = config.auth() instanceof HttpAuth.OAuth2 oauth2
@@ -190,10 +195,19 @@ public final class HttpConnector implements AutoCloseable {
             credentialOrigins.isEmpty() ? "none: no baseUrl and no credentialOrigin" : String.join(", ", credentialOrigins)));
       }
     }
-    return retries.run(scope, description, rules.forRequest(request), attempt -> rateLimited(description,
-        // a token request takes no slot: the requests waiting for the token may hold them all
-        () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials))
-            : attempt(request, url, description, attempt, false)));
+    return retries.run(scope, description, rules.forRequest(request), attempt -> clusterLimited(authenticate,
+        () -> rateLimited(description,
+            // a token request takes no slot: the requests waiting for the token may hold them all
+            () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials))
+                : attempt(request, url, description, attempt, false))));
+  }
+
+  /** Waits for the job-wide budget (token requests are not counted against it). */
+  private CompletableFuture<HttpResponse> clusterLimited(boolean counted, Supplier<CompletableFuture<HttpResponse>> attempt) {
+    if (clusterLimit == null || !counted) {
+      return attempt.get();
+    }
+    return Futures.thenCompose(clusterLimit.acquire(), permitted -> attempt.get());
   }
 
   private CompletableFuture<HttpResponse> rateLimited(RequestDescription description,
@@ -257,8 +271,14 @@ public final class HttpConnector implements AutoCloseable {
       if (response.status() / 100 == 2) {
         return response;
       }
+      Duration retryAfter = RetryRules.parseRetryAfter(response.header("retry-after"));
+      if (clusterLimit != null && retryAfter != null && (response.status() == 429 || response.status() == 503)) {
+        // at most what the retry settings would wait: one odd response must not halt the job for a day
+        Duration limit = config.retry().maxRetryAfter();
+        clusterLimit.pause(retryAfter.compareTo(limit) > 0 ? limit : retryAfter);
+      }
       throw new CompletionException(new HttpStatusException(response.status(), description.get(), attempt,
-          response.bodyAsString(), RetryRules.parseRetryAfter(response.header("retry-after"))));
+          response.bodyAsString(), retryAfter));
     });
     checked.whenComplete((response, failure) -> {
       inFlight.decrementAndGet();

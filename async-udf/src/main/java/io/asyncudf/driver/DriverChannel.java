@@ -1,0 +1,159 @@
+package io.asyncudf.driver;
+
+import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.DriverCallback;
+import io.asyncudf.JobProgress;
+import io.asyncudf.StopJobException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's end of one UDF application: answers its chunks' callback requests on a bounded pool
+ * ({@link #CALLBACK_THREADS} threads, at most {@link #QUEUED_CALLS} waiting, further calls refused
+ * with a message saying so), delivers their events to the driver listener on one thread (so in order
+ * within a partition) and keeps the progress numbers. A driver listener that throws
+ * {@link StopJobException} stops the job through the {@link JobStopper}.
+ */
+public final class DriverChannel {
+
+  static final int CALLBACK_THREADS = 4;
+  static final int QUEUED_CALLS = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(DriverChannel.class);
+
+  private final String id;
+  private final String name;
+  private final DriverCallback<Serializable, Serializable> callback;
+  private final AsyncUdfListener listener;
+  private final ProgressTracker progress;
+  private final JobStopper stopper;
+  private final ClassLoader loader;
+  private final ExecutorService callbacks;
+  private final ExecutorService events;
+  private volatile String stopReason;
+
+  @SuppressWarnings("unchecked")
+  DriverChannel(String id, String name, DriverOptions options, boolean progress, int partitions, JobStopper stopper,
+      LongSupplier nanoClock, Consumer<JobProgress> runEnded) {
+    this.id = id;
+    this.name = name;
+    this.callback = (DriverCallback<Serializable, Serializable>) options.callback();
+    this.listener = options.listener();
+    this.progress = progress ? new ProgressTracker(name, partitions, nanoClock, runEnded) : null;
+    this.stopper = stopper;
+    Object user = callback != null ? callback : listener;
+    this.loader = user != null && user.getClass().getClassLoader() != null ? user.getClass().getClassLoader()
+        : Codec.userLoader();
+    this.callbacks = callback == null ? null : pool("asyncudf-callback-" + name, CALLBACK_THREADS,
+        new ArrayBlockingQueue<>(QUEUED_CALLS));
+    this.events = listener == null ? null : pool("asyncudf-driver-listener-" + name, 1, new LinkedBlockingQueue<>());
+  }
+
+  /** What the executors need to know of this channel. */
+  public ChannelSpec spec() {
+    return new ChannelSpec(id, name, callback != null, listener != null || progress != null);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The progress numbers, or null when progress is off. */
+  public JobProgress progress() {
+    return progress == null || !progress.started() ? null : progress.snapshot();
+  }
+
+  boolean showsProgress() {
+    return progress != null;
+  }
+
+  CompletableFuture<DriverMessage.CallReply> call(byte[] request) {
+    String handler = callback == null ? "(none)" : callback.getClass().getName();
+    if (callback == null) {
+      return CompletableFuture.completedFuture(new DriverMessage.CallReply(null, handler,
+          "no driver callback is configured for " + name + ": set one with .callback(DriverCallback)"));
+    }
+    CompletableFuture<DriverMessage.CallReply> reply = new CompletableFuture<>();
+    try {
+      callbacks.execute(() -> reply.complete(answer(handler, request)));
+    } catch (RejectedExecutionException e) {
+      reply.complete(new DriverMessage.CallReply(null, handler, "driver callback " + handler + " of " + name
+          + " is saturated: " + QUEUED_CALLS + " calls are waiting for its " + CALLBACK_THREADS + " threads"));
+    }
+    return reply;
+  }
+
+  private DriverMessage.CallReply answer(String handler, byte[] request) {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    try {
+      Serializable question = (Serializable) Codec.decode(request, loader);
+      Serializable answer = callback.handle(question);
+      return new DriverMessage.CallReply(Codec.encode(answer), handler, null);
+    } catch (Exception | LinkageError | AssertionError e) {
+      return new DriverMessage.CallReply(null, handler, "driver callback " + handler + " failed: " + e);
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  DriverMessage.EventsReply events(List<ReportedEvent> batch) {
+    if (progress != null) {
+      progress.record(batch);
+    }
+    if (events != null && stopReason == null) {
+      events.execute(() -> deliver(batch));
+    }
+    return new DriverMessage.EventsReply(stopReason);
+  }
+
+  private void deliver(List<ReportedEvent> batch) {
+    for (ReportedEvent event : batch) {
+      if (stopReason != null) {
+        return;
+      }
+      try {
+        event.deliverTo(listener);
+      } catch (StopJobException stop) {
+        stopReason = stop.reason();
+        LOG.warn("driver listener {} of {} stops the job: {}", listener.getClass().getName(), name, stop.reason());
+        stopper.stop(event.partition().stageId(), "driver listener of " + name + " stopped the job: " + stop.reason());
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warn("driver listener {} of {} threw on {} event; ignoring", listener.getClass().getName(), name,
+            event.kind(), e);
+      }
+    }
+  }
+
+  /** Why the driver listener stopped the job, or null. */
+  public String stopReason() {
+    return stopReason;
+  }
+
+  private static ExecutorService pool(String name, int threads, java.util.concurrent.BlockingQueue<Runnable> queue) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, queue, runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Stops the job a stage belongs to, with a reason for its exception. */
+  @FunctionalInterface
+  public interface JobStopper {
+    void stop(int stageId, String reason);
+  }
+}

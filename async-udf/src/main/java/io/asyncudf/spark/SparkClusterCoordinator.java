@@ -1,0 +1,37 @@
+package io.asyncudf.spark;
+
+import io.asyncudf.connector.ClusterCoordinator;
+import io.asyncudf.connector.RateLease;
+import io.asyncudf.driver.Codec;
+import io.asyncudf.driver.DriverMessage;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.spark.SparkEnv;
+
+/**
+ * Job-wide request budgets on Spark: leases and pauses come from the driver's lease service over the
+ * driver channel. Found by connectors through {@code ServiceLoader}.
+ */
+public final class SparkClusterCoordinator implements ClusterCoordinator {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  @Override
+  public CompletionStage<RateLease> lease(String budget, double requestsPerSecond, double demand) {
+    byte[] message = Codec.encode(new DriverMessage.Lease(budget, requestsPerSecond, holder(), demand));
+    return DriverEndpoint.link().ask(message, TIMEOUT)
+        .thenApply(bytes -> (RateLease) Codec.decode(bytes, SparkClusterCoordinator.class.getClassLoader()));
+  }
+
+  @Override
+  public CompletionStage<Void> pause(String budget, Duration pause) {
+    byte[] message = Codec.encode(new DriverMessage.Pause(budget, pause.toNanos()));
+    return DriverEndpoint.link().ask(message, TIMEOUT).thenAccept(bytes -> { });
+  }
+
+  /** This JVM as a lease holder: its executor id and process (two local sessions' executors differ). */
+  private static String holder() {
+    SparkEnv env = SparkEnv.get();
+    return (env == null ? "?" : env.executorId()) + "@" + ProcessHandle.current().pid();
+  }
+}
