@@ -37,6 +37,11 @@ public final class DriverService {
     this(stopper, System::nanoTime, service -> ProgressReporter.start(service::progressChannels));
   }
 
+  /** A service on {@code nanoClock} (a simulation's), its progress shown like {@link #DriverService(DriverChannel.JobStopper)}'s. */
+  public DriverService(DriverChannel.JobStopper stopper, LongSupplier nanoClock) {
+    this(stopper, nanoClock, service -> ProgressReporter.start(service::progressChannels));
+  }
+
   DriverService(DriverChannel.JobStopper stopper, LongSupplier nanoClock,
       Function<DriverService, ProgressReporter> reporterFactory) {
     this.stopper = stopper;

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,9 +28,6 @@ class StandaloneClusterTest {
 
   private static final int ROWS = 6_000;
   private static final int BLOCKING_SAMPLE = 200;
-  private static final Duration START_UP = Duration.ofMinutes(2);
-  private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://\\S+)");
-  private static final Pattern REGISTERED = Pattern.compile("Successfully registered with master");
 
   @TempDir
   Path work;
@@ -40,42 +35,25 @@ class StandaloneClusterTest {
   @ParameterizedTest
   @FieldSource("io.asyncudf.example.SparkInstallation#RUNTIMES")
   void sparkSubmitRunsTheExampleJobWithTheShadedJar(String runtime) throws Exception {
-    SparkInstallation spark = SparkInstallation.create(runtime, work.resolve("spark-home"));
-    Path logs = Files.createDirectories(work.resolve("logs"));
-    Path workerDir = Files.createDirectories(work.resolve("worker"));
     Path output = work.resolve("enriched");
-    Map<String, String> environment = Map.of("SPARK_HOME", spark.home().toString(), "SPARK_SCALA_VERSION", "2.13",
-        "SPARK_LOCAL_IP", "127.0.0.1");
+    Path workerDir;
 
     try (LatencyService service = LatencyService.start(5);
-        JvmProcess master = JvmProcess.start("master", logs, environment, spark.classpath(),
-            "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", "0", "--webui-port", "0")) {
-      String masterUrl = master.awaitLog(MASTER_URL, START_UP);
-      try (JvmProcess worker = JvmProcess.start("worker", logs, environment, spark.classpath(),
-          "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "2", "--memory", "1g",
-          "--webui-port", "0", "--work-dir", workerDir.toString(), masterUrl)) {
-        worker.awaitLog(REGISTERED, START_UP);
+        StandaloneCluster cluster = StandaloneCluster.start(runtime, work)) {
+      workerDir = cluster.workerDir();
+      try (JvmProcess submit = cluster.submit(EnrichmentJob.class.getName(), List.of(),
+          "--rows", String.valueOf(ROWS), "--partitions", "4", "--chunk-size", "50", "--concurrency", "8",
+          "--service", service.baseUri().toString(), "--output", output.toString(),
+          "--blocking-sample", String.valueOf(BLOCKING_SAMPLE))) {
+        boolean finished = submit.awaitExit(Duration.ofMinutes(5));
 
-        try (JvmProcess submit = JvmProcess.start("spark-submit", logs, environment, spark.classpath(),
-            "org.apache.spark.deploy.SparkSubmit", "--master", masterUrl, "--deploy-mode", "client",
-            "--class", EnrichmentJob.class.getName(),
-            "--jars", ShadedJarSmokeTest.codeSource(AsyncUdf.class),
-            "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=512m",
-            "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-            System.getProperty("asyncudf.exampleJar"),
-            "--rows", String.valueOf(ROWS), "--partitions", "4", "--chunk-size", "50", "--concurrency", "8",
-            "--service", service.baseUri().toString(), "--output", output.toString(),
-            "--blocking-sample", String.valueOf(BLOCKING_SAMPLE))) {
-          boolean finished = submit.awaitExit(Duration.ofMinutes(5));
-
-          assertThat(finished).as("spark-submit still running after 5 minutes:%n%s", submit.tail()).isTrue();
-          assertThat(submit.exitValue()).as("spark-submit failed on Spark %s:%n%s%nworker:%n%s", spark.version(),
-              submit.tail(), worker.tail()).isZero();
-          assertThat(submit.output()).as(submit.tail())
-              .contains(String.format(Locale.ROOT, "every row came out exactly once: yes (%,d rows in, %,d out", ROWS, ROWS))
-              .contains("failed rows (in error column): 0")
-              .contains("plain blocking UDF (same service, sample of " + BLOCKING_SAMPLE + " rows)");
-        }
+        assertThat(finished).as("spark-submit still running after 5 minutes:%n%s", submit.tail()).isTrue();
+        assertThat(submit.exitValue()).as("spark-submit failed on Spark %s:%n%s%nworker:%n%s",
+            cluster.installation().version(), submit.tail(), cluster.worker().tail()).isZero();
+        assertThat(submit.output()).as(submit.tail())
+            .contains(String.format(Locale.ROOT, "every row came out exactly once: yes (%,d rows in, %,d out", ROWS, ROWS))
+            .contains("failed rows (in error column): 0")
+            .contains("plain blocking UDF (same service, sample of " + BLOCKING_SAMPLE + " rows)");
       }
       // at least once: a chunk retried after a failed request sends its rows again (seen on a loaded CI
       // machine: 6,049); exactly-once output is checked on the Parquet below. The job's warm-up run and

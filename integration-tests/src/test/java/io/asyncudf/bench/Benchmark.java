@@ -65,6 +65,10 @@ public final class Benchmark {
 
   public static void main(String[] args) throws Exception {
     BenchOptions options = BenchOptions.parse(args);
+    if (options.scenarios().equals(java.util.Set.of("leases"))) {
+      LeaseScenario.run(System.out); // needs neither Spark nor the service
+      return;
+    }
     SparkSession spark = SparkSession.builder().master("local[" + TASKS + "]").appName("spark-async-udf bench")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.extensions", "io.asyncudf.sql.AsyncUdfExtensions")
@@ -135,6 +139,9 @@ public final class Benchmark {
     BenchReport report = new BenchReport(results, options);
     report.print(System.out);
     report.writeChart(options.chart());
+    if (options.runs("leases")) {
+      LeaseScenario.run(System.out);
+    }
   }
 
   /** Scenario 1: a plain Spark UDF, one blocking call per row. */

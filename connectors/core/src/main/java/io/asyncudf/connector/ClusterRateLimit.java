@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -16,14 +18,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This JVM's share of a job-wide request budget: requests start at the rate of the lease the
- * {@link ClusterCoordinator} grants, spaced evenly, and none starts while the budget is paused.
+ * {@link ClusterCoordinator} grants, evenly spaced, first come first served, and none starts while
+ * the budget is paused or no lease is held.
  *
- * <p>Promises: no request starts without a valid lease; a request waits without a thread, for at most
- * {@code maxQueueWait} (else it fails with a {@link RejectedExecutionException} naming the budget); the
- * lease is renewed every {@link #RENEW_EVERY} while requests come, with the demand of the last
- * period, so the coordinator can share the budget by demand, and lapses when this JVM goes quiet or
- * dies. A {@link #pause(Duration)} holds back new requests here at once and on every other holder at
- * their next renewal.
+ * <p>Promises: a request waits in a queue without a thread, and is refused with a
+ * {@link RejectedExecutionException} naming the budget when the queue ahead of it would take longer
+ * than {@code maxQueueWait} at the current rate. Waiting requests are let go at the rate in force when
+ * their turn comes, so a larger or smaller lease applies at once. The lease is renewed every
+ * {@link #RENEW_EVERY} while requests come, reporting the demand (requests started and waiting), so
+ * the coordinator can share the budget by demand; it lapses when this JVM goes quiet or dies. A
+ * {@link #pause(Duration)} holds back new requests here at once and on every other holder from its
+ * next renewal.
  */
 public final class ClusterRateLimit {
 
@@ -34,17 +39,19 @@ public final class ClusterRateLimit {
 
   private final String budget;
   private final double requestsPerSecond;
-  private final long maxQueueWaitNanos;
+  private final Duration maxQueueWait;
   private final ClusterCoordinator coordinator;
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoClock;
-  private final Queue<CompletableFuture<Void>> waitingForLease = new ArrayDeque<>();
+  private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
 
   private double grantedRate;
   private long leaseExpires;
   private boolean leased;
   private long pausedUntil;
-  private long nextStart;
+  private long lastStart;
+  private boolean anyStarted;
+  private ScheduledFuture<?> release;
   private boolean renewing;
   private long periodStart;
   private long startedInPeriod;
@@ -53,15 +60,16 @@ public final class ClusterRateLimit {
   /**
    * @param budget the budget's name, the same on every executor
    * @param requestsPerSecond the budget for the whole job
+   * @param maxQueueWait the longest a request may wait for its turn
    */
   public ClusterRateLimit(String budget, double requestsPerSecond, Duration maxQueueWait, ClusterCoordinator coordinator,
       ScheduledExecutorService scheduler, LongSupplier nanoClock) {
-    if (!(requestsPerSecond > 0)) {
+    if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
       throw new IllegalArgumentException("clusterRequestsPerSecond must be positive, was " + requestsPerSecond);
     }
     this.budget = Objects.requireNonNull(budget, "budget");
     this.requestsPerSecond = requestsPerSecond;
-    this.maxQueueWaitNanos = maxQueueWait.toNanos();
+    this.maxQueueWait = Objects.requireNonNull(maxQueueWait, "maxQueueWait");
     this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
@@ -74,36 +82,28 @@ public final class ClusterRateLimit {
   }
 
   /**
-   * Completes when one request may start (on the scheduler's thread). Cancelling it gives up the wait.
-   * Fails with {@link RejectedExecutionException} when the wait would pass {@code maxQueueWait}, or
-   * with the coordinator's failure when no lease can be had.
+   * Completes when one request may start (on the scheduler's thread, or at once on the caller's).
+   * Cancelling it gives up the place in the queue. Fails with {@link RejectedExecutionException} when
+   * the wait would pass {@code maxQueueWait}, or with the coordinator's failure when no lease can be had.
    */
   public CompletableFuture<Void> acquire() {
     CompletableFuture<Void> permit = new CompletableFuture<>();
     boolean renew;
-    long delay;
     synchronized (this) {
       long now = nanoClock.getAsLong();
       lastRequest = now;
-      if (!leased || now - leaseExpires >= 0) {
-        leased = false;
-        waitingForLease.add(permit);
-        renew = !renewing;
-        renewing = true;
-        delay = -1;
-      } else {
-        renew = !renewing;
-        renewing = true;
-        delay = reserve(now);
+      if (leased && grantedRate > 0 && (waiting.size() + 1) / grantedRate > maxQueueWait.toNanos() / 1e9) {
+        permit.completeExceptionally(overBudget());
+        return permit;
       }
+      waiting.add(permit);
+      renew = !renewing;
+      renewing = true;
     }
     if (renew) {
       renew();
-    }
-    if (delay >= 0) {
-      startAfter(permit, delay);
-    } else if (delay == -2) {
-      permit.completeExceptionally(overBudget());
+    } else {
+      releaseDue();
     }
     return permit;
   }
@@ -125,24 +125,40 @@ public final class ClusterRateLimit {
     return leased ? grantedRate : 0;
   }
 
-  /** Nanoseconds from {@code now} until the next start, reserving it; -2 when that is past {@code maxQueueWait}. */
-  private long reserve(long now) {
-    long start = Math.max(now, Math.max(nextStart, pausedUntil));
-    if (start - now > maxQueueWaitNanos) {
-      return -2;
+  /** Lets go the waiting requests whose turn has come and sets a timer for the next one. */
+  private void releaseDue() {
+    List<CompletableFuture<Void>> due = new ArrayList<>();
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      if (leased && now - leaseExpires >= 0) {
+        leased = false;
+      }
+      if (!leased || grantedRate <= 0) {
+        return; // the lease reply calls again
+      }
+      // the next turn counts from the last start at the rate in force now; at most one turn of credit builds up
+      long interval = (long) (1_000_000_000d / grantedRate);
+      long turn = Math.max(anyStarted ? lastStart + interval : now, pausedUntil);
+      while (!waiting.isEmpty() && turn - now <= 0) {
+        CompletableFuture<Void> permit = waiting.poll();
+        if (!permit.isDone()) {
+          due.add(permit);
+          startedInPeriod++;
+          anyStarted = true;
+          lastStart = Math.max(turn, now - interval);
+          turn = lastStart + interval;
+        }
+      }
+      if (!waiting.isEmpty() && release == null) {
+        release = scheduler.schedule(() -> {
+          synchronized (this) {
+            release = null;
+          }
+          releaseDue();
+        }, turn - now, TimeUnit.NANOSECONDS);
+      }
     }
-    startedInPeriod++;
-    nextStart = start + (long) (1_000_000_000d / Math.max(grantedRate, 1e-3));
-    return start - now;
-  }
-
-  private void startAfter(CompletableFuture<Void> permit, long delayNanos) {
-    if (delayNanos == 0) {
-      permit.complete(null);
-    } else {
-      var timer = scheduler.schedule(() -> permit.complete(null), delayNanos, TimeUnit.NANOSECONDS);
-      permit.whenComplete((done, failure) -> timer.cancel(false));
-    }
+    due.forEach(permit -> permit.complete(null));
   }
 
   private void renew() {
@@ -150,8 +166,7 @@ public final class ClusterRateLimit {
     synchronized (this) {
       long now = nanoClock.getAsLong();
       double seconds = (now - periodStart) / 1e9;
-      demand = !leased || seconds <= 0 ? requestsPerSecond
-          : (startedInPeriod + waitingForLease.size() + Math.max(0, nextStart - now) * grantedRate / 1e9) / seconds;
+      demand = periodStart == 0 || seconds <= 0 ? requestsPerSecond : (startedInPeriod + waiting.size()) / seconds;
       periodStart = now;
       startedInPeriod = 0;
     }
@@ -165,13 +180,10 @@ public final class ClusterRateLimit {
   }
 
   private void leased(RateLease lease, Throwable failure) {
-    List<CompletableFuture<Void>> waiting;
-    List<Long> delays = new ArrayList<>();
+    List<CompletableFuture<Void>> refused = List.of();
     boolean again;
     synchronized (this) {
       long now = nanoClock.getAsLong();
-      waiting = new ArrayList<>(waitingForLease);
-      waitingForLease.clear();
       if (failure == null) {
         grantedRate = lease.requestsPerSecond();
         leaseExpires = now + lease.validFor().toNanos();
@@ -179,36 +191,34 @@ public final class ClusterRateLimit {
         if (!lease.pausedFor().isZero()) {
           pausedUntil = Math.max(pausedUntil, now + lease.pausedFor().toNanos());
         }
-        for (int i = 0; i < waiting.size(); i++) {
-          delays.add(reserve(now));
+        if (release != null) {
+          release.cancel(false); // the rate may have changed: the next turn is computed again below
+          release = null;
         }
+      } else if (!leased || now - leaseExpires >= 0) {
+        refused = new ArrayList<>(waiting);
+        waiting.clear();
       }
-      again = failure == null && now - lastRequest < IDLE_NANOS;
+      // requests still waiting keep the lease alive even when no new one has come for a while
+      again = !waiting.isEmpty() || now - lastRequest < IDLE_NANOS;
       renewing = again;
     }
     if (failure != null) {
-      RuntimeException cause = new IllegalStateException("no lease on cluster budget " + budget + " ("
-          + requestsPerSecond + " clusterRequestsPerSecond): " + Futures.unwrap(failure).getMessage(), Futures.unwrap(failure));
-      waiting.forEach(permit -> permit.completeExceptionally(cause));
-      return;
+      Throwable cause = Futures.unwrap(failure);
+      RuntimeException error = new IllegalStateException("no lease on cluster budget " + budget + " ("
+          + requestsPerSecond + " clusterRequestsPerSecond): " + cause.getMessage(), cause);
+      refused.forEach(permit -> permit.completeExceptionally(error));
     }
-    for (int i = 0; i < waiting.size(); i++) {
-      long delay = delays.get(i);
-      if (delay == -2) {
-        waiting.get(i).completeExceptionally(overBudget());
-      } else {
-        startAfter(waiting.get(i), delay);
-      }
-    }
+    releaseDue();
     if (again) {
       scheduler.schedule(this::renew, RENEW_EVERY.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
   private RejectedExecutionException overBudget() {
-    return new RejectedExecutionException("cluster budget " + budget + " (" + requestsPerSecond
-        + " clusterRequestsPerSecond, this executor's share " + String.format(java.util.Locale.ROOT, "%.1f", grantedRate)
-        + "/s) would hold the request longer than maxQueueWait (" + Duration.ofNanos(maxQueueWaitNanos) + ")");
+    return new RejectedExecutionException(String.format(Locale.ROOT, "cluster budget %s (%s clusterRequestsPerSecond,"
+        + " this executor's share %.1f/s) has %d requests waiting: the next would wait longer than maxQueueWait (%s)",
+        budget, requestsPerSecond, grantedRate, waiting.size(), maxQueueWait));
   }
 
   @Override
