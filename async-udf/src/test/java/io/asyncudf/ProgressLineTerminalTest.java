@@ -60,6 +60,9 @@ class ProgressLineTerminalTest {
       assertThat(result).as("the demo finished:%n%s", screen).exists();
       screen = awaitDone(socket);
 
+      System.out.println("progress lines seen in the terminal:");
+      seenWhileRunning.forEach(line -> System.out.println("  " + line));
+      progressLines(screen).forEach(line -> System.out.println("  " + line));
       assertThat(seenWhileRunning).as("the line changed while the job ran").hasSizeGreaterThanOrEqualTo(3);
       long previous = -1;
       for (String line : seenWhileRunning) {
@@ -70,8 +73,9 @@ class ProgressLineTerminalTest {
         previous = rows;
       }
 
+      String finalScreen = screen;
       Matcher done = LINE.matcher(progressLines(screen).stream().filter(line -> line.endsWith("(done)")).findFirst()
-          .orElseThrow(() -> new AssertionError("no final line:\n" + pane(socket))));
+          .orElseThrow(() -> new AssertionError("no final line:\n" + finalScreen)));
       assertThat(done.matches()).isTrue();
       String counted = Files.readString(result).trim();
       assertThat(counted).startsWith("rows=" + ProgressDemo.ROWS);

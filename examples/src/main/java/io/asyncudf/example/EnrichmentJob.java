@@ -158,9 +158,14 @@ public final class EnrichmentJob {
         .retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(200), Duration.ofSeconds(2)));
   }
 
-  /** Adds {@code risk_score} from the service; a row that failed gets a null score and the error struct in {@code risk_error}. */
+  /**
+   * Adds {@code risk_score} from the service; a row that failed gets a null score and the error struct in
+   * {@code risk_error}. The driver shows a progress line while it runs.
+   */
   public static Dataset<Row> enrich(Dataset<Row> patients, URI service, int chunkSize, int concurrency) {
     return riskScore(service, chunkSize, concurrency)
+        .named("risk_score")
+        .progress(true)
         .errorColumn("risk_error")
         .withColumn(patients, "risk_score", col("id"));
   }

@@ -21,7 +21,7 @@ class ArchitectureTest {
   /** Spark classes outside its stable public API. */
   private static final String[] SPARK_INTERNALS = {
     "org.apache.spark.sql.catalyst..", "org.apache.spark.sql.classic..", "org.apache.spark.sql.execution..",
-    "org.apache.spark.sql.internal..", "org.apache.spark.sql.util..", "org.apache.spark.unsafe.."
+    "org.apache.spark.sql.internal..", "org.apache.spark.sql.util..", "org.apache.spark.unsafe..", "org.apache.spark.rpc.."
   };
 
   private static JavaClasses library;
@@ -30,6 +30,7 @@ class ArchitectureTest {
   static void importLibrary() {
     library = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar")) // test-jars (the bench's virtual clock)
         .importPackages("io.asyncudf");
   }
 
@@ -43,7 +44,8 @@ class ArchitectureTest {
     assertThat(library.stream().map(JavaClass::getName)).contains(
         "io.asyncudf.engine.PartitionPipeline", "io.asyncudf.spark.SparkInternals", "io.asyncudf.connector.RequestRetries",
         "io.asyncudf.http.HttpConnector", "io.asyncudf.fhir.FhirClient", "io.asyncudf.opensearch.OpenSearchConnector",
-        "io.asyncudf.partition.SparkPartitionInformation", "io.asyncudf.sql.AsyncUdfExtensions");
+        "io.asyncudf.partition.SparkPartitionInformation", "io.asyncudf.sql.AsyncUdfExtensions",
+        "io.asyncudf.driver.LeaseService", "io.asyncudf.spark.DriverEndpoint");
     assertThat(library.stream().map(JavaClass::getName)).noneMatch(name -> name.endsWith("Test"));
   }
 
@@ -54,9 +56,24 @@ class ArchitectureTest {
   }
 
   @Test
+  void theDriverChannelsLogicImportsNothingFromSparkNorFromTheSparkAdapter() {
+    holds(noClasses().that().resideInAPackage("io.asyncudf.driver..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.spark..",
+            "io.asyncudf.engine.."));
+  }
+
+  @Test
   void sparkInternalsAreUsedOnlyBehindTheSparkAdapter() {
     holds(noClasses().that().resideOutsideOfPackage("io.asyncudf.spark..")
         .should().dependOnClassesThat().resideInAnyPackage(SPARK_INTERNALS));
+  }
+
+  @Test
+  void sparksRpcIsUsedOnlyByTheDriverChannelsEndpoint() {
+    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.spark.DriverEndpoint")
+        .and().haveNameNotMatching("io\\.asyncudf\\.spark\\.DriverEndpoint\\$.*")
+        .should().dependOnClassesThat().resideInAPackage("org.apache.spark.rpc..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.util.RpcUtils"));
   }
 
   @Test
