@@ -20,10 +20,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 __all__ = [
     "EXTENSION",
+    "progress",
     "jar_path",
     "configure",
     "connection",
@@ -103,8 +104,9 @@ def connection(
     Secrets are never passed as values: ``password_env``, ``token_env`` and ``client_secret_env``
     name environment variables that the driver reads when a query is analysed. Other keyword
     arguments set further keys, snake_case to camelCase: ``max_in_flight=64`` sets ``maxInFlight``,
-    ``requests_per_second=500``, ``request_timeout="30s"``, ``retry_max_attempts=4`` (dots for
-    the ``retry.`` and ``tls.`` keys), ``tls_trusted_certificates_file="/etc/ca.pem"``.
+    ``requests_per_second=500`` (per executor), ``cluster_requests_per_second=2000`` (the whole job),
+    ``request_timeout="30s"``, ``retry_max_attempts=4`` (dots for the ``retry.`` and ``tls.`` keys),
+    ``tls_trusted_certificates_file="/etc/ca.pem"``.
 
     :raises ValueError: for a name that is not an identifier, or an auth kind without its keys
     """
@@ -256,3 +258,31 @@ def call(name: str, *cols: ColumnOrName):
     """A function registered from Java (``ColumnUdf.register``) or by the server's
     ``spark.asyncudf.functions.<name>.factory``, applied to ``cols`` (Columns or column names)."""
     return _functions().call_function(name, *[_column(c) for c in cols])
+
+
+def progress(spark: Any) -> List[Dict[str, Any]]:
+    """The numbers of the progress line of async calls run with progress on (``.progress(true)`` or
+    ``spark.asyncudf.progress=true``): the last runs that ended, oldest first, then the running ones, each a
+    dict with ``name``, ``running``, ``rows_done``, ``total_rows`` (-1 when unknown), ``total_known``,
+    ``partitions_done``, ``partitions``, ``rows_per_second``, ``in_flight_chunks``, ``retries``,
+    ``failed_rows``, ``elapsed_seconds``, ``eta_seconds`` (None when unknown) and ``line``.
+
+    Classic sessions only: under Spark Connect the numbers live on the server's driver (its log shows them).
+    """
+    jvm = getattr(spark, "_jvm", None)
+    if jvm is None:
+        raise NotImplementedError("progress() reads the driver JVM's numbers, which a Spark Connect client cannot"
+                                  " reach; the server logs them (logger io.asyncudf.progress)")
+    runs = []
+    for run in jvm.io.asyncudf.AsyncUdf.progress():
+        eta = run.eta()
+        runs.append({
+            "name": run.name(), "running": run.running(), "rows_done": run.rowsDone(),
+            "total_rows": run.totalRows(), "total_known": run.totalKnown(),
+            "partitions_done": run.partitionsDone(), "partitions": run.partitions(),
+            "rows_per_second": run.rowsPerSecond(), "in_flight_chunks": run.inFlightChunks(),
+            "retries": run.retries(), "failed_rows": run.failedRows(),
+            "elapsed_seconds": run.elapsed().toMillis() / 1000.0,
+            "eta_seconds": None if eta is None else eta.toMillis() / 1000.0, "line": run.toString(),
+        })
+    return runs

@@ -61,3 +61,20 @@ def test_check_names_what_is_missing(spark):
     au.check(spark, "local")
     with pytest.raises(RuntimeError, match="connection 'absent' is not defined"):
         au.check(spark, "absent")
+
+
+@pytest.mark.skipif(MODE == "connect", reason="the progress numbers live in the server's driver under Connect")
+def test_progress_numbers_of_a_run_are_readable_from_python(spark):
+    spark.conf.set("spark.asyncudf.progress", "true")
+    try:
+        rows = (spark.range(0, 120, 1, 3)
+                .select(au.http_request("local", "GET", F.concat(F.lit("/items/"), F.col("id")),
+                                        options={"maxChunkSize": 10}).alias("r"))
+                .collect())
+    finally:
+        spark.conf.unset("spark.asyncudf.progress")
+    assert len(rows) == 120
+    run = [r for r in au.progress(spark) if r["name"] == "async_http_request"][-1]
+    assert run["running"] is False
+    assert (run["rows_done"], run["total_rows"], run["partitions_done"], run["failed_rows"]) == (120, 120, 3, 0)
+    assert run["line"].startswith("async_http_request: 120 of 120 rows |")
