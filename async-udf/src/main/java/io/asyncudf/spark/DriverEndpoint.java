@@ -56,7 +56,14 @@ final class DriverEndpoint implements IsolatedRpcEndpoint {
     synchronized (SERVICES) {
       DriverService service = SERVICES.get(env.rpcEnv());
       if (service == null) {
-        service = new DriverService((stageId, reason) -> context.cancelStage(stageId, reason));
+        // the service is a value of a weak map keyed by the RpcEnv: it must not hold the context strongly
+        java.lang.ref.WeakReference<SparkContext> weakContext = new java.lang.ref.WeakReference<>(context);
+        service = new DriverService((stageId, reason) -> {
+          SparkContext live = weakContext.get();
+          if (live != null && !live.isStopped()) {
+            live.cancelStage(stageId, reason);
+          }
+        });
         RpcEndpointRef ref = env.rpcEnv().setupEndpoint(NAME, new DriverEndpoint(env.rpcEnv(), service));
         SERVICES.put(env.rpcEnv(), service);
         synchronized (REFS) {

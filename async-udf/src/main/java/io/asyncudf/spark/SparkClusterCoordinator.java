@@ -6,6 +6,7 @@ import io.asyncudf.driver.Codec;
 import io.asyncudf.driver.DriverMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkEnv;
 
 /**
@@ -15,6 +16,10 @@ import org.apache.spark.SparkEnv;
 public final class SparkClusterCoordinator implements ClusterCoordinator {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /** Each rate limit loads its own coordinator, so two limits on one budget in one JVM are two holders. */
+  private final int instance = INSTANCES.incrementAndGet();
 
   @Override
   public CompletionStage<RateLease> lease(String budget, double requestsPerSecond, double demand) {
@@ -29,9 +34,9 @@ public final class SparkClusterCoordinator implements ClusterCoordinator {
     return DriverEndpoint.link().ask(message, TIMEOUT).thenAccept(bytes -> { });
   }
 
-  /** This JVM as a lease holder: its executor id and process (two local sessions' executors differ). */
-  private static String holder() {
+  /** This limit as a lease holder: executor id, process and instance. */
+  private String holder() {
     SparkEnv env = SparkEnv.get();
-    return (env == null ? "?" : env.executorId()) + "@" + ProcessHandle.current().pid();
+    return (env == null ? "?" : env.executorId()) + "@" + ProcessHandle.current().pid() + "#" + instance;
   }
 }

@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
  * </ol>
  * Requests carry the executor id, so the service can tell the executors apart.
  *
- * <pre>{@code spark-submit --class io.asyncudf.example.DriverChannelJob examples.jar --service http://host:port/}</pre>
+ * <pre>{@code spark-submit --class io.asyncudf.example.DriverChannelJob examples.jar --service http://host:port/ [--callbacks-only]}</pre>
  */
 public final class DriverChannelJob {
 
@@ -47,15 +47,19 @@ public final class DriverChannelJob {
   private DriverChannelJob() {}
 
   public static void main(String[] args) {
-    String service = args.length == 2 && args[0].equals("--service") ? args[1] : null;
-    if (service == null) {
-      System.err.println("usage: DriverChannelJob --service URL");
+    String service = args.length >= 2 && args[0].equals("--service") ? args[1] : null;
+    boolean callbacksOnly = args.length == 3 && args[2].equals("--callbacks-only");
+    if (service == null || (args.length == 3 && !callbacksOnly) || args.length > 3) {
+      System.err.println("usage: DriverChannelJob --service URL [--callbacks-only]");
       System.exit(2);
     }
     SparkSession spark = SparkSession.builder().appName("spark-async-udf driver channel").getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     try {
       callbacksAndDriverListener(spark);
+      if (callbacksOnly) {
+        return;
+      }
       HttpClientConfig base = HttpClientConfig.builder().baseUrl(service).build();
       requests(spark, "budget", BUDGET_ROWS, base.toBuilder().clusterRequestsPerSecond(BUDGET).build());
       requests(spark, "local", LOCAL_ROWS, base.toBuilder().requestsPerSecond(BUDGET).build());

@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The driver channel on a real standalone cluster (a Master, a Worker with two one-core executors,
@@ -25,6 +27,9 @@ class DriverChannelClusterTest {
   private static final Pattern CALLBACKS = Pattern.compile(
       "RESULT callbacks calls=(\\d+) byExecutor=\\{(.*?)} listenerChunks=(\\d+) listenerByExecutor=\\{(.*?)} outputsRight=(\\w+)");
 
+  /** The first job waits for both executors (standalone's default ratio is 0: it would start on the first). */
+  private static final List<String> BOTH_EXECUTORS = List.of("spark.scheduler.minRegisteredResourcesRatio=1.0");
+
   @TempDir
   Path work;
 
@@ -34,7 +39,7 @@ class DriverChannelClusterTest {
     List<Arrival> arrivals;
     try (RecordingService service = new RecordingService("pause", 600);
         StandaloneCluster cluster = StandaloneCluster.start("spark-4.1", work);
-        JvmProcess submit = cluster.submit(DriverChannelJob.class.getName(), List.of(),
+        JvmProcess submit = cluster.submit(DriverChannelJob.class.getName(), BOTH_EXECUTORS,
             "--service", service.baseUri().toString())) {
       assertThat(submit.awaitExit(Duration.ofMinutes(5))).as("job still running:%n%s", submit.tail()).isTrue();
       assertThat(submit.exitValue()).as("job failed:%n%s%nworker:%n%s", submit.tail(), cluster.worker().tail()).isZero();
@@ -42,13 +47,7 @@ class DriverChannelClusterTest {
       arrivals = service.arrivals();
     }
 
-    Matcher callbacks = CALLBACKS.matcher(output);
-    assertThat(callbacks.find()).as(output).isTrue();
-    assertThat(callbacks.group(1)).as("one callback per chunk: 4 partitions of 10 chunks").isEqualTo("40");
-    assertThat(callbacks.group(3)).as("the driver listener saw every chunk").isEqualTo("40");
-    assertThat(callbacks.group(2)).as("callbacks came from both executors").contains("0=").contains("1=");
-    assertThat(callbacks.group(4)).as("the listener's count per executor is the callbacks'").isEqualTo(callbacks.group(2));
-    assertThat(callbacks.group(5)).isEqualTo("true");
+    assertCallbacksAndListener(output);
     assertThat(output).contains("RESULT budget rows=" + DriverChannelJob.BUDGET_ROWS + " failed=0")
         .contains("RESULT local rows=" + DriverChannelJob.LOCAL_ROWS + " failed=0")
         .contains("RESULT pause rows=" + DriverChannelJob.PAUSE_ROWS + " failed=0");
@@ -68,6 +67,31 @@ class DriverChannelClusterTest {
       assertThat(quiet).as("executor %s pauses after one executor's 429 with Retry-After: 2", executor)
           .isBetween(15 * SECOND / 10, 27 * SECOND / 10);
     }
+  }
+
+  /** The transport across JVMs on the other Spark lines: the callback and listener part of the job only. */
+  @ParameterizedTest
+  @ValueSource(strings = {"spark-4.0", "spark-4.2"})
+  void callbacksAndTheDriverListenerOnTheOtherSparkLines(String runtime) throws Exception {
+    try (RecordingService service = new RecordingService("pause", 600);
+        StandaloneCluster cluster = StandaloneCluster.start(runtime, work);
+        JvmProcess submit = cluster.submit(DriverChannelJob.class.getName(), BOTH_EXECUTORS,
+            "--service", service.baseUri().toString(), "--callbacks-only")) {
+      assertThat(submit.awaitExit(Duration.ofMinutes(3))).as("job still running:%n%s", submit.tail()).isTrue();
+      assertThat(submit.exitValue()).as("job failed on %s:%n%s%nworker:%n%s", runtime, submit.tail(),
+          cluster.worker().tail()).isZero();
+      assertCallbacksAndListener(submit.output());
+    }
+  }
+
+  private static void assertCallbacksAndListener(String output) {
+    Matcher callbacks = CALLBACKS.matcher(output);
+    assertThat(callbacks.find()).as(output).isTrue();
+    assertThat(callbacks.group(1)).as("one callback per chunk: 4 partitions of 10 chunks").isEqualTo("40");
+    assertThat(callbacks.group(3)).as("the driver listener saw every chunk").isEqualTo("40");
+    assertThat(callbacks.group(2)).as("callbacks came from both executors").contains("0=").contains("1=");
+    assertThat(callbacks.group(4)).as("the listener's count per executor is the callbacks'").isEqualTo(callbacks.group(2));
+    assertThat(callbacks.group(5)).isEqualTo("true");
   }
 
   /** Requests per second of {@code path} over 20 s, from 2 s after its first request. */
