@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@link ClusterCoordinator} grants, evenly spaced, first come first served, and none starts while
  * the budget is paused or no lease is held.
  *
- * <p>Promises: a request waits in a queue without a thread, and is refused with a
- * {@link RejectedExecutionException} naming the budget when the queue ahead of it would take longer
- * than {@code maxQueueWait} at the current rate. Waiting requests are let go at the rate in force when
+ * <p>Promises: a request waits in a queue without a thread, and one that has waited longer than
+ * {@code maxQueueWait} fails with a {@link RejectedExecutionException} naming the budget, without
+ * being sent (the share can change at every renewal, so the wait is measured, not predicted). Waiting requests are let go at the rate in force when
  * their turn comes, so a larger or smaller lease applies at once. The lease is renewed every
  * {@link #RENEW_EVERY} while requests come, reporting the demand (requests started and waiting), so
  * the coordinator can share the budget by demand; it lapses when this JVM goes quiet or dies. A
@@ -43,7 +43,7 @@ public final class ClusterRateLimit {
   private final ClusterCoordinator coordinator;
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoClock;
-  private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
+  private final Queue<Waiter> waiting = new ArrayDeque<>();
 
   private double grantedRate;
   private long leaseExpires;
@@ -83,8 +83,8 @@ public final class ClusterRateLimit {
 
   /**
    * Completes when one request may start (on the scheduler's thread, or at once on the caller's).
-   * Cancelling it gives up the place in the queue. Fails with {@link RejectedExecutionException} when
-   * the wait would pass {@code maxQueueWait}, or with the coordinator's failure when no lease can be had.
+   * Cancelling it gives up the place in the queue. Fails with {@link RejectedExecutionException} once
+   * it has waited longer than {@code maxQueueWait}, or with the coordinator's failure when no lease can be had.
    */
   public CompletableFuture<Void> acquire() {
     CompletableFuture<Void> permit = new CompletableFuture<>();
@@ -92,11 +92,7 @@ public final class ClusterRateLimit {
     synchronized (this) {
       long now = nanoClock.getAsLong();
       lastRequest = now;
-      if (leased && grantedRate > 0 && (waiting.size() + 1) / grantedRate > maxQueueWait.toNanos() / 1e9) {
-        permit.completeExceptionally(overBudget());
-        return permit;
-      }
-      waiting.add(permit);
+      waiting.add(new Waiter(permit, now));
       renew = !renewing;
       renewing = true;
     }
@@ -125,22 +121,35 @@ public final class ClusterRateLimit {
     return leased ? grantedRate : 0;
   }
 
-  /** Lets go the waiting requests whose turn has come and sets a timer for the next one. */
+  /**
+   * Refuses the requests that have waited longer than {@code maxQueueWait} (the oldest are at the
+   * head), lets go those whose turn has come, and sets a timer for the next turn.
+   */
   private void releaseDue() {
     List<CompletableFuture<Void>> due = new ArrayList<>();
+    List<CompletableFuture<Void>> late = new ArrayList<>();
+    RejectedExecutionException refusal = null;
     synchronized (this) {
       long now = nanoClock.getAsLong();
+      while (!waiting.isEmpty() && now - waiting.peek().since() > maxQueueWait.toNanos()) {
+        late.add(waiting.poll().permit());
+      }
+      if (!late.isEmpty()) {
+        refusal = overBudget(late.size());
+      }
       if (leased && now - leaseExpires >= 0) {
         leased = false;
       }
       if (!leased || grantedRate <= 0) {
-        return; // the lease reply calls again
+        scheduleRelease(now + RENEW_EVERY.toNanos(), now); // to refuse late requests even without a lease
+        fail(late, refusal);
+        return;
       }
       // the next turn counts from the last start at the rate in force now; at most one turn of credit builds up
       long interval = (long) (1_000_000_000d / grantedRate);
       long turn = Math.max(anyStarted ? lastStart + interval : now, pausedUntil);
       while (!waiting.isEmpty() && turn - now <= 0) {
-        CompletableFuture<Void> permit = waiting.poll();
+        CompletableFuture<Void> permit = waiting.poll().permit();
         if (!permit.isDone()) {
           due.add(permit);
           startedInPeriod++;
@@ -149,16 +158,26 @@ public final class ClusterRateLimit {
           turn = lastStart + interval;
         }
       }
-      if (!waiting.isEmpty() && release == null) {
-        release = scheduler.schedule(() -> {
-          synchronized (this) {
-            release = null;
-          }
-          releaseDue();
-        }, turn - now, TimeUnit.NANOSECONDS);
-      }
+      scheduleRelease(turn, now);
     }
+    fail(late, refusal);
     due.forEach(permit -> permit.complete(null));
+  }
+
+  /** Sets the release timer for {@code at} unless one is set or nothing waits; call holding the lock. */
+  private void scheduleRelease(long at, long now) {
+    if (!waiting.isEmpty() && release == null) {
+      release = scheduler.schedule(() -> {
+        synchronized (this) {
+          release = null;
+        }
+        releaseDue();
+      }, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static void fail(List<CompletableFuture<Void>> permits, RejectedExecutionException refusal) {
+    permits.forEach(permit -> permit.completeExceptionally(refusal));
   }
 
   private void renew() {
@@ -196,7 +215,7 @@ public final class ClusterRateLimit {
           release = null;
         }
       } else if (!leased || now - leaseExpires >= 0) {
-        refused = new ArrayList<>(waiting);
+        refused = waiting.stream().map(Waiter::permit).toList();
         waiting.clear();
       }
       // requests still waiting keep the lease alive even when no new one has come for a while
@@ -215,11 +234,13 @@ public final class ClusterRateLimit {
     }
   }
 
-  private RejectedExecutionException overBudget() {
+  private RejectedExecutionException overBudget(int requests) {
     return new RejectedExecutionException(String.format(Locale.ROOT, "cluster budget %s (%s clusterRequestsPerSecond,"
-        + " this executor's share %.1f/s) has %d requests waiting: the next would wait longer than maxQueueWait (%s)",
-        budget, requestsPerSecond, grantedRate, waiting.size(), maxQueueWait));
+        + " this executor's share %.1f/s): %d requests waited longer than maxQueueWait (%s) and were not sent; %d wait",
+        budget, requestsPerSecond, leased ? grantedRate : 0, requests, maxQueueWait, waiting.size()));
   }
+
+  private record Waiter(CompletableFuture<Void> permit, long since) {}
 
   @Override
   public String toString() {

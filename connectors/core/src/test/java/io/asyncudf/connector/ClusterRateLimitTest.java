@@ -126,17 +126,30 @@ class ClusterRateLimitTest {
   }
 
   @Test
-  void aRequestThatWouldWaitPastMaxQueueWaitIsRefusedNamingTheBudget() {
-    acquire(1);
-    coordinator.grant(1);
-    List<CompletableFuture<Void>> permits = acquire(6);
+  void aRequestThatWaitedLongerThanMaxQueueWaitIsRefusedNamingTheBudget() {
+    List<CompletableFuture<Void>> permits = acquire(8);
+    coordinator.grant(1); // turns at 0, 1, ..., 5 s; the last two would start after 6 s
 
-    assertThat(permits.get(5)).isCompletedExceptionally();
-    assertThat(permits.get(5).handle((ok, failure) -> failure).join())
+    time.advance(Duration.ofSeconds(6));
+
+    assertThat(permits.subList(0, 6)).allSatisfy(permit -> assertThat(permit).isCompleted());
+    assertThat(permits.subList(6, 8)).allSatisfy(permit -> assertThat(permit.handle((ok, failure) -> failure).join())
         .isInstanceOf(RejectedExecutionException.class)
         .hasMessageContaining("cluster budget service at 100/s")
-        .hasMessageContaining("maxQueueWait (PT5S)");
-    assertThat(permits.subList(0, 5)).noneMatch(CompletableFuture::isCompletedExceptionally);
+        .hasMessageContaining("2 requests waited longer than maxQueueWait (PT5S)"));
+  }
+
+  @Test
+  void aSmallShareDoesNotRefuseABurstThatTheNextLeaseCanServe() {
+    List<CompletableFuture<Void>> permits = acquire(1);
+    coordinator.grant(0.01); // almost nothing while this holder was quiet
+    permits.addAll(acquire(300));
+    time.advance(Duration.ofMillis(250));
+    coordinator.grant(100); // the renewal reported the burst
+
+    time.advance(Duration.ofSeconds(3));
+
+    assertThat(permits).allSatisfy(permit -> assertThat(permit).isCompleted().isNotCompletedExceptionally());
   }
 
   @Test
