@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver's end of one UDF application: answers its chunks' callback requests on a bounded pool
  * ({@link #CALLBACK_THREADS} threads, at most {@link #QUEUED_CALLS} waiting, further calls refused
- * with a message saying so), delivers their events to the driver listener on one thread (so in order
- * within a partition) and keeps the progress numbers. A driver listener that throws
+ * with a message saying so), reads their events on one thread (so in order within a partition), keeps
+ * the progress numbers and delivers the events to the driver listener before answering. A driver listener that throws
  * {@link StopJobException} stops the job through the {@link JobStopper}.
  */
 public final class DriverChannel {
@@ -41,6 +41,7 @@ public final class DriverChannel {
   private final ExecutorService callbacks;
   private final ExecutorService events;
   private volatile String stopReason;
+  private volatile int stoppedStage = -1;
 
   @SuppressWarnings("unchecked")
   DriverChannel(String id, String name, DriverOptions options, boolean progress, int partitions, JobStopper stopper,
@@ -56,7 +57,8 @@ public final class DriverChannel {
         : Codec.userLoader();
     this.callbacks = callback == null ? null : pool("asyncudf-callback-" + name, CALLBACK_THREADS,
         new ArrayBlockingQueue<>(QUEUED_CALLS));
-    this.events = listener == null ? null : pool("asyncudf-driver-listener-" + name, 1, new LinkedBlockingQueue<>());
+    this.events = listener == null && !progress ? null
+        : pool("asyncudf-driver-events-" + name, 1, new LinkedBlockingQueue<>());
   }
 
   /** What the executors need to know of this channel. */
@@ -101,34 +103,53 @@ public final class DriverChannel {
       Serializable question = (Serializable) Codec.decode(request, loader);
       Serializable answer = callback.handle(question);
       return new DriverMessage.CallReply(Codec.encode(answer), handler, null);
-    } catch (Exception | LinkageError | AssertionError e) {
+    } catch (Throwable e) { // whatever it is, the chunk hears of it rather than waiting for a timeout
       return new DriverMessage.CallReply(null, handler, "driver callback " + handler + " failed: " + e);
     } finally {
       thread.setContextClassLoader(previous);
     }
   }
 
-  DriverMessage.EventsReply events(List<ReportedEvent> batch) {
-    if (progress != null) {
-      progress.record(batch);
-    }
-    if (events != null && stopReason == null) {
-      events.execute(() -> deliver(batch));
-    }
-    return new DriverMessage.EventsReply(stopReason);
+  /**
+   * Reads a task's batch of events with the user's class loader, counts it for progress and hands it
+   * to the driver listener, on this channel's one event thread; the answer comes when the listener has
+   * seen the whole batch, so a task that waits for it ends only after its events were delivered.
+   */
+  @SuppressWarnings("unchecked")
+  CompletableFuture<DriverMessage.EventsReply> events(byte[] bytes) {
+    return CompletableFuture.supplyAsync(() -> {
+      List<ReportedEvent> batch;
+      try {
+        batch = (List<ReportedEvent>) Codec.decode(bytes, loader);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read a batch of events of {}; the driver listener and progress miss it: {}", name, e.toString());
+        return new DriverMessage.EventsReply(stopReason);
+      }
+      if (progress != null) {
+        progress.record(batch);
+      }
+      if (listener != null) {
+        deliver(batch);
+      }
+      return new DriverMessage.EventsReply(stopReason);
+    }, events);
   }
 
   private void deliver(List<ReportedEvent> batch) {
     for (ReportedEvent event : batch) {
       if (stopReason != null) {
-        return;
+        if (event.partition().stageId() == stoppedStage) {
+          continue; // the stage is being cancelled: its remaining events are not delivered
+        }
+        stopReason = null; // a later action on the same plan starts afresh
       }
       try {
         event.deliverTo(listener);
       } catch (StopJobException stop) {
         stopReason = stop.reason();
+        stoppedStage = event.partition().stageId();
         LOG.warn("driver listener {} of {} stops the job: {}", listener.getClass().getName(), name, stop.reason());
-        stopper.stop(event.partition().stageId(), "driver listener of " + name + " stopped the job: " + stop.reason());
+        stopper.stop(stoppedStage, "driver listener of " + name + " stopped the job: " + stop.reason());
       } catch (RuntimeException | LinkageError e) {
         LOG.warn("driver listener {} of {} threw on {} event; ignoring", listener.getClass().getName(), name,
             event.kind(), e);

@@ -1,7 +1,6 @@
 package io.asyncudf.driver;
 
 import java.io.Serializable;
-import java.util.List;
 
 /** What executors send to the driver's endpoint, and its answers. Every message is serializable. */
 public sealed interface DriverMessage extends Serializable {
@@ -9,8 +8,11 @@ public sealed interface DriverMessage extends Serializable {
   /** A {@code callDriver} request, the user's object serialized in {@code request}. */
   record Call(String channel, byte[] request) implements DriverMessage {}
 
-  /** Events of one task, in the order they happened. */
-  record Events(String channel, List<ReportedEvent> events) implements DriverMessage {}
+  /**
+   * Events of one task, in the order they happened: a serialized {@code List<ReportedEvent>}, read on
+   * the driver with the channel's class loader (a failure may be of a user's class).
+   */
+  record Events(String channel, byte[] events) implements DriverMessage {}
 
   /** A lease request on budget {@code budget} for {@code holder}, which would use {@code demand} per second. */
   record Lease(String budget, double requestsPerSecond, String holder, double demand) implements DriverMessage {}

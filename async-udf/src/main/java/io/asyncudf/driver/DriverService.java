@@ -77,6 +77,13 @@ public final class DriverService {
     return channel;
   }
 
+  /** Stops the progress thread; the service answers nothing after its endpoint has stopped anyway. */
+  public synchronized void close() {
+    if (reporter != null) {
+      reporter.close();
+    }
+  }
+
   public LeaseService leases() {
     return leases;
   }
@@ -94,8 +101,8 @@ public final class DriverService {
     }
     if (decoded instanceof DriverMessage.Events events) {
       DriverChannel channel = channel(events.channel());
-      return CompletableFuture.completedFuture(Codec.encode(channel == null ? new DriverMessage.EventsReply(null)
-          : channel.events(events.events())));
+      return channel == null ? CompletableFuture.completedFuture(Codec.encode(new DriverMessage.EventsReply(null)))
+          : channel.events(events.events()).thenApply(Codec::encode);
     }
     if (decoded instanceof DriverMessage.Lease lease) {
       return CompletableFuture.completedFuture(Codec.encode(

@@ -11,8 +11,10 @@ import java.util.function.LongSupplier;
 /**
  * The driver's side of job-wide request budgets: hands each holder (an executor JVM) a rate lease on a
  * budget, sharing the budget fairly by demand (max-min: no holder gets more than it asks for while
- * another gets less than its fair share; what is left is spread evenly so a holder can grow). A lease
- * is valid for {@link #LEASE}; a holder that does not renew in time (it went quiet or died) drops out
+ * another gets less than its fair share; what is left is spread evenly so a holder can grow). The
+ * leases out at once never add up to more than the budget: a holder whose share grew gets only what
+ * the others' last leases leave free, and the rest once they have renewed at their smaller shares. A
+ * lease is valid for {@link #LEASE}; a holder that does not renew in time (it went quiet or died) drops out
  * and its share goes to the others at their next renewal. A pause on a budget is returned with every
  * lease until it ends. Thread-safe; a lease costs O(1) except when shares are recomputed, at most every
  * {@link #RECOMPUTE} or when a holder arrives, in O(n log n) for n holders.
@@ -64,6 +66,7 @@ public final class LeaseService {
     private double total;
     private long pausedUntil;
     private long computedAt;
+    private double issued;
     private boolean stale = true;
 
     synchronized RateLease lease(double requestsPerSecond, String name, double demand, long now) {
@@ -82,8 +85,12 @@ public final class LeaseService {
       if (stale || now - computedAt >= RECOMPUTE.toNanos()) {
         share(now);
       }
+      // never more than the others leave free: they keep their last lease until they renew
+      double grant = Math.min(holder.grant, Math.max(0, total - (issued - holder.issued)));
+      issued += grant - holder.issued;
+      holder.issued = grant;
       long paused = Math.max(0, pausedUntil - now);
-      return new RateLease(holder.grant, LEASE, Duration.ofNanos(paused));
+      return new RateLease(grant, LEASE, Duration.ofNanos(paused));
     }
 
     synchronized void pause(long until) {
@@ -97,7 +104,9 @@ public final class LeaseService {
     /** Max-min fair shares of the total over the holders' demands; the rest evenly on top. */
     private void share(long now) {
       for (Iterator<Holder> it = holders.values().iterator(); it.hasNext(); ) {
-        if (it.next().expires - now <= 0) {
+        Holder holder = it.next();
+        if (holder.expires - now <= 0) {
+          issued -= holder.issued;
           it.remove();
         }
       }
@@ -120,6 +129,7 @@ public final class LeaseService {
   private static final class Holder {
     double demand;
     double grant;
+    double issued;
     long expires;
   }
 }

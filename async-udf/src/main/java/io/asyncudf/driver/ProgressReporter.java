@@ -31,6 +31,8 @@ final class ProgressReporter {
   private final PrintStream terminal;
   private final LongSupplier nanoClock;
   private final Map<String, Long> lastLogged = new HashMap<>();
+  private final Map<String, Long> lastEnded = new HashMap<>();
+  private ScheduledExecutorService ticker;
   private boolean lineShown;
 
   /** @param terminal where the line goes, or null to log instead */
@@ -49,24 +51,45 @@ final class ProgressReporter {
       return thread;
     });
     ticker.scheduleAtFixedRate(reporter::tick, 1, 1, TimeUnit.SECONDS);
+    reporter.ticker = ticker;
     return reporter;
   }
 
+  /** Stops the ticking thread. */
+  synchronized void close() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+  }
+
   /** Shows the running runs' numbers (called once a second). */
-  synchronized void tick() {
+  void tick() {
+    long collected = nanoClock.getAsLong();
+    Map<String, JobProgress> running = new java.util.LinkedHashMap<>();
+    for (DriverChannel channel : channels.get()) { // outside this reporter's lock: a run may end meanwhile
+      JobProgress progress = channel.progress();
+      if (progress != null && progress.running()) {
+        running.put(channel.spec().id(), progress);
+      }
+    }
+    show(running, collected);
+  }
+
+  private synchronized void show(Map<String, JobProgress> running, long collected) {
     StringJoiner line = new StringJoiner("  ||  ");
     long now = nanoClock.getAsLong();
-    for (DriverChannel channel : channels.get()) {
-      JobProgress progress = channel.progress();
-      if (progress == null || !progress.running()) {
-        continue;
+    for (Map.Entry<String, JobProgress> run : running.entrySet()) {
+      Long ended = lastEnded.get(run.getKey());
+      if (ended != null && ended - collected >= 0) {
+        continue; // it ended after these numbers were taken: its final line is already shown
       }
+      JobProgress progress = run.getValue();
       if (terminal != null) {
         line.add(progress.toString());
       } else {
-        Long last = lastLogged.get(channel.spec().id());
+        Long last = lastLogged.get(run.getKey());
         if (last == null || now - last >= TimeUnit.SECONDS.toNanos(LOG_EVERY_SECONDS)) {
-          lastLogged.put(channel.spec().id(), now);
+          lastLogged.put(run.getKey(), now);
           LOG.info("{}", progress);
         }
       }
@@ -81,6 +104,7 @@ final class ProgressReporter {
   /** A run ended: its final numbers stay on screen (or go to the log). */
   synchronized void ended(String channel, JobProgress run) {
     lastLogged.remove(channel);
+    lastEnded.put(channel, nanoClock.getAsLong());
     if (terminal != null) {
       terminal.print((lineShown ? "\r" : "") + run + " (done)\u001b[K\n");
       terminal.flush();

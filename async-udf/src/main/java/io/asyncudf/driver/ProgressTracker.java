@@ -2,6 +2,7 @@ package io.asyncudf.driver;
 
 import io.asyncudf.JobProgress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ final class ProgressTracker {
   private final LongSupplier nanoClock;
   private final Consumer<JobProgress> onEnd;
   private final Map<Long, Long> failedChunkRowsByTask = new HashMap<>();
+  private final Map<Integer, long[]> endedPartitions = new HashMap<>();
 
   private boolean running;
   private long runStart;
@@ -45,16 +47,21 @@ final class ProgressTracker {
     this.onEnd = onEnd;
   }
 
-  synchronized void record(List<ReportedEvent> events) {
-    long now = nanoClock.getAsLong();
-    for (ReportedEvent event : events) {
-      boolean before = running;
-      record(event, now);
-      if (before && !running) {
-        onEnd.accept(snapshot(now));
+  /** Records a batch of events; the runs it ends go to {@code onEnd}, outside this tracker's lock. */
+  void record(List<ReportedEvent> events) {
+    List<JobProgress> ended = new ArrayList<>();
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      for (ReportedEvent event : events) {
+        boolean before = running;
+        record(event, now);
+        if (before && !running) {
+          ended.add(snapshot(now));
+        }
       }
+      lastChange = now;
     }
-    lastChange = now;
+    ended.forEach(onEnd);
   }
 
   private void record(ReportedEvent event, long now) {
@@ -68,10 +75,18 @@ final class ProgressTracker {
       }
       case PARTITION_END -> {
         active = Math.max(0, active - 1);
-        partitionsDone++;
-        rowsOfEndedPartitions += event.inputRows();
-        failedRowsOfEnded += event.failedRows();
         failedChunkRowsByTask.remove(task);
+        if (event.failure() == null) { // a failed attempt is retried: only a partition's last attempt counts
+          long[] previous = endedPartitions.put(event.partition().partitionIndex(),
+              new long[] {event.inputRows(), event.failedRows()});
+          if (previous != null) {
+            rowsOfEndedPartitions -= previous[0];
+            failedRowsOfEnded -= previous[1];
+          }
+          rowsOfEndedPartitions += event.inputRows();
+          failedRowsOfEnded += event.failedRows();
+          partitionsDone = endedPartitions.size();
+        }
         if (partitions > 0 && partitionsDone >= partitions && active == 0) {
           endRun(now);
         }
@@ -107,6 +122,7 @@ final class ProgressTracker {
     attemptsEnded = 0;
     retries = 0;
     failedChunkRowsByTask.clear();
+    endedPartitions.clear();
   }
 
   private void endRun(long now) {
@@ -119,16 +135,22 @@ final class ProgressTracker {
     return runStart != 0 || endedAt != 0;
   }
 
-  /** The current numbers; ends the run first if it has been idle for {@link #IDLE_END}. */
-  synchronized JobProgress snapshot() {
-    long now = nanoClock.getAsLong();
-    if (running && active == 0 && now - lastChange >= IDLE_END.toNanos()) {
-      endRun(lastChange);
-      JobProgress last = snapshot(now);
-      onEnd.accept(last);
-      return last;
+  /** The current numbers; ends the run first if it has been idle for {@link #IDLE_END} (telling {@code onEnd}). */
+  JobProgress snapshot() {
+    JobProgress current;
+    boolean ended = false;
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      if (running && active == 0 && now - lastChange >= IDLE_END.toNanos()) {
+        endRun(lastChange);
+        ended = true;
+      }
+      current = snapshot(now);
     }
-    return snapshot(now);
+    if (ended) {
+      onEnd.accept(current);
+    }
+    return current;
   }
 
   private JobProgress snapshot(long now) {

@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import io.asyncudf.connector.ConnectorThreads;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +46,12 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Duration callTimeout;
   private final ClassLoader loader;
-  private final Queue<Runnable> waitingCalls = new ArrayDeque<>();
+  private final Queue<PendingCall> waitingCalls = new ArrayDeque<>();
+  private final Executor callbacks = ConnectorThreads.callbacks();
   private final List<ReportedEvent> pending = new ArrayList<>();
   private int callsInFlight;
   private CompletableFuture<?> lastBatch = CompletableFuture.completedFuture(null);
   private boolean flushScheduled;
-  private volatile String stopReason;
 
   /**
    * @param callTimeout how long a callback call may take, queueing included
@@ -76,18 +78,15 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<R> result = new CompletableFuture<>();
-    var timer = scheduler.schedule(() -> result.completeExceptionally(new DriverCallbackException("(unknown)",
-        "the driver callback of " + spec.name() + " did not answer within " + callTimeout)),
+    var timer = scheduler.schedule(() -> callbacks.execute(() -> result.completeExceptionally(new DriverCallbackException(
+        "(unknown)", "the driver callback of " + spec.name() + " did not answer within " + callTimeout))),
         callTimeout.toNanos(), TimeUnit.NANOSECONDS);
     result.whenComplete((value, failure) -> timer.cancel(false));
     Runnable send = () -> {
-      if (result.isDone()) {
-        callDone();
-        return;
-      }
       CompletableFuture<byte[]> answer = link.ask(message, callTimeout);
       result.whenComplete((value, failure) -> answer.cancel(false));
-      answer.whenComplete((bytes, failure) -> {
+      // the answer arrives on a Spark RPC thread: the chunk's continuations run on the connector threads instead
+      answer.whenCompleteAsync((bytes, failure) -> {
         callDone();
         if (failure != null) {
           result.completeExceptionally(new DriverCallbackException("(unknown)", "cannot reach the driver callback of "
@@ -95,13 +94,13 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
           return;
         }
         complete(result, bytes);
-      });
+      }, callbacks);
     };
     synchronized (this) {
       if (callsInFlight < CALLS_IN_FLIGHT) {
         callsInFlight++;
       } else {
-        waitingCalls.add(send);
+        waitingCalls.add(new PendingCall(result, send));
         return result;
       }
     }
@@ -123,26 +122,26 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     }
   }
 
+  /** Hands the finished call's place to the next waiting call (calls that timed out while waiting are skipped). */
   private void callDone() {
-    Runnable next;
+    PendingCall next;
     synchronized (this) {
-      next = waitingCalls.poll();
+      do {
+        next = waitingCalls.poll();
+      } while (next != null && next.result().isDone());
       if (next == null) {
         callsInFlight--;
         return;
       }
     }
-    next.run();
+    next.send().run();
   }
+
+  private record PendingCall(CompletableFuture<?> result, Runnable send) {}
 
   /** The listener that sends this task's events to the driver, or null when the driver wants none. */
   public AsyncUdfListener eventForwarder() {
     return spec.events() ? new Forwarder() : null;
-  }
-
-  /** Why the driver stopped the job, once an answer said so; null otherwise. */
-  public String stopReason() {
-    return stopReason;
   }
 
   private void report(ReportedEvent event) {
@@ -169,14 +168,14 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     if (pending.isEmpty()) {
       return lastBatch;
     }
-    byte[] message = Codec.encode(new DriverMessage.Events(spec.id(), List.copyOf(pending)));
+    int events = pending.size();
+    byte[] message = Codec.encode(new DriverMessage.Events(spec.id(), Codec.encode(new ArrayList<>(pending))));
     pending.clear();
     lastBatch = lastBatch.handle((done, failure) -> null)
         .thenCompose(previous -> link.ask(message, CLOSE_WAIT))
-        .thenAccept(bytes -> {
-          DriverMessage.EventsReply reply = (DriverMessage.EventsReply) Codec.decode(bytes, TaskChannel.class.getClassLoader());
-          if (reply.stopReason() != null) {
-            stopReason = reply.stopReason();
+        .whenComplete((answer, failure) -> {
+          if (failure != null) {
+            LOG.warn("{} events of {} did not reach the driver: {}", events, spec.name(), unwrap(failure));
           }
         });
     return lastBatch;

@@ -123,6 +123,18 @@ final class DriverEndpoint implements IsolatedRpcEndpoint {
     return rpcEnv;
   }
 
+  /** The context's RpcEnv is shutting down: forget it, so a stopped context leaves nothing behind. */
+  @Override
+  public void onStop() {
+    synchronized (SERVICES) {
+      SERVICES.remove(rpcEnv);
+    }
+    synchronized (REFS) {
+      REFS.remove(rpcEnv);
+    }
+    service.close();
+  }
+
   @Override
   public int threadCount() {
     return 1;

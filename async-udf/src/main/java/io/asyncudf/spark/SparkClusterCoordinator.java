@@ -1,6 +1,7 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.connector.ClusterCoordinator;
+import io.asyncudf.connector.ConnectorThreads;
 import io.asyncudf.connector.RateLease;
 import io.asyncudf.driver.Codec;
 import io.asyncudf.driver.DriverMessage;
@@ -24,8 +25,10 @@ public final class SparkClusterCoordinator implements ClusterCoordinator {
   @Override
   public CompletionStage<RateLease> lease(String budget, double requestsPerSecond, double demand) {
     byte[] message = Codec.encode(new DriverMessage.Lease(budget, requestsPerSecond, holder(), demand));
+    // off the Spark RPC thread that completes the ask: the lease lets requests go, which start HTTP calls
     return DriverEndpoint.link().ask(message, TIMEOUT)
-        .thenApply(bytes -> (RateLease) Codec.decode(bytes, SparkClusterCoordinator.class.getClassLoader()));
+        .thenApplyAsync(bytes -> (RateLease) Codec.decode(bytes, SparkClusterCoordinator.class.getClassLoader()),
+            ConnectorThreads.callbacks());
   }
 
   @Override

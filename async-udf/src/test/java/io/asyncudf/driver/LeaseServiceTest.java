@@ -18,15 +18,33 @@ class LeaseServiceTest {
   }
 
   @Test
-  void holdersThatWantMoreThanTheBudgetShareItEvenly() {
-    leases.lease("svc", 200, "a", 1_000);
-    RateLease b = leases.lease("svc", 200, "b", 1_000);
-    advance(LeaseService.RECOMPUTE);
+  void holdersThatWantMoreThanTheBudgetShareItEvenlyOnceTheEarlierOnesHaveRenewed() {
+    assertThat(leases.lease("svc", 200, "a", 1_000).requestsPerSecond()).as("alone").isEqualTo(200);
+    assertThat(leases.lease("svc", 200, "b", 1_000).requestsPerSecond())
+        .as("a newcomer gets what a's lease leaves free: nothing yet").isZero();
+
     RateLease a = leases.lease("svc", 200, "a", 1_000);
+    RateLease b = leases.lease("svc", 200, "b", 1_000);
 
     assertThat(a.requestsPerSecond()).isEqualTo(100);
     assertThat(b.requestsPerSecond()).isEqualTo(100);
     assertThat(a.validFor()).isEqualTo(LeaseService.LEASE);
+  }
+
+  @Test
+  void theLeasesOutAtOnceNeverAddUpToMoreThanTheBudget() {
+    double[] issued = new double[10];
+    for (int round = 0; round < 5; round++) {
+      for (int holder = 0; holder < issued.length; holder++) {
+        issued[holder] = leases.lease("svc", 1_000, "h" + holder, 50 + 100 * holder).requestsPerSecond();
+        assertThat(java.util.Arrays.stream(issued).sum()).as("round %d, holder %d", round, holder)
+            .isLessThanOrEqualTo(1_000 + 1e-9);
+      }
+      advance(Duration.ofMillis(250));
+    }
+    assertThat(java.util.Arrays.stream(issued).sum()).as("converged to the whole budget").isCloseTo(1_000, within(1e-6));
+    assertThat(issued[0]).as("wants 50: gets 50").isCloseTo(50, within(1e-9));
+    assertThat(issued[9]).as("the other nine share the rest").isCloseTo(950 / 9.0, within(1e-9));
   }
 
   @Test
@@ -47,8 +65,9 @@ class LeaseServiceTest {
   @Test
   void whatNobodyAsksForIsSpreadSoAHolderCanGrow() {
     leases.lease("svc", 100, "a", 10);
-    RateLease b = leases.lease("svc", 100, "b", 20);
+    leases.lease("svc", 100, "b", 20);
     RateLease a = leases.lease("svc", 100, "a", 10);
+    RateLease b = leases.lease("svc", 100, "b", 20);
 
     assertThat(a.requestsPerSecond()).isEqualTo(10 + 35);
     assertThat(b.requestsPerSecond()).isEqualTo(20 + 35);

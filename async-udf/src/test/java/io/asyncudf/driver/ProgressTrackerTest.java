@@ -101,4 +101,17 @@ class ProgressTrackerTest {
     assertThat(next.running()).isTrue();
     assertThat(next.rowsDone()).as("a new run starts from zero").isZero();
   }
+
+  @Test
+  void aRetriedTaskCountsItsPartitionOnce() {
+    ReportedEvent failedAttempt = new ReportedEvent(Kind.PARTITION_END, partition(0), 0, 0,
+        new IllegalStateException("executor lost"), 0, 40, 4, 0, 0, null, 0);
+    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), failedAttempt, event(Kind.PARTITION_START, 0, 0, 0),
+        end(0, 100, 0), event(Kind.PARTITION_START, 1, 0, 0), end(1, 100, 0)));
+
+    JobProgress now = tracker.snapshot();
+    assertThat(now.partitionsDone()).isEqualTo(2);
+    assertThat(now.running()).isTrue();
+    assertThat(now.totalRows()).as("estimated from the two partitions that ended").isEqualTo(400);
+  }
 }

@@ -29,6 +29,7 @@ class AsyncSqlFunctionsTest {
   private final MockWebServer server = new MockWebServer();
   private final AtomicInteger unavailable = new AtomicInteger();
   private final java.util.Set<String> flakySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Queue<Long> budgetedArrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final SparkSession spark = SqlSpark.session();
 
   @BeforeEach
@@ -40,6 +41,9 @@ class AsyncSqlFunctionsTest {
         if (path.startsWith("/flaky/") && flakySeen.add(path)) {
           unavailable.incrementAndGet();
           return new MockResponse.Builder().code(503).addHeader("Retry-After", "0").body("busy").build();
+        }
+        if (path.startsWith("/budgeted/")) {
+          budgetedArrivals.add(System.nanoTime());
         }
         if (path.startsWith("/missing/")) {
           return new MockResponse.Builder().code(404).body("no such thing").build();
@@ -134,6 +138,26 @@ class AsyncSqlFunctionsTest {
       assertThat(row.getString(2)).contains("ConnectException");
       assertThat(row.getString(3)).contains("127.0.0.1");
     });
+  }
+
+  @Test
+  void aConnectionsJobWideBudgetSpacesItsRequests() {
+    spark.conf().set("spark.asyncudf.connection.budgeted.url", server.url("/").toString());
+    spark.conf().set("spark.asyncudf.connection.budgeted.clusterRequestsPerSecond", "50");
+    try {
+      List<Row> rows = spark.sql("SELECT async_http_request('budgeted', 'GET', concat('/budgeted/', id)).status_code"
+          + " AS status FROM people WHERE id < 100").collectAsList();
+
+      assertThat(rows).hasSize(100).allSatisfy(row -> assertThat(row.getInt(0)).isEqualTo(200));
+      List<Long> arrivals = budgetedArrivals.stream().sorted().toList();
+      assertThat(arrivals).hasSize(100);
+      // 100 requests at 50/s cannot arrive within less than 99 intervals of 20 ms, whatever the tasks do
+      assertThat((arrivals.get(99) - arrivals.get(0)) / 1e9).as("seconds from the first request to the last")
+          .isGreaterThan(1.9);
+    } finally {
+      spark.conf().unset("spark.asyncudf.connection.budgeted.url");
+      spark.conf().unset("spark.asyncudf.connection.budgeted.clusterRequestsPerSecond");
+    }
   }
 
   @Test

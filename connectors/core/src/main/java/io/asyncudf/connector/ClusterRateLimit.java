@@ -52,6 +52,7 @@ public final class ClusterRateLimit {
   private long lastStart;
   private boolean anyStarted;
   private ScheduledFuture<?> release;
+  private long releaseGeneration;
   private boolean renewing;
   private long periodStart;
   private long startedInPeriod;
@@ -167,8 +168,12 @@ public final class ClusterRateLimit {
   /** Sets the release timer for {@code at} unless one is set or nothing waits; call holding the lock. */
   private void scheduleRelease(long at, long now) {
     if (!waiting.isEmpty() && release == null) {
+      long generation = ++releaseGeneration;
       release = scheduler.schedule(() -> {
         synchronized (this) {
+          if (generation != releaseGeneration) {
+            return; // replaced (a new lease came) while this one waited for the lock
+          }
           release = null;
         }
         releaseDue();
@@ -213,6 +218,7 @@ public final class ClusterRateLimit {
         if (release != null) {
           release.cancel(false); // the rate may have changed: the next turn is computed again below
           release = null;
+          releaseGeneration++;
         }
       } else if (!leased || now - leaseExpires >= 0) {
         refused = waiting.stream().map(Waiter::permit).toList();
