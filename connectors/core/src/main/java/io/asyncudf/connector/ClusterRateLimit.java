@@ -143,26 +143,30 @@ public final class ClusterRateLimit {
       }
       if (!leased || grantedRate <= 0) {
         scheduleRelease(now + RENEW_EVERY.toNanos(), now); // to refuse late requests even without a lease
-        fail(late, refusal);
-        return;
+      } else {
+        releaseTurns(now, due);
       }
-      // the next turn counts from the last start at the rate in force now; at most one turn of credit builds up
-      long interval = (long) (1_000_000_000d / grantedRate);
-      long turn = Math.max(anyStarted ? lastStart + interval : now, pausedUntil);
-      while (!waiting.isEmpty() && turn - now <= 0) {
-        CompletableFuture<Void> permit = waiting.poll().permit();
-        if (!permit.isDone()) {
-          due.add(permit);
-          startedInPeriod++;
-          anyStarted = true;
-          lastStart = Math.max(turn, now - interval);
-          turn = lastStart + interval;
-        }
-      }
-      scheduleRelease(turn, now);
     }
     fail(late, refusal);
     due.forEach(permit -> permit.complete(null));
+  }
+
+  /** Takes the waiting requests whose turn has come into {@code due}; call holding the lock. */
+  private void releaseTurns(long now, List<CompletableFuture<Void>> due) {
+    // the next turn counts from the last start at the rate in force now; at most one turn of credit builds up
+    long interval = (long) (1_000_000_000d / grantedRate);
+    long turn = Math.max(anyStarted ? lastStart + interval : now, pausedUntil);
+    while (!waiting.isEmpty() && turn - now <= 0) {
+      CompletableFuture<Void> permit = waiting.poll().permit();
+      if (!permit.isDone()) {
+        due.add(permit);
+        startedInPeriod++;
+        anyStarted = true;
+        lastStart = Math.max(turn, now - interval);
+        turn = lastStart + interval;
+      }
+    }
+    scheduleRelease(turn, now);
   }
 
   /** Sets the release timer for {@code at} unless one is set or nothing waits; call holding the lock. */
