@@ -26,4 +26,10 @@ public record ChunkSettings(
     AsyncUdfListener listener,
     boolean ordered,
     boolean onePerInput)
-    implements Serializable {}
+    implements Serializable {
+
+  /** These settings with events going to {@code value} instead. */
+  public ChunkSettings withListener(AsyncUdfListener value) {
+    return new ChunkSettings(maxChunkSize, maxConcurrentChunks, timeout, retry, failures, value, ordered, onePerInput);
+  }
+}

@@ -1,7 +1,6 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
-import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -95,12 +94,7 @@ public final class AsyncEvalExec extends SparkPlan {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private ColumnTransform<?, ?, ?> transform(StructType stagedSchema) {
-    ChunkSettings given = call.settings();
-    AsyncUdfListener listener = given.listener() == null
-        ? callMetrics()
-        : new Listeners(List.of(callMetrics(), given.listener()));
-    ChunkSettings settings = new ChunkSettings(given.maxChunkSize(), given.maxConcurrentChunks(), given.timeout(),
-        given.retry(), given.failures(), listener, true, true);
+    ChunkSettings settings = call.settings().withListener(Listeners.both(callMetrics(), call.settings().listener()));
     ErrorColumn errors = call.errorName() == null ? null : new ErrorColumn(SparkInternals.toExternal(
         new StructType().add(errorInputName(), input.dataType(), true)));
     return new ColumnTransform(call.function(), call.parameters(), settings, call.staging(),

@@ -16,6 +16,14 @@ final class Listeners implements AsyncUdfListener {
     this.listeners = List.copyOf(listeners);
   }
 
+  /** {@code first} then {@code second}; either may be null. */
+  static AsyncUdfListener both(AsyncUdfListener first, AsyncUdfListener second) {
+    if (first == null || second == null) {
+      return first == null ? second : first;
+    }
+    return new Listeners(List.of(first, second));
+  }
+
   private void each(Consumer<AsyncUdfListener> event) {
     RuntimeException first = null;
     for (AsyncUdfListener listener : listeners) {

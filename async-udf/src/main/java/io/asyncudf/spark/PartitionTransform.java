@@ -1,7 +1,6 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
-import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.connector.ConnectorThreads;
 import io.asyncudf.driver.ChannelSpec;
 import io.asyncudf.driver.Codec;
@@ -73,7 +72,8 @@ abstract class PartitionTransform<I, O, P extends Serializable>
         .source(source)
         .inputs(this::inputs)
         .emitter(emitter(partition.partitionIndex()))
-        .settings(driver == null ? settings : withForwarder(settings, driver.eventForwarder()))
+        .settings(driver == null ? settings
+            : settings.withListener(Listeners.both(settings.listener(), driver.eventForwarder())))
         .driverCalls(driver == null ? DriverCalls.none("this UDF") : driver)
         .partition(partition)
         .cancellationCheck(task == null ? () -> {} : task::killTaskIfInterrupted)
@@ -92,15 +92,6 @@ abstract class PartitionTransform<I, O, P extends Serializable>
       });
     }
     return pipeline;
-  }
-
-  private static ChunkSettings withForwarder(ChunkSettings settings, AsyncUdfListener forwarder) {
-    if (forwarder == null) {
-      return settings;
-    }
-    AsyncUdfListener listener = settings.listener() == null ? forwarder : new Listeners(List.of(settings.listener(), forwarder));
-    return new ChunkSettings(settings.maxChunkSize(), settings.maxConcurrentChunks(), settings.timeout(), settings.retry(),
-        settings.failures(), listener, settings.ordered(), settings.onePerInput());
   }
 
   /** The function's inputs for one chunk, converted to Spark's external types. */
