@@ -66,10 +66,6 @@ public final class DriverChannel {
     return new ChannelSpec(id, name, callback != null, listener != null || progress != null);
   }
 
-  public String name() {
-    return name;
-  }
-
   /** The progress numbers, or null when progress is off. */
   public JobProgress progress() {
     return progress == null || !progress.started() ? null : progress.snapshot();
@@ -155,11 +151,6 @@ public final class DriverChannel {
             event.kind(), e);
       }
     }
-  }
-
-  /** Why the driver listener stopped the job, or null. */
-  public String stopReason() {
-    return stopReason;
   }
 
   private static ExecutorService pool(String name, int threads, java.util.concurrent.BlockingQueue<Runnable> queue) {

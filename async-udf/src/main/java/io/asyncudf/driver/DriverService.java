@@ -84,10 +84,6 @@ public final class DriverService {
     }
   }
 
-  public LeaseService leases() {
-    return leases;
-  }
-
   /** Answers one message from an executor, encoded; never fails (failures travel in the answer) except for garbage. */
   public CompletableFuture<byte[]> handle(byte[] message) {
     DriverMessage decoded = (DriverMessage) Codec.decode(message, DriverService.class.getClassLoader());
