@@ -155,7 +155,9 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
 
   /**
    * {@code df} with {@code outputColumn} computed from {@code input} (replacing a column of that
-   * name, else appended), followed by the error column when configured. Lazily evaluated.
+   * name, else appended), followed by the error column when configured: {@code df.withColumn(outputColumn,
+   * apply(input))} with the result split into the output and the error column. Defining it runs no
+   * Spark job; it works on streaming DataFrames.
    *
    * @throws UnsupportedOperationException if {@code df} belongs to a Spark Connect session, naming the
    *     route that works there
@@ -166,9 +168,8 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
   public Dataset<Row> withColumn(Dataset<Row> df, String outputColumn, Column input) {
     Objects.requireNonNull(df, "df");
     ClassicRuntime.require(df.sparkSession());
-    UdfOptions<P> options = options();
-    return SparkExecution.column(df, outputColumn, input, inputShape, function, options.parameters(), outputType,
-        options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), name, options.driver());
+    boolean nameless = name.equals(DEFAULT_NAME) && outputColumn != null && NAME.matcher(outputColumn).matches();
+    return SparkExecution.column(df, outputColumn, input, nameless ? named(outputColumn).call() : call());
   }
 
   @Override

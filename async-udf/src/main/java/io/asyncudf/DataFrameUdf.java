@@ -1,6 +1,7 @@
 package io.asyncudf;
 
 import io.asyncudf.spark.ClassicRuntime;
+import io.asyncudf.spark.RowsCall;
 import io.asyncudf.spark.SparkExecution;
 import java.io.Serializable;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import org.apache.spark.sql.types.StructType;
  * @param <P> the user parameters
  */
 public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<DataFrameUdf<P>, P> {
+
+  static final String DEFAULT_NAME = "async_dataframe_udf";
 
   private final AsyncChunkFunction<Row, Row, P> function;
   private final StructType outputSchema;
@@ -40,8 +43,9 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
   }
 
   /**
-   * The DataFrame of every chunk's output rows, with the error column last when configured.
-   * Lazily evaluated like any DataFrame.
+   * The DataFrame of every chunk's output rows, with the error column last when configured. A query
+   * plan like any other: defining it runs no Spark job, it works on streaming DataFrames, and
+   * {@code explain()} and the SQL tab show it as an {@code AsyncMapRows} operator with its metrics.
    *
    * @throws UnsupportedOperationException if {@code df} belongs to a Spark Connect session, naming the
    *     route that works there
@@ -51,8 +55,12 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
   public Dataset<Row> apply(Dataset<Row> df) {
     Objects.requireNonNull(df, "df");
     ClassicRuntime.require(df.sparkSession());
+    return SparkExecution.dataFrame(df, call(DEFAULT_NAME));
+  }
+
+  RowsCall call(String name) {
     UdfOptions<P> options = options();
-    return SparkExecution.dataFrame(df, function, options.parameters(), outputSchema, options.chunkSettings(false),
+    return new RowsCall(name, function, options.parameters(), outputSchema, options.chunkSettings(false),
         options.stagingSettings(), options.errorColumn(), options.driver());
   }
 

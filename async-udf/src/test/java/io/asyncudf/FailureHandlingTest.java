@@ -217,7 +217,7 @@ class FailureHandlingTest {
         .errorColumn("error")
         .listener(listener)
         .withColumn(ids(100, 1), "result", col("id"))
-        .count();
+        .collectAsList().size();
 
     assertThat(rows).isEqualTo(100);
     assertThat(listener.partitionEnds()).singleElement().satisfies(end -> {

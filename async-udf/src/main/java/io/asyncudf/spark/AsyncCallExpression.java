@@ -178,6 +178,16 @@ public final class AsyncCallExpression extends Expression implements Unevaluable
   }
 
   @Override
+  public boolean equals(Object that) {
+    return Plans.productEquals(this, that);
+  }
+
+  @Override
+  public int hashCode() {
+    return Plans.productHash(this);
+  }
+
+  @Override
   public boolean canEqual(Object that) {
     return that instanceof AsyncCallExpression;
   }

@@ -19,12 +19,26 @@ public final class AsyncEval extends LogicalPlan {
   private final Expression input;
   private final Attribute result;
   private final LogicalPlan child;
+  private final boolean materialize;
 
-  public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child) {
+  /**
+   * @param materialize whether the plan reads this node's output twice in one query (a range shuffle
+   *     above samples it), so it must be kept for the query instead of being called again
+   */
+  public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child, boolean materialize) {
     this.call = call;
     this.input = input;
     this.result = result;
     this.child = child;
+    this.materialize = materialize;
+  }
+
+  boolean materialize() {
+    return materialize;
+  }
+
+  AsyncEval materialized() {
+    return materialize ? this : new AsyncEval(call, input, result, child, true);
   }
 
   AsyncCall call() {
@@ -60,12 +74,12 @@ public final class AsyncEval extends LogicalPlan {
 
   @Override
   public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
-    return new AsyncEval(call, input, result, newChildren.head());
+    return new AsyncEval(call, input, result, newChildren.head(), materialize);
   }
 
   @Override
   public int productArity() {
-    return 4;
+    return 5;
   }
 
   @Override
@@ -75,8 +89,19 @@ public final class AsyncEval extends LogicalPlan {
       case 1 -> input;
       case 2 -> result;
       case 3 -> child;
+      case 4 -> materialize;
       default -> throw new IndexOutOfBoundsException(n);
     };
+  }
+
+  @Override
+  public boolean equals(Object that) {
+    return Plans.productEquals(this, that);
+  }
+
+  @Override
+  public int hashCode() {
+    return Plans.productHash(this);
   }
 
   @Override

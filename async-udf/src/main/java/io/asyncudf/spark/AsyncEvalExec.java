@@ -1,12 +1,9 @@
 package io.asyncudf.spark;
 
-import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -14,9 +11,7 @@ import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
-import org.apache.spark.sql.execution.SQLExecution;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -29,25 +24,22 @@ import scala.runtime.AbstractFunction2;
  * emits each input row followed by the call's value. Reports SQL metrics: input rows, chunks,
  * attempts, chunk and request retries, failed rows, peak chunks in flight and call time.
  */
-public final class AsyncEvalExec extends SparkPlan {
+public final class AsyncEvalExec extends AsyncExec {
 
   private final AsyncCall call;
   private final Expression input;
   private final Attribute result;
-  private final SparkPlan child;
-  private transient AsyncCallMetrics metrics;
-  private transient volatile String executionId;
 
-  public AsyncEvalExec(AsyncCall call, Expression input, Attribute result, SparkPlan child) {
+  public AsyncEvalExec(AsyncCall call, Expression input, Attribute result, SparkPlan child, boolean materialize) {
+    super(child, materialize);
     this.call = call;
     this.input = input;
     this.result = result;
-    this.child = child;
   }
 
   @Override
   public Seq<Attribute> output() {
-    return Plans.append(child.output(), result);
+    return Plans.append(child().output(), result);
   }
 
   @Override
@@ -56,27 +48,9 @@ public final class AsyncEvalExec extends SparkPlan {
   }
 
   @Override
-  public Seq<SparkPlan> children() {
-    return Plans.seq(List.of(child));
-  }
-
-  private synchronized AsyncCallMetrics callMetrics() {
-    if (metrics == null) {
-      metrics = new AsyncCallMetrics(sparkContext());
-    }
-    return metrics;
-  }
-
-  @Override
-  public scala.collection.immutable.Map<String, SQLMetric> metrics() {
-    return scala.collection.immutable.Map.from(CollectionConverters.asScala(callMetrics().byKey()));
-  }
-
-  @Override
   public RDD<InternalRow> doExecute() {
-    executionId = sparkContext().getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
     call.requireShippable();
-    List<Attribute> childOutput = Plans.list(child.output());
+    List<Attribute> childOutput = Plans.list(child().output());
     StructType stagedSchema = new StructType();
     for (Attribute attribute : childOutput) {
       stagedSchema = stagedSchema.add("c" + stagedSchema.size(), attribute.dataType(), attribute.nullable());
@@ -85,11 +59,8 @@ public final class AsyncEvalExec extends SparkPlan {
     List<Expression> staged = new ArrayList<>(childOutput);
     staged.add(input);
     ColumnTransform<?, ?, ?> transform = transform(stagedSchema);
-    RDD<InternalRow> input = child.execute();
-    boolean sessionProgress = DriverChannels.enabled(SparkInternals.sessionConf().get(DriverChannels.PROGRESS_KEY));
-    transform.attach(DriverChannels.open(sparkContext(), call.name(), call.driver(), sessionProgress,
-        input.getNumPartitions()));
-    return SparkInternals.mapPartitionsWithIndex(input, new StagedPartitions(Plans.seq(staged), child.output(), transform));
+    return run(call.name(), call.driver(), transform,
+        new StagedPartitions(Plans.seq(staged), child().output(), transform));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -98,7 +69,7 @@ public final class AsyncEvalExec extends SparkPlan {
     ErrorColumn errors = call.errorName() == null ? null : new ErrorColumn(SparkInternals.toExternal(
         new StructType().add(errorInputName(), input.dataType(), true)));
     return new ColumnTransform(call.function(), call.parameters(), settings, call.staging(),
-        SparkInternals.sessionTimeZone(), stagedSchema, false, call.results(), call.name(), call.outputType(),
+        SparkInternals.sessionTimeZone(), stagedSchema, call.results(), call.name(), call.outputType(),
         SparkInternals.toExternal(input.dataType()), SparkInternals.toInternal(call.outputType()), errors);
   }
 
@@ -130,16 +101,13 @@ public final class AsyncEvalExec extends SparkPlan {
 
   @Override
   public String verboseStringWithOperatorId() {
-    Map<Long, String> shown = SparkInternals.executionMetrics(this, executionId);
-    String values = callMetrics().byKey().values().stream()
-        .map(metric -> metric.name().get() + ": " + shown.getOrDefault(metric.id(), String.valueOf(metric.value())))
-        .collect(Collectors.joining(", "));
     return formattedNodeName() + "\n"
-        + "Input [" + child.output().size() + "]: " + child.output().mkString("[", ", ", "]") + "\n"
+        + "Input [" + child().output().size() + "]: " + child().output().mkString("[", ", ", "]") + "\n"
         + "Call: " + call.name() + "(" + input.sql() + ") -> " + result + "\n"
         + "Options: maxChunkSize=" + call.settings().maxChunkSize() + ", maxConcurrentChunks="
         + call.settings().maxConcurrentChunks() + ", timeout=" + call.settings().timeout() + "\n"
-        + "Metrics: " + values + "\n";
+        + materializeText()
+        + "Metrics: " + metricsText() + "\n";
   }
 
   @Override
@@ -149,12 +117,12 @@ public final class AsyncEvalExec extends SparkPlan {
 
   @Override
   public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-    return new AsyncEvalExec(call, input, result, newChildren.head());
+    return new AsyncEvalExec(call, input, result, newChildren.head(), materialize());
   }
 
   @Override
   public int productArity() {
-    return 4;
+    return 5;
   }
 
   @Override
@@ -163,9 +131,20 @@ public final class AsyncEvalExec extends SparkPlan {
       case 0 -> call;
       case 1 -> input;
       case 2 -> result;
-      case 3 -> child;
+      case 3 -> child();
+      case 4 -> materialize();
       default -> throw new IndexOutOfBoundsException(n);
     };
+  }
+
+  @Override
+  public boolean equals(Object that) {
+    return Plans.productEquals(this, that);
+  }
+
+  @Override
+  public int hashCode() {
+    return Plans.productHash(this);
   }
 
   @Override

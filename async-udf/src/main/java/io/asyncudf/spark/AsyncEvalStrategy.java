@@ -6,13 +6,18 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.SparkStrategy;
 import scala.collection.immutable.Seq;
 
-/** Plans an {@link AsyncEval} node as an {@link AsyncEvalExec} operator. */
+/** Plans an {@link AsyncEval} node as an {@link AsyncEvalExec} and an {@link AsyncMapRows} node as an {@link AsyncMapRowsExec}. */
 public final class AsyncEvalStrategy extends SparkStrategy {
 
   @Override
   public Seq<SparkPlan> apply(LogicalPlan plan) {
     if (plan instanceof AsyncEval eval) {
-      return Plans.seq(List.of(new AsyncEvalExec(eval.call(), eval.input(), eval.result(), planLater(eval.child()))));
+      return Plans.seq(List.of(new AsyncEvalExec(eval.call(), eval.input(), eval.result(), planLater(eval.child()),
+          eval.materialize())));
+    }
+    if (plan instanceof AsyncMapRows rows) {
+      return Plans.seq(List.of(new AsyncMapRowsExec(rows.call(), rows.input(), rows.output(), planLater(rows.child()),
+          rows.materialize())));
     }
     return Plans.seq(List.of());
   }

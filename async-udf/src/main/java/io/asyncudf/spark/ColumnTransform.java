@@ -25,7 +25,7 @@ import scala.Function1;
 /**
  * The per-partition step of a column helper and of an async call in a query plan. Staged rows are
  * the child's columns plus the input expression as the last column; each output row is the staged
- * row (without the input unless {@code keepInput}) followed by the {@link ResultColumns}, in input
+ * row without the input, followed by the {@link ResultColumns}, in input
  * order.
  */
 final class ColumnTransform<I, O, P extends Serializable> extends PartitionTransform<I, O, P> {
@@ -46,7 +46,7 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
    *     are not recorded
    */
   ColumnTransform(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, StagingSettings staging,
-      String timeZone, StructType stagedSchema, boolean keepInput, ResultColumns results, String outputName,
+      String timeZone, StructType stagedSchema, ResultColumns results, String outputName,
       DataType outputType, Function1<Object, Object> inputToExternal, Function1<Object, Object> outputToInternal,
       ErrorColumn errors) {
     super(function, parameters, settings, staging, stagedSchema, timeZone);
@@ -54,7 +54,7 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
     this.joinedSchema = new StructType(Stream.concat(Arrays.stream(stagedSchema.fields()),
         Arrays.stream(results.columns().fields())).toArray(StructField[]::new));
     this.emitted = IntStream.range(0, joinedSchema.size())
-        .filter(ordinal -> keepInput || ordinal != inputOrdinal)
+        .filter(ordinal -> ordinal != inputOrdinal)
         .toArray();
     this.results = results;
     this.inputType = stagedSchema.fields()[inputOrdinal].dataType();

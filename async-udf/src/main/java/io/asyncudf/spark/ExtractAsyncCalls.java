@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
@@ -16,17 +19,28 @@ import org.apache.spark.sql.types.Metadata;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Lifts async calls out of {@code Project} and {@code Filter} nodes into {@link AsyncEval} nodes
+ * Lifts async calls out of {@code Project} and {@code Filter} nodes (and out of the results of an
+ * {@code Aggregate}, which first becomes a {@code Project} over it) into {@link AsyncEval} nodes
  * below them (as Spark's {@code ExtractPythonUDFs} does for Python UDFs), innermost calls first, so
  * an async call whose input is another's output sees that output as a column. The {@code Project}
  * or {@code Filter} then refers to each call's result attribute; a {@code Filter} is wrapped in a
- * {@code Project} that keeps its original output.
+ * {@code Project} that keeps its original output. Then marks the async nodes a range shuffle would
+ * read twice ({@link KeepSampledOutputs}).
  */
 public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
 
+  private final KeepSampledOutputs keepSampled = new KeepSampledOutputs();
+
   @Override
   public LogicalPlan apply(LogicalPlan plan) {
-    LogicalPlan withChildren = plan.mapChildren(this::apply);
+    return keepSampled.apply(extract(plan));
+  }
+
+  private LogicalPlan extract(LogicalPlan plan) {
+    LogicalPlan withChildren = plan.mapChildren(this::extract);
+    if (withChildren instanceof Aggregate aggregate && hasCalls(expressions(aggregate.aggregateExpressions()))) {
+      withChildren = splitAggregate(aggregate);
+    }
     if (withChildren instanceof Project project && hasCalls(expressions(project.projectList()))) {
       Lifted lifted = lift(expressions(project.projectList()), project.child());
       List<NamedExpression> projectList = new ArrayList<>();
@@ -40,6 +54,35 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
       return new Project(Plans.seq(output), new Filter(lifted.expressions.get(0), lifted.child));
     }
     return withChildren;
+  }
+
+  /**
+   * An aggregate whose results call async functions (the optimizer merges a {@code Project} above an
+   * {@code Aggregate} into it) as a {@code Project} of those calls over the aggregate: the calls take
+   * the aggregated values, as Spark's {@code ExtractPythonUDFFromAggregate} does for Python UDFs.
+   */
+  private static LogicalPlan splitAggregate(Aggregate aggregate) {
+    List<NamedExpression> aggregated = new ArrayList<>();
+    List<NamedExpression> projected = new ArrayList<>();
+    for (NamedExpression result : CollectionConverters.asJava(aggregate.aggregateExpressions())) {
+      if (!hasCalls(List.of((Expression) result))) {
+        aggregated.add(result);
+        projected.add(result.toAttribute());
+        continue;
+      }
+      projected.add((NamedExpression) Plans.replaceTopDown((Expression) result, e -> {
+        boolean computedByAggregate = e instanceof AggregateExpression
+            || CollectionConverters.asJava(aggregate.groupingExpressions()).stream().anyMatch(e::semanticEquals);
+        if (!computedByAggregate) {
+          return null;
+        }
+        NamedExpression named = e instanceof NamedExpression n ? n : new Alias(e, "_async_input",
+            NamedExpression.newExprId(), Plans.seq(List.of()), scala.Option.empty(), Plans.seq(List.of()));
+        aggregated.add(named);
+        return named.toAttribute();
+      }));
+    }
+    return new Project(Plans.seq(projected), SparkInternals.withAggregateExpressions(aggregate, Plans.seq(aggregated)));
   }
 
   private static boolean hasCalls(List<? extends Expression> expressions) {
@@ -65,7 +108,7 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
           }
           Attribute result = new AttributeReference(call.call().name(), call.dataType(), true, Metadata.empty(),
               NamedExpression.newExprId(), Plans.seq(List.of()));
-          child = new AsyncEval(call.call(), call.input(), result, child);
+          child = new AsyncEval(call.call(), call.input(), result, child, false);
           results.put(call, result);
         }
       }

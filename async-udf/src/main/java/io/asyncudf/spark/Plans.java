@@ -34,6 +34,43 @@ final class Plans {
     return rule.apply(withChildren);
   }
 
+  /**
+   * Equality of two tree nodes as Scala case classes have it (Catalyst compares plans and expressions
+   * with it, to reuse exchanges and to match expressions): same class, equal product elements.
+   */
+  static boolean productEquals(scala.Product self, Object other) {
+    if (self == other) {
+      return true;
+    }
+    if (other == null || other.getClass() != self.getClass()) {
+      return false;
+    }
+    scala.Product that = (scala.Product) other;
+    for (int i = 0; i < self.productArity(); i++) {
+      if (!java.util.Objects.equals(self.productElement(i), that.productElement(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The hash code matching {@link #productEquals}. */
+  static int productHash(scala.Product self) {
+    return scala.util.hashing.MurmurHash3$.MODULE$.productHash(self);
+  }
+
+  /**
+   * {@code expression} with each topmost node for which {@code replacement} gives a value replaced by
+   * it; nodes below a replaced one are not visited.
+   */
+  static Expression replaceTopDown(Expression expression, Function<Expression, Expression> replacement) {
+    Expression replaced = replacement.apply(expression);
+    if (replaced != null) {
+      return replaced;
+    }
+    return expression.mapChildren(child -> replaceTopDown(child, replacement));
+  }
+
   /** Whether {@code expression} or a node below it matches. */
   static boolean exists(Expression expression, Predicate<Expression> test) {
     if (test.test(expression)) {

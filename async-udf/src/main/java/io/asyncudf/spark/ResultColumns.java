@@ -8,16 +8,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Where a column helper puts its output and a recorded failure in an emitted row: as two columns
- * (the output, then the error struct: {@code withColumn}), or as one value (a {@code Column}
- * expression), which with errors recorded is a struct of the output and the error.
+ * What an async call appends to each row: its output, or, with errors recorded, one struct of the
+ * output and the error.
  */
 abstract sealed class ResultColumns implements Serializable {
-
-  /** Columns appended to each row: the output, and the error struct when {@code recordErrors}. */
-  static ResultColumns separate(DataType outputType, boolean recordErrors) {
-    return new Separate(outputType, recordErrors);
-  }
 
   /**
    * One value: the output when {@code errorName} is null; otherwise a struct of the output's fields
@@ -26,7 +20,7 @@ abstract sealed class ResultColumns implements Serializable {
    */
   static ResultColumns nested(DataType outputType, String errorName) {
     if (errorName == null) {
-      return new Separate(outputType, false);
+      return new Plain(outputType);
     }
     return outputType instanceof StructType struct ? new Flattened(struct, errorName) : new Wrapped(outputType, errorName);
   }
@@ -40,12 +34,11 @@ abstract sealed class ResultColumns implements Serializable {
   /** The appended values for a failed row. */
   abstract Object[] failure(InternalRow error);
 
-  private static final class Separate extends ResultColumns {
+  private static final class Plain extends ResultColumns {
     private final StructType columns;
 
-    Separate(DataType outputType, boolean recordErrors) {
-      StructType columns = new StructType().add("output", outputType, true);
-      this.columns = recordErrors ? columns.add("error", ErrorColumn.TYPE, true) : columns;
+    Plain(DataType outputType) {
+      this.columns = new StructType().add("output", outputType, true);
     }
 
     @Override
@@ -55,12 +48,12 @@ abstract sealed class ResultColumns implements Serializable {
 
     @Override
     Object[] success(Object output) {
-      return columns.size() == 1 ? new Object[] {output} : new Object[] {output, null};
+      return new Object[] {output};
     }
 
     @Override
     Object[] failure(InternalRow error) {
-      return new Object[] {null, error};
+      throw new IllegalStateException("failures are not recorded as data");
     }
   }
 

@@ -1,32 +1,28 @@
 package io.asyncudf.spark;
 
-import io.asyncudf.AsyncChunkFunction;
-import io.asyncudf.driver.DriverChannel;
-import io.asyncudf.driver.DriverOptions;
-import io.asyncudf.engine.ChunkSettings;
-import java.io.Serializable;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Plans UDF applications on the driver: checks that everything shipped to executors serializes,
- * resolves schemas and converters, and wires a {@link PartitionTransform} into the DataFrame's
- * RDD. Called by {@code io.asyncudf.DataFrameUdf} and {@code io.asyncudf.ColumnUdf}; not meant to
- * be used directly.
+ * Applies the Dataset helpers as query plans, never as jobs: a DataFrame helper becomes an
+ * {@link AsyncMapRows} node over the DataFrame's plan, a column helper's {@code withColumn} becomes
+ * the column {@code apply(input)}. Called by {@code io.asyncudf.DataFrameUdf} and
+ * {@code io.asyncudf.ColumnUdf}; not meant to be used directly.
  */
 public final class SparkExecution {
 
-  private static final String STAGED_INPUT = "__asyncudf_input";
-  private static final String OUTPUT = "__asyncudf_output";
-  private static final String ERROR = "__asyncudf_error";
+  private static final String RESULT = "__asyncudf_result";
 
   /** Which kind of input a column helper accepts. */
   public enum InputShape {
@@ -36,80 +32,66 @@ public final class SparkExecution {
 
   private SparkExecution() {}
 
-  /** Applies a DataFrame helper: output rows of {@code outputSchema} (plus the error column, if any). */
-  public static <P extends Serializable> Dataset<Row> dataFrame(Dataset<Row> df, AsyncChunkFunction<Row, Row, P> function,
-      P parameters, StructType outputSchema, ChunkSettings settings, StagingSettings staging, String errorColumn,
-      DriverOptions driver) {
-    requireShippable(function, parameters, settings);
-    if (errorColumn != null && Arrays.asList(outputSchema.fieldNames()).contains(errorColumn)) {
-      throw new IllegalArgumentException("errorColumn '" + errorColumn + "' is also a column of the output schema "
-          + outputSchema.simpleString());
+  /**
+   * {@code df} through {@code call}: a DataFrame of the call's result schema. Runs no Spark job.
+   *
+   * @throws IllegalArgumentException if the function, parameters, listener or retry policy do not serialize
+   */
+  public static Dataset<Row> dataFrame(Dataset<Row> df, RowsCall call) {
+    call.requireShippable();
+    AsyncUdfPlanning.install(df.sparkSession());
+    List<Attribute> output = new ArrayList<>();
+    for (StructField field : call.resultSchema().fields()) {
+      output.add(new AttributeReference(field.name(), field.dataType(), field.nullable(), field.metadata(),
+          NamedExpression.newExprId(), Plans.seq(List.of())));
     }
-    StructType inputSchema = df.schema();
-    StructType resultSchema = errorColumn == null ? outputSchema : outputSchema.add(errorColumn, ErrorColumn.TYPE, true);
-    ErrorColumn errors = errorColumn == null ? null : new ErrorColumn(SparkInternals.toExternal(df, inputSchema));
-    DataFrameTransform<P> transform = new DataFrameTransform<>(function, parameters, settings, staging,
-        SparkInternals.sessionTimeZone(df), inputSchema, outputSchema, resultSchema,
-        SparkInternals.toExternal(df, inputSchema), SparkInternals.toInternal(df, outputSchema), errors);
-    RDD<InternalRow> input = SparkInternals.internalRows(df);
-    transform.attach(openChannel(df, "async_dataframe_udf", driver, input));
-    return SparkInternals.dataFrame(df, mapPartitions(input, transform), resultSchema);
+    LogicalPlan child = SparkInternals.logicalPlan(df);
+    return SparkInternals.ofRows(df, new AsyncMapRows(call, child.output(), Plans.seq(output), child, false));
   }
 
   /**
-   * Applies a column helper: {@code df} with {@code outputColumn} (replaced if it exists, appended
-   * otherwise) and the error column, if any.
+   * {@code df} with {@code outputColumn} (replaced if it exists, appended otherwise) computed by
+   * {@code call} from {@code input}, and with the error column {@code call.errorName()}, if any, last.
+   * Runs no Spark job.
+   *
+   * @throws IllegalArgumentException if {@code input} does not resolve or has the wrong shape, a column
+   *     name is blank or both names are equal, or what the call ships does not serialize
    */
-  public static <I, O, P extends Serializable> Dataset<Row> column(Dataset<Row> df, String outputColumn, Column input,
-      InputShape shape, AsyncChunkFunction<I, O, P> function, P parameters, DataType outputType,
-      ChunkSettings settings, StagingSettings staging, String errorColumn, String name, DriverOptions driver) {
+  public static Dataset<Row> column(Dataset<Row> df, String outputColumn, Column input, AsyncCall call) {
     if (outputColumn == null || outputColumn.isBlank()) {
       throw new IllegalArgumentException("outputColumn must be a non-blank column name, got '" + outputColumn + "'");
     }
     if (input == null) {
       throw new IllegalArgumentException("input column must not be null");
     }
+    String errorColumn = call.errorName();
     if (outputColumn.equals(errorColumn)) {
       throw new IllegalArgumentException("errorColumn and outputColumn are both '" + outputColumn + "'");
     }
-    requireShippable(function, parameters, settings);
-    StructField inputField = resolve(df, input);
-    checkShape(shape, inputField);
-    Dataset<Row> staged = df.select(df.col("*"), input.as(STAGED_INPUT));
-    StructType stagedSchema = staged.schema();
-    ResultColumns results = ResultColumns.separate(outputType, errorColumn != null);
-    StructType resultSchema = stagedSchema.add(OUTPUT, outputType, true);
-    ErrorColumn errors = null;
-    if (errorColumn != null) {
-      resultSchema = resultSchema.add(ERROR, ErrorColumn.TYPE, true);
-      StructType inputAsRow = new StructType().add(inputField.name(), inputField.dataType(), true);
-      errors = new ErrorColumn(SparkInternals.toExternal(df, inputAsRow));
+    checkShape(call.shape(), resolve(df, input));
+    Column value = AsyncUdfPlanning.column(call, List.of(input));
+    if (errorColumn == null) {
+      return df.withColumn(outputColumn, value);
     }
-    ColumnTransform<I, O, P> transform = new ColumnTransform<>(function, parameters, settings, staging,
-        SparkInternals.sessionTimeZone(df), stagedSchema, true, results, outputColumn, outputType,
-        SparkInternals.toExternal(df, inputField.dataType()), SparkInternals.toInternal(df, outputType), errors);
-    RDD<InternalRow> stagedRows = SparkInternals.internalRows(staged);
-    transform.attach(openChannel(df, name, driver, stagedRows));
-    Dataset<Row> raw = SparkInternals.dataFrame(df, mapPartitions(stagedRows, transform), resultSchema);
-    Dataset<Row> result = raw.withColumn(outputColumn, raw.col(OUTPUT));
-    if (errorColumn != null) {
-      result = result.withColumn(errorColumn, raw.col(ERROR));
+    Dataset<Row> withResult = df.withColumn(RESULT, value);
+    Column result = withResult.col(RESULT);
+    Column error = result.getField(errorColumn);
+    Column output;
+    if (call.outputType() instanceof StructType struct) {
+      Column[] fields = new Column[struct.size()];
+      for (int i = 0; i < fields.length; i++) {
+        fields[i] = result.getField(struct.fields()[i].name()).as(struct.fields()[i].name());
+      }
+      output = functions.when(result.isNotNull().and(error.isNull()), functions.struct(fields));
+    } else {
+      output = result.getField("value");
     }
-    return result.drop(STAGED_INPUT, OUTPUT, ERROR);
+    return withResult.withColumn(outputColumn, output).withColumn(errorColumn, error).drop(RESULT);
   }
 
   /** The error column's struct type. */
   public static StructType errorType() {
     return ErrorColumn.TYPE;
-  }
-
-  private static DriverChannel openChannel(Dataset<Row> df, String name, DriverOptions driver, RDD<InternalRow> input) {
-    boolean sessionProgress = DriverChannels.enabled(df.sparkSession().conf().get(DriverChannels.PROGRESS_KEY, "false"));
-    return DriverChannels.open(df.sparkSession().sparkContext(), name, driver, sessionProgress, input.getNumPartitions());
-  }
-
-  private static RDD<InternalRow> mapPartitions(RDD<InternalRow> rows, PartitionTransform<?, ?, ?> transform) {
-    return rows.toJavaRDD().mapPartitions(transform).rdd();
   }
 
   private static StructField resolve(Dataset<Row> df, Column input) {
@@ -134,12 +116,5 @@ public final class SparkExecution {
       throw new IllegalArgumentException("input column '" + input.name() + "' is a struct ("
           + input.dataType().simpleString() + "); use structToScalar or structToStruct for struct inputs");
     }
-  }
-
-  private static void requireShippable(AsyncChunkFunction<?, ?, ?> function, Object parameters, ChunkSettings settings) {
-    Serialization.requireSerializable("chunk function", function);
-    Serialization.requireSerializable("parameters", parameters);
-    Serialization.requireSerializable("listener", settings.listener());
-    Serialization.requireSerializable("retry policy", settings.retry());
   }
 }

@@ -8,6 +8,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
@@ -28,7 +30,6 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.execution.SparkStrategy;
-import scala.Function0;
 import scala.Function2;
 import scala.collection.immutable.Seq;
 import scala.reflect.ClassTag$;
@@ -48,31 +49,34 @@ final class SparkInternals {
 
   private SparkInternals() {}
 
-  /** The rows of {@code df} in Spark's internal form, without per-row conversion. */
-  static RDD<InternalRow> internalRows(Dataset<Row> df) {
-    return ((org.apache.spark.sql.classic.Dataset<Row>) df).queryExecution().toRdd();
+  /** The analysed logical plan of {@code df} (classic sessions). */
+  static LogicalPlan logicalPlan(Dataset<Row> df) {
+    return ((org.apache.spark.sql.classic.Dataset<Row>) df).logicalPlan();
   }
 
-  /** A DataFrame over internal rows that match {@code schema}. */
-  static Dataset<Row> dataFrame(Dataset<Row> like, RDD<InternalRow> rows, StructType schema) {
-    return session(like).internalCreateDataFrame(rows, schema, false);
+  /** A DataFrame of {@code plan} in the session of {@code like}; analyses the plan, runs nothing. */
+  static Dataset<Row> ofRows(Dataset<Row> like, LogicalPlan plan) {
+    return org.apache.spark.sql.classic.Dataset.ofRows(classic(like.sparkSession()), plan);
   }
 
-  static String sessionTimeZone(Dataset<Row> df) {
-    return session(df).sessionState().conf().sessionLocalTimeZone();
+  /** {@code aggregate} computing {@code results} instead (its other fields, which differ between Spark lines, kept). */
+  static org.apache.spark.sql.catalyst.plans.logical.Aggregate withAggregateExpressions(
+      org.apache.spark.sql.catalyst.plans.logical.Aggregate aggregate, Seq<NamedExpression> results) {
+    Object[] fields = new Object[aggregate.productArity()];
+    for (int i = 0; i < fields.length; i++) {
+      fields[i] = aggregate.productElement(i);
+    }
+    fields[1] = results; // (groupingExpressions, aggregateExpressions, child[, hint])
+    return (org.apache.spark.sql.catalyst.plans.logical.Aggregate) aggregate.makeCopy(fields);
   }
 
-  /**
-   * Converts internal values of {@code type} to Spark's external Java/Scala values, following the
-   * session's settings (for example {@code spark.sql.datetime.java8API.enabled}). Serializable.
-   */
-  static Function1<Object, Object> toExternal(Dataset<Row> df, DataType type) {
-    return withSessionConf(df, () -> CatalystTypeConverters.createToScalaConverter(type));
-  }
-
-  /** Converts external values of {@code type} (Java collections accepted) to internal ones. Serializable. */
-  static Function1<Object, Object> toInternal(Dataset<Row> df, DataType type) {
-    return withSessionConf(df, () -> CatalystTypeConverters.createToCatalystConverter(type));
+  /** The struct type of rows of {@code attributes}. */
+  static StructType schemaOf(scala.collection.Seq<Attribute> attributes) {
+    StructType schema = new StructType();
+    for (Attribute attribute : CollectionConverters.asJava(attributes)) {
+      schema = schema.add(attribute.name(), attribute.dataType(), attribute.nullable(), attribute.metadata());
+    }
+    return schema;
   }
 
   static Schema arrowSchema(StructType schema, String timeZone) {
@@ -221,11 +225,4 @@ final class SparkInternals {
     }
   }
 
-  private static SparkSession session(Dataset<Row> df) {
-    return classic(df.sparkSession());
-  }
-
-  private static <T> T withSessionConf(Dataset<Row> df, Function0<T> body) {
-    return SQLConf.withExistingConf(session(df).sessionState().conf(), body);
-  }
 }

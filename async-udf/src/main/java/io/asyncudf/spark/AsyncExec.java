@@ -1,0 +1,83 @@
+package io.asyncudf.spark;
+
+import io.asyncudf.driver.DriverOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.SQLExecution;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import scala.Function2;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * What the two async operators share: one child, the SQL metrics the engine's events feed, the
+ * driver channel of each execution, and keeping the output for the query when the plan reads it
+ * twice (see {@link QueryScopedCache}).
+ */
+abstract class AsyncExec extends SparkPlan {
+
+  private final SparkPlan child;
+  private final boolean materialize;
+  private transient AsyncCallMetrics metrics;
+  private transient volatile String executionId;
+
+  AsyncExec(SparkPlan child, boolean materialize) {
+    this.child = child;
+    this.materialize = materialize;
+  }
+
+  final SparkPlan child() {
+    return child;
+  }
+
+  final boolean materialize() {
+    return materialize;
+  }
+
+  @Override
+  public final Seq<SparkPlan> children() {
+    return Plans.seq(List.of(child));
+  }
+
+  final synchronized AsyncCallMetrics callMetrics() {
+    if (metrics == null) {
+      metrics = new AsyncCallMetrics(sparkContext());
+    }
+    return metrics;
+  }
+
+  @Override
+  public final scala.collection.immutable.Map<String, SQLMetric> metrics() {
+    return scala.collection.immutable.Map.from(CollectionConverters.asScala(callMetrics().byKey()));
+  }
+
+  /**
+   * Runs {@code step} over the child's partitions with a driver channel for {@code name}, kept for
+   * the rest of the query when this operator is materialized.
+   */
+  final RDD<InternalRow> run(String name, DriverOptions driver, PartitionTransform<?, ?, ?> transform,
+      Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
+    executionId = sparkContext().getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
+    RDD<InternalRow> input = child.execute();
+    boolean sessionProgress = DriverChannels.enabled(SparkInternals.sessionConf().get(DriverChannels.PROGRESS_KEY));
+    transform.attach(DriverChannels.open(sparkContext(), name, driver, sessionProgress, input.getNumPartitions()));
+    RDD<InternalRow> output = SparkInternals.mapPartitionsWithIndex(input, step);
+    return materialize ? QueryScopedCache.keep(output, executionId) : output;
+  }
+
+  /** The metric lines of {@code explain("formatted")}, with the SQL tab's values once the query ran. */
+  final String metricsText() {
+    Map<Long, String> shown = SparkInternals.executionMetrics(this, executionId);
+    return callMetrics().byKey().values().stream()
+        .map(metric -> metric.name().get() + ": " + shown.getOrDefault(metric.id(), String.valueOf(metric.value())))
+        .collect(Collectors.joining(", "));
+  }
+
+  final String materializeText() {
+    return materialize ? "Output kept for the query (read twice above: range shuffle)\n" : "";
+  }
+}

@@ -1,0 +1,68 @@
+package io.asyncudf.spark;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.driver.DriverOptions;
+import io.asyncudf.engine.ChunkSettings;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What one application of a DataFrame helper runs: chunks of whole input rows in, any number of
+ * output rows of {@code outputSchema} out. Immutable and serializable; created by
+ * {@code io.asyncudf.DataFrameUdf}, not meant to be used directly.
+ *
+ * @param name the name shown in plans and the Spark UI
+ * @param errorColumn the error column's name when failures are recorded as data, else null
+ */
+public record RowsCall(
+    String name,
+    AsyncChunkFunction<Row, Row, ?> function,
+    Serializable parameters,
+    StructType outputSchema,
+    ChunkSettings settings,
+    StagingSettings staging,
+    String errorColumn,
+    DriverOptions driver)
+    implements Serializable {
+
+  /**
+   * @throws IllegalArgumentException if the error column is also a column of the output schema
+   */
+  public RowsCall {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(outputSchema, "outputSchema");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(staging, "staging");
+    driver = driver == null ? DriverOptions.none() : driver;
+    if (errorColumn != null && Arrays.asList(outputSchema.fieldNames()).contains(errorColumn)) {
+      throw new IllegalArgumentException("errorColumn '" + errorColumn + "' is also a column of the output schema "
+          + outputSchema.simpleString());
+    }
+  }
+
+  /** The operator's output: the output schema, then the error column when configured. */
+  public StructType resultSchema() {
+    return errorColumn == null ? outputSchema : outputSchema.add(errorColumn, ErrorColumn.TYPE, true);
+  }
+
+  /**
+   * Checks that what is shipped to the executors serializes.
+   *
+   * @throws IllegalArgumentException naming what does not serialize
+   */
+  void requireShippable() {
+    Serialization.requireSerializable("chunk function", function);
+    Serialization.requireSerializable("parameters", parameters);
+    Serialization.requireSerializable("listener", settings.listener());
+    Serialization.requireSerializable("retry policy", settings.retry());
+  }
+
+  @Override
+  public String toString() {
+    return name + " -> " + resultSchema().simpleString();
+  }
+}

@@ -1,0 +1,89 @@
+package io.asyncudf.plan;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A real HTTP service on loopback that answers {@code GET /score?id=N} with {@code 2N} and counts
+ * every request it gets, by id, so tests assert calls where they are made: at the service.
+ */
+final class CountingService implements AutoCloseable {
+
+  private final HttpServer server;
+  private final AtomicLong requests = new AtomicLong();
+  private final Map<Long, LongAdder> byId = new ConcurrentHashMap<>();
+
+  CountingService() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+    server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+      Thread thread = new Thread(r, "counting-service");
+      thread.setDaemon(true);
+      return thread;
+    }));
+    server.createContext("/score", exchange -> {
+      long id = Long.parseLong(exchange.getRequestURI().getQuery().substring("id=".length()));
+      requests.incrementAndGet();
+      byId.computeIfAbsent(id, key -> new LongAdder()).increment();
+      byte[] body = String.valueOf(2 * id).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  long requests() {
+    return requests.get();
+  }
+
+  /** Distinct ids asked for. */
+  long distinctIds() {
+    return byId.size();
+  }
+
+  void reset() {
+    requests.set(0);
+    byId.clear();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  /** The client side, serializable: one shared JDK client per JVM, created on first use. */
+  record Client(String url) implements Serializable {
+    private static final class Shared {
+      static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4, r -> {
+        Thread thread = new Thread(r, "counting-client");
+        thread.setDaemon(true);
+        return thread;
+      })).build();
+    }
+
+    CompletionStage<Long> score(long id) {
+      return Shared.HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/score?id=" + id)).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .thenApply(response -> Long.parseLong(response.body()));
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package io.asyncudf.plan;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.ColumnUdf;
+import io.asyncudf.DataFrameUdf;
+import io.asyncudf.DriverCallback;
+import io.asyncudf.LocalSpark;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.execution.FormattedMode$;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One call per row per action, whatever the plan does with the async operator's output, for every
+ * route (a Column, {@code withColumn(df, ...)}, the DataFrame helper, SQL): counted at a real local
+ * service. And defining a helper runs no Spark job.
+ */
+class OneCallPerRowTest {
+
+  private static final int ROWS = 2_000;
+  private static final StructType SCORED = new StructType()
+      .add("id", DataTypes.LongType).add("score", DataTypes.LongType);
+
+  private static CountingService service;
+  private static ColumnUdf<Long, Long, Serializable> score;
+  private static DataFrameUdf<Serializable> scoreRows;
+  private final SparkSession spark = LocalSpark.session();
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = new CountingService();
+    CountingService.Client client = new CountingService.Client(service.url());
+    score = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> client.score(id)), DataTypes.LongType)
+        .maxChunkSize(10).maxConcurrentChunks(4);
+    scoreRows = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
+      List<CompletableFuture<Row>> answers = new ArrayList<>();
+      for (Row row : rows) {
+        long id = row.getLong(0);
+        answers.add(client.score(id).thenApply(s -> RowFactory.create(id, s)).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+          .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+    }, SCORED).maxChunkSize(10).maxConcurrentChunks(4);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    service.reset();
+  }
+
+  private Dataset<Row> ids(long from) {
+    return spark.range(from, from + ROWS, 1, 4).toDF("id");
+  }
+
+  private static void assertEveryRowCalledOnce(long rows) {
+    assertThat(service.requests()).as("requests at the service").isEqualTo(rows);
+    assertThat(service.distinctIds()).as("distinct ids asked for").isEqualTo(rows);
+  }
+
+  private static void assertSortedScores(List<Row> rows, int scoreField) {
+    assertThat(rows).hasSize(ROWS);
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).getLong(scoreField)).isEqualTo(2L * (ROWS - 1 - i));
+      assertThat(rows.get(i).getLong(0)).as("the id beside its score").isEqualTo(ROWS - 1 - i);
+    }
+  }
+
+  @Test
+  void globalSortOverAColumnCallsEachRowOnce() {
+    List<Row> rows = ids(0).withColumn("s", score.apply(col("id"))).orderBy(col("s").desc()).collectAsList();
+    assertSortedScores(rows, 1);
+    assertEveryRowCalledOnce(ROWS);
+  }
+
+  @Test
+  void globalSortOverWithColumnCallsEachRowOnce() {
+    List<Row> rows = score.errorColumn("err").withColumn(ids(0), "s", col("id")).orderBy(col("s").desc())
+        .collectAsList();
+    assertSortedScores(rows, 1);
+    assertThat(rows).allSatisfy(row -> assertThat(row.isNullAt(2)).isTrue());
+    assertEveryRowCalledOnce(ROWS);
+  }
+
+  @Test
+  void globalSortOverTheDataFrameHelperCallsEachRowOnce() {
+    List<Row> rows = scoreRows.apply(ids(0)).orderBy(col("score").desc()).collectAsList();
+    assertSortedScores(rows, 1);
+    assertEveryRowCalledOnce(ROWS);
+  }
+
+  @Test
+  void globalSortInSqlAndRangeRepartitioningCallEachRowOnce() {
+    score.register(spark, "score_once");
+    List<Row> rows = spark.sql("SELECT id, score_once(id) AS s FROM range(0, " + ROWS + ", 1, 4) ORDER BY s DESC")
+        .collectAsList();
+    assertSortedScores(rows, 1);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    long count = ids(0).withColumn("s", score.apply(col("id"))).repartitionByRange(3, col("s")).count();
+    assertThat(count).isEqualTo(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+  }
+
+  @Test
+  void joinsCallEachRowOnce() {
+    Dataset<Row> scored = ids(0).withColumn("s", score.apply(col("id")));
+    Dataset<Row> other = ids(0).withColumn("half", col("id").divide(2));
+    assertThat(scored.join(other.hint("merge"), "id").collectAsList()).hasSize(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    assertThat(scored.join(org.apache.spark.sql.functions.broadcast(other), "id").orderBy(col("s").desc())
+        .collectAsList()).hasSize(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    assertThat(other.join(org.apache.spark.sql.functions.broadcast(scored), "id").collectAsList()).hasSize(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    assertThat(scored.join(other.hint("merge"), "id").orderBy(col("s").desc()).collectAsList()).hasSize(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+  }
+
+  @Test
+  void windowsLimitsAndUnionsCallEachRowOnce() {
+    Dataset<Row> scored = ids(0).withColumn("s", score.apply(col("id")));
+    List<Row> ranked = scored.withColumn("rank",
+        row_number().over(Window.partitionBy(col("id").mod(10)).orderBy(col("s").desc()))).collectAsList();
+    assertThat(ranked).hasSize(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    assertThat(scored.limit(5).collectAsList()).hasSize(5);
+    assertThat(service.requests()).as("requests for a limit of 5").isLessThan(ROWS / 4)
+        .isEqualTo(service.distinctIds());
+
+    service.reset();
+    Dataset<Row> union = scored.union(ids(ROWS).withColumn("s", score.apply(col("id"))));
+    assertThat(union.orderBy("s").collectAsList()).hasSize(2 * ROWS);
+    assertEveryRowCalledOnce(2 * ROWS);
+  }
+
+  @Test
+  void aQueryUsingOneCallTwiceCallsEachRowOnce() {
+    score.register(spark, "score_cte");
+    long pairs = spark.sql("WITH t AS (SELECT id, score_cte(id) AS s FROM range(0, " + ROWS + ", 1, 4)) "
+        + "SELECT count(*) FROM t a JOIN t b ON a.s = b.s").first().getLong(0);
+    assertThat(pairs).isEqualTo(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    Dataset<Row> scored = scoreRows.apply(ids(0));
+    assertThat(scored.count()).isEqualTo(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    assertThat(spark.sql("WITH t AS (SELECT id, score_cte(id) AS s FROM range(0, " + ROWS + ", 1, 4)) "
+        + "SELECT * FROM t UNION ALL SELECT * FROM t ORDER BY s").collectAsList()).hasSize(2 * ROWS);
+    assertEveryRowCalledOnce(ROWS);
+  }
+
+  @Test
+  void aDriverCallbackRunsOncePerChunkUnderAGlobalSort() {
+    AtomicInteger calls = new AtomicInteger();
+    DriverCallback<Integer, Integer> chunkSeen = chunk -> calls.incrementAndGet();
+    ColumnUdf<Long, Long, Serializable> reporting = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            (ctx, ids) -> ctx.<Integer, Integer>callDriver(ctx.chunkIndex())
+                .thenApply(ignored -> ids.stream().map(id -> id * 2).toList()), DataTypes.LongType)
+        .maxChunkSize(20).callback(chunkSeen);
+    List<Row> rows = reporting.withColumn(ids(0), "s", col("id")).orderBy(col("s").desc()).collectAsList();
+    assertSortedScores(rows, 1);
+    assertThat(calls.get()).as("callbacks for 100 chunks").isEqualTo(ROWS / 20);
+  }
+
+  @Test
+  void definingHelpersRunsNoSparkJob() throws Exception {
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener counter = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart jobStart) {
+        jobs.incrementAndGet();
+      }
+    };
+    Dataset<Row> aggregated = ids(0).groupBy(col("id").mod(100).as("id")).count().select("id");
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().addSparkListener(counter);
+    try {
+      Dataset<Row> withColumn = score.errorColumn("err").withColumn(aggregated, "s", col("id"));
+      Dataset<Row> rows = scoreRows.errorColumn("err").apply(aggregated);
+      Dataset<Row> column = aggregated.select(col("id"), score.apply(col("id")).as("s"));
+      withColumn.explain();
+      rows.schema();
+      column.schema();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertThat(jobs.get()).as("jobs run while defining three helpers").isZero();
+      assertThat(service.requests()).isZero();
+
+      String plan = rows.queryExecution().explainString(FormattedMode$.MODULE$);
+      assertThat(plan).as("the DataFrame helper is a node of the plan, not an existing RDD")
+          .contains("AsyncMapRows").doesNotContain("ExistingRDD").doesNotContain("Scan ExistingRDD");
+      assertThat(withColumn.queryExecution().explainString(FormattedMode$.MODULE$)).contains("AsyncEval");
+      assertThat(column.queryExecution().explainString(FormattedMode$.MODULE$)).contains("AsyncEval");
+    } finally {
+      spark.sparkContext().removeSparkListener(counter);
+    }
+  }
+
+  @Test
+  void callsOverAnAggregateTakeTheAggregatedValues() {
+    Dataset<Row> sums = ids(0).groupBy(col("id").mod(50).as("k")).agg(org.apache.spark.sql.functions.sum("id").as("total"));
+    List<Row> rows = sums.select(col("k"), score.apply(col("total")).as("s"), score.apply(col("k")).as("t"))
+        .orderBy("k").collectAsList();
+    assertThat(rows).hasSize(50);
+    for (Row row : rows) {
+      long k = row.getLong(0);
+      long total = 0;
+      for (long id = k; id < ROWS; id += 50) {
+        total += id;
+      }
+      assertThat(row.getLong(1)).isEqualTo(2 * total);
+      assertThat(row.getLong(2)).isEqualTo(2 * k);
+    }
+    assertThat(service.requests()).isEqualTo(100);
+  }
+
+  @Test
+  void theDataFrameHelperReportsItsMetrics() {
+    Dataset<Row> out = scoreRows.apply(ids(0));
+    assertThat(out.collectAsList()).hasSize(ROWS);
+    String explain = out.queryExecution().explainString(FormattedMode$.MODULE$);
+    assertThat(explain).contains("(2) AsyncMapRows", "Call: async_dataframe_udf(rows)", "number of input rows: 2,000",
+        "chunks: " + ROWS / 10, "failed rows: 0");
+  }
+}
