@@ -33,7 +33,7 @@ class CancellationTest {
     Thread job = new Thread(() -> {
       LocalSpark.session().sparkContext().setJobGroup("cancel-me", "cancellation test", true);
       try {
-        out.count();
+        out.collectAsList();
       } catch (Throwable t) {
         failure.set(t);
       }

@@ -168,7 +168,7 @@ class DriverChannelTest {
         .retry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(1), Duration.ofMillis(2)))
         .driverListener(log)
         .withColumn(ids(300, 3), "same", col("id"))
-        .count();
+        .collectAsList().size();
 
     assertThat(rows).isEqualTo(300);
     List<String> events = List.copyOf(log.events);
@@ -209,7 +209,7 @@ class DriverChannelTest {
             .errorColumn("error")
             .driverListener(stopsOnFailures)
             .withColumn(ids(20_000, 2), "same", col("id"))
-            .count())
+            .collectAsList())
         .hasMessageContaining("2 chunks failed, more than the 1 this job allows");
   }
 

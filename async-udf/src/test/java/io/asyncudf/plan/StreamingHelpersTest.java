@@ -1,0 +1,192 @@
+package io.asyncudf.plan;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.ColumnUdf;
+import io.asyncudf.DataFrameUdf;
+import io.asyncudf.DriverCallback;
+import io.asyncudf.LocalSpark;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every helper in Structured Streaming: real file-source queries with a checkpoint, each input row
+ * called once per committed micro-batch, and after a restart from the checkpoint only the new files'
+ * rows called. Calls are counted at a real local service.
+ */
+class StreamingHelpersTest {
+
+  private static final int FILE_ROWS = 300;
+  private static final StructType INPUT = new StructType().add("id", DataTypes.LongType);
+  private static final StructType SCORED = new StructType()
+      .add("id", DataTypes.LongType).add("score", DataTypes.LongType);
+
+  private static CountingService service;
+  private static ColumnUdf<Long, Long, Serializable> score;
+  private static DataFrameUdf<Serializable> scoreRows;
+  private final SparkSession spark = LocalSpark.session();
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = new CountingService();
+    CountingService.Client client = new CountingService.Client(service.url());
+    score = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> client.score(id)), DataTypes.LongType)
+        .maxChunkSize(25).maxConcurrentChunks(4);
+    scoreRows = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
+      List<CompletableFuture<Row>> answers = new ArrayList<>();
+      for (Row row : rows) {
+        long id = row.getLong(0);
+        answers.add(client.score(id).thenApply(s -> RowFactory.create(id, s)).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+          .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+    }, SCORED).maxChunkSize(25).errorColumn("err");
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    service.reset();
+  }
+
+  /** Writes file {@code index} of the input directory: ids {@code index * FILE_ROWS} onwards. */
+  private void writeFile(Path input, int index) throws IOException {
+    Files.createDirectories(input);
+    StringBuilder lines = new StringBuilder();
+    for (long id = (long) index * FILE_ROWS; id < (index + 1L) * FILE_ROWS; id++) {
+      lines.append("{\"id\":").append(id).append("}\n");
+    }
+    Path temp = dir.resolve("part-" + index + ".tmp");
+    Files.writeString(temp, lines);
+    Files.move(temp, input.resolve("part-" + index + ".json")); // a file source must see whole files
+  }
+
+  private Dataset<Row> stream(Path input) {
+    return spark.readStream().schema(INPUT).option("maxFilesPerTrigger", 1).json(input.toString());
+  }
+
+  /** Runs {@code query} over the files there now, via foreachBatch, and returns each batch's rows by batch id. */
+  private Map<Long, List<Row>> runOnce(Dataset<Row> query, Path checkpoint) throws Exception {
+    Map<Long, List<Row>> batches = new ConcurrentHashMap<>();
+    VoidFunction2<Dataset<Row>, Long> collect = (batch, id) -> batches.put(id, batch.collectAsList());
+    StreamingQuery running = query.writeStream()
+        .option("checkpointLocation", checkpoint.toString())
+        .foreachBatch(collect)
+        .start();
+    try {
+      running.processAllAvailable();
+    } finally {
+      running.stop();
+    }
+    return batches;
+  }
+
+  private void assertScored(Map<Long, List<Row>> batches, int files, int idField, int scoreField) {
+    List<Row> rows = batches.values().stream().flatMap(List::stream).toList();
+    assertThat(batches).as("one micro-batch per file").hasSize(files);
+    assertThat(rows).hasSize(files * FILE_ROWS);
+    assertThat(rows).allSatisfy(row -> assertThat(row.getLong(scoreField)).isEqualTo(2 * row.getLong(idField)));
+    assertThat(rows.stream().map(row -> row.getLong(idField)).distinct().count()).isEqualTo((long) files * FILE_ROWS);
+  }
+
+  private void everyRouteRestartsFromItsCheckpoint(String route, Function<Dataset<Row>, Dataset<Row>> apply,
+      int idField, int scoreField) throws Exception {
+    Path input = dir.resolve(route + "-in");
+    Path checkpoint = dir.resolve(route + "-checkpoint");
+    writeFile(input, 0);
+    writeFile(input, 1);
+    assertScored(runOnce(apply.apply(stream(input)), checkpoint), 2, idField, scoreField);
+    assertThat(service.requests()).as(route + ": requests for 2 files").isEqualTo(2L * FILE_ROWS);
+
+    service.reset();
+    writeFile(input, 2);
+    Map<Long, List<Row>> restarted = runOnce(apply.apply(stream(input)), checkpoint);
+    assertScored(restarted, 1, idField, scoreField);
+    assertThat(restarted.keySet()).as("the batch after the checkpoint's last").containsExactly(2L);
+    assertThat(service.requests()).as(route + ": requests after a restart with one new file").isEqualTo(FILE_ROWS);
+    assertThat(service.distinctIds()).isEqualTo(FILE_ROWS);
+  }
+
+  @Test
+  void withColumnOnAStreamCallsEachRowOncePerBatchAndOnlyNewRowsAfterARestart() throws Exception {
+    everyRouteRestartsFromItsCheckpoint("with-column",
+        df -> score.errorColumn("err").withColumn(df, "s", col("id")), 0, 1);
+  }
+
+  @Test
+  void theDataFrameHelperOnAStream() throws Exception {
+    everyRouteRestartsFromItsCheckpoint("data-frame", scoreRows::apply, 0, 1);
+  }
+
+  @Test
+  void aColumnAndSqlOnAStream() throws Exception {
+    everyRouteRestartsFromItsCheckpoint("column", df -> df.select(col("id"), score.apply(col("id")).as("s")), 0, 1);
+    service.reset();
+    score.register(spark, "score_stream");
+    everyRouteRestartsFromItsCheckpoint("sql", df -> {
+      df.createOrReplaceTempView("stream_input");
+      return spark.sql("SELECT id, score_stream(id) AS s FROM stream_input");
+    }, 0, 1);
+  }
+
+  @Test
+  void aMemorySinkAndADriverCallbackOnAStream() throws Exception {
+    Path input = dir.resolve("memory-in");
+    writeFile(input, 0);
+    writeFile(input, 1);
+    AtomicInteger callbacks = new AtomicInteger();
+    DriverCallback<Integer, Integer> chunkSeen = chunk -> callbacks.incrementAndGet();
+    ColumnUdf<Long, Long, Serializable> reporting = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            (ctx, ids) -> ctx.<Integer, Integer>callDriver(ctx.chunkIndex())
+                .thenApply(ignored -> ids.stream().map(id -> id * 2).toList()), DataTypes.LongType)
+        .maxChunkSize(50).callback(chunkSeen);
+    StreamingQuery query = reporting.withColumn(scoreRows.apply(stream(input)).drop("err"), "twice", col("score"))
+        .writeStream().format("memory").queryName("scored_stream").outputMode("append")
+        .option("checkpointLocation", dir.resolve("memory-checkpoint").toString())
+        .start();
+    try {
+      query.processAllAvailable();
+    } finally {
+      query.stop();
+    }
+    List<Row> rows = spark.table("scored_stream").collectAsList();
+    assertThat(rows).hasSize(2 * FILE_ROWS);
+    assertThat(rows).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(4 * row.getLong(0)));
+    assertThat(service.requests()).isEqualTo(2L * FILE_ROWS);
+    assertThat(callbacks.get()).as("one callback per chunk of 50 rows").isEqualTo(2 * FILE_ROWS / 50);
+    assertThat(query.recentProgress()).isNotEmpty();
+  }
+}
