@@ -146,7 +146,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
         options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), options.driver());
   }
 
-  private static String checkName(String name) {
+  static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("a UDF name must be a plain identifier (letters, digits, _), got '" + name + "'");
     }

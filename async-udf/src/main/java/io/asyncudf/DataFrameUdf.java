@@ -7,6 +7,7 @@ import java.io.Serializable;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -56,6 +57,22 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
     Objects.requireNonNull(df, "df");
     ClassicRuntime.require(df.sparkSession());
     return SparkExecution.dataFrame(df, call(DEFAULT_NAME));
+  }
+
+  /**
+   * Makes this UDF the temporary table function {@code name} of {@code spark}, over one table
+   * argument: {@code SELECT * FROM name(TABLE(patients))}, {@code name(TABLE(SELECT id FROM t))}. It
+   * runs as {@link #apply(Dataset)} does, shown in plans under {@code name}. Returns this UDF.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a plain identifier, or the function,
+   *     parameters or listener do not serialize
+   * @throws UnsupportedOperationException for a Spark Connect session, naming the route that works there
+   */
+  public DataFrameUdf<P> register(SparkSession spark, String name) {
+    Objects.requireNonNull(spark, "spark");
+    ClassicRuntime.require(spark);
+    SparkExecution.registerTableFunction(spark, call(ColumnUdf.checkName(name)));
+    return this;
   }
 
   RowsCall call(String name) {

@@ -6,8 +6,11 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.FunctionTableSubqueryArgumentExpression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.functions;
@@ -16,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Applies the Dataset helpers as query plans, never as jobs: a DataFrame helper becomes an
- * {@link AsyncMapRows} node over the DataFrame's plan, a column helper's {@code withColumn} becomes
+ * {@link AsyncMapRows} node over the DataFrame's plan (or over a SQL table argument), a column helper's {@code withColumn} becomes
  * the column {@code apply(input)}. Called by {@code io.asyncudf.DataFrameUdf} and
  * {@code io.asyncudf.ColumnUdf}; not meant to be used directly.
  */
@@ -40,13 +43,37 @@ public final class SparkExecution {
   public static Dataset<Row> dataFrame(Dataset<Row> df, RowsCall call) {
     call.requireShippable();
     AsyncUdfPlanning.install(df.sparkSession());
+    return SparkInternals.ofRows(df, rows(call, SparkInternals.logicalPlan(df)));
+  }
+
+  /**
+   * Makes {@code call} the temporary table function {@code call.name()} of {@code session}, taking one
+   * table argument: {@code SELECT * FROM name(TABLE(t))} or {@code name(TABLE(SELECT ...))}.
+   *
+   * @throws IllegalArgumentException if what the call ships does not serialize
+   */
+  public static void registerTableFunction(SparkSession session, RowsCall call) {
+    call.requireShippable();
+    AsyncUdfPlanning.install(session);
+    SparkInternals.registerTableFunction(session, call.name(), arguments -> {
+      List<Expression> given = Plans.list(arguments);
+      if (given.size() != 1 || !(given.get(0) instanceof FunctionTableSubqueryArgumentExpression table)) {
+        throw new IllegalArgumentException(call.name() + " takes one table argument, as in SELECT * FROM "
+            + call.name() + "(TABLE(t)) or " + call.name() + "(TABLE(SELECT ...)); got " + given.size()
+            + " argument(s): " + given.stream().map(Expression::sql).toList());
+      }
+      return rows(call, table.plan());
+    });
+  }
+
+  /** The node of {@code call} over {@code child}, with new output attributes. */
+  private static AsyncMapRows rows(RowsCall call, LogicalPlan child) {
     List<Attribute> output = new ArrayList<>();
     for (StructField field : call.resultSchema().fields()) {
       output.add(new AttributeReference(field.name(), field.dataType(), field.nullable(), field.metadata(),
           NamedExpression.newExprId(), Plans.seq(List.of())));
     }
-    LogicalPlan child = SparkInternals.logicalPlan(df);
-    return SparkInternals.ofRows(df, new AsyncMapRows(call, child.output(), Plans.seq(output), child, false));
+    return new AsyncMapRows(call, child.output(), Plans.seq(output), child, false);
   }
 
   /**

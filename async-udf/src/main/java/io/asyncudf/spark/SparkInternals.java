@@ -188,6 +188,12 @@ final class SparkInternals {
     classic(session).sessionState().functionRegistry().createOrReplaceTempFunction(name, builder, "java_udf");
   }
 
+  /** Registers (or replaces) temporary table function {@code name} of session {@code session}. */
+  static void registerTableFunction(org.apache.spark.sql.SparkSession session, String name,
+      Function1<Seq<Expression>, LogicalPlan> builder) {
+    classic(session).sessionState().tableFunctionRegistry().createOrReplaceTempFunction(name, builder, "java_udf");
+  }
+
   /** The classic session behind {@code session}, or null for a Spark Connect session. */
   static SparkSession classicOrNull(org.apache.spark.sql.SparkSession session) {
     return session instanceof SparkSession classic ? classic : null;

@@ -77,7 +77,8 @@ class RequestCancellationSparkTest {
       CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> {
         spark.sparkContext().setJobGroup("stalled-enrichment", "requests that never return", true);
         try {
-          return stalledScore(server).withColumn(spark.range(0, 20, 1, 2).toDF(), "score", col("id")).collectAsList().size();
+          return (long) stalledScore(server).withColumn(spark.range(0, 20, 1, 2).toDF(), "score", col("id"))
+              .collectAsList().size();
         } finally {
           spark.sparkContext().clearJobGroup();
         }
