@@ -75,6 +75,11 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
     return this;
   }
 
+  /** This UDF's call as table function {@code name}; for the session extension. */
+  public RowsCall tableFunction(String name) {
+    return call(ColumnUdf.checkName(name));
+  }
+
   RowsCall call(String name) {
     UdfOptions<P> options = options();
     return new RowsCall(name, function, options.parameters(), outputSchema, options.chunkSettings(false),

@@ -94,14 +94,10 @@ public final class AsyncEval extends LogicalPlan {
     };
   }
 
+  /** Equal product elements, as a case class; {@code TreeNode.hashCode} already hashes them. */
   @Override
   public boolean equals(Object that) {
     return Plans.productEquals(this, that);
-  }
-
-  @Override
-  public int hashCode() {
-    return Plans.productHash(this);
   }
 
   @Override

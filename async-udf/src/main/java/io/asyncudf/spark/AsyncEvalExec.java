@@ -2,7 +2,6 @@ package io.asyncudf.spark;
 
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -11,6 +10,7 @@ import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.immutable.IndexedSeq;
@@ -50,26 +50,17 @@ public final class AsyncEvalExec extends AsyncExec {
   @Override
   public RDD<InternalRow> doExecute() {
     call.requireShippable();
-    List<Attribute> childOutput = Plans.list(child().output());
-    StructType stagedSchema = new StructType();
-    for (Attribute attribute : childOutput) {
-      stagedSchema = stagedSchema.add("c" + stagedSchema.size(), attribute.dataType(), attribute.nullable());
-    }
-    stagedSchema = stagedSchema.add("input", input.dataType(), true);
-    List<Expression> staged = new ArrayList<>(childOutput);
-    staged.add(input);
-    ColumnTransform<?, ?, ?> transform = transform(stagedSchema);
-    return run(call.name(), call.driver(), transform,
-        new StagedPartitions(Plans.seq(staged), child().output(), transform));
+    ColumnTransform<?, ?, ?> transform = transform(SparkInternals.schemaOf(child().output()));
+    return run(call.name(), call.driver(), transform, new StagedPartitions(input, child().output(), transform));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private ColumnTransform<?, ?, ?> transform(StructType stagedSchema) {
+  private ColumnTransform<?, ?, ?> transform(StructType rowSchema) {
     ChunkSettings settings = call.settings().withListener(Listeners.both(callMetrics(), call.settings().listener()));
     ErrorColumn errors = call.errorName() == null ? null : new ErrorColumn(SparkInternals.toExternal(
         new StructType().add(errorInputName(), input.dataType(), true)));
     return new ColumnTransform(call.function(), call.parameters(), settings, call.staging(),
-        SparkInternals.sessionTimeZone(), stagedSchema, call.results(), call.name(), call.outputType(),
+        SparkInternals.sessionTimeZone(), rowSchema, input.dataType(), call.results(), call.name(), call.outputType(),
         SparkInternals.toExternal(input.dataType()), SparkInternals.toInternal(call.outputType()), errors);
   }
 
@@ -77,25 +68,34 @@ public final class AsyncEvalExec extends AsyncExec {
     return input instanceof NamedExpression named ? named.name() : "input";
   }
 
-  /** Stages each child row with the call's input as its last column, then runs the engine. */
+  /**
+   * Stages each child row's input for the engine and keeps the row itself aside (in Spark's
+   * spillable row queue) until its output is emitted.
+   */
   private static final class StagedPartitions
       extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
       implements Serializable {
-    private final Seq<Expression> staged;
+    private final Expression input;
     private final Seq<Attribute> childOutput;
     private final ColumnTransform<?, ?, ?> transform;
 
-    StagedPartitions(Seq<Expression> staged, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform) {
-      this.staged = staged;
+    StagedPartitions(Expression input, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform) {
+      this.input = input;
       this.childOutput = childOutput;
       this.transform = transform;
     }
 
     @Override
     public scala.collection.Iterator<InternalRow> apply(Object partitionIndex, scala.collection.Iterator<InternalRow> rows) {
-      UnsafeProjection projection = UnsafeProjection.create(staged, childOutput);
-      projection.initialize((Integer) partitionIndex);
-      return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(rows.map(projection::apply))));
+      UnsafeProjection inputs = UnsafeProjection.create(Plans.seq(List.of(input)), childOutput);
+      inputs.initialize((Integer) partitionIndex);
+      UnsafeProjection unsafe = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(childOutput)), childOutput);
+      SparkInternals.RowsAside aside = SparkInternals.rowsAside(childOutput.size());
+      scala.collection.Iterator<InternalRow> staged = rows.map(row -> {
+        aside.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
+        return inputs.apply(row);
+      });
+      return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(staged), aside));
     }
   }
 
@@ -137,14 +137,10 @@ public final class AsyncEvalExec extends AsyncExec {
     };
   }
 
+  /** Equal product elements, as a case class; {@code TreeNode.hashCode} already hashes them. */
   @Override
   public boolean equals(Object that) {
     return Plans.productEquals(this, that);
-  }
-
-  @Override
-  public int hashCode() {
-    return Plans.productHash(this);
   }
 
   @Override

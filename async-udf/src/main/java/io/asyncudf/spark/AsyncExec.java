@@ -61,12 +61,13 @@ abstract class AsyncExec extends SparkPlan {
    */
   final RDD<InternalRow> run(String name, DriverOptions driver, PartitionTransform<?, ?, ?> transform,
       Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
-    executionId = sparkContext().getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
+    String execution = sparkContext().getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
+    executionId = execution;
     RDD<InternalRow> input = child.execute();
     boolean sessionProgress = DriverChannels.enabled(SparkInternals.sessionConf().get(DriverChannels.PROGRESS_KEY));
     transform.attach(DriverChannels.open(sparkContext(), name, driver, sessionProgress, input.getNumPartitions()));
     RDD<InternalRow> output = SparkInternals.mapPartitionsWithIndex(input, step);
-    return materialize ? QueryScopedCache.keep(output, executionId) : output;
+    return materialize ? QueryScopedCache.keep(output, execution) : output;
   }
 
   /** The metric lines of {@code explain("formatted")}, with the SQL tab's values once the query ran. */

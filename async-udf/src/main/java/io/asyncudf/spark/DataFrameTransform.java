@@ -53,8 +53,12 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
     return inputs;
   }
 
-  @Override
-  ChunkEmitter<ArrowChunk, Row, InternalRow> emitter(int partitionIndex) {
+  /** The output rows of one partition of input rows, lazily. */
+  Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    return run(rows, this::emitter);
+  }
+
+  private ChunkEmitter<ArrowChunk, Row, InternalRow> emitter(int partitionIndex) {
     UnsafeProjection projection = SparkInternals.unsafeProjection(resultSchema);
     JoinedRow joined = new JoinedRow();
     GenericInternalRow noError = new GenericInternalRow(1);

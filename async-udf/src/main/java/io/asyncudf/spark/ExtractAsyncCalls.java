@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.Metadata;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Lifts async calls out of {@code Project} and {@code Filter} nodes (and out of the results of an
- * {@code Aggregate}, which first becomes a {@code Project} over it) into {@link AsyncEval} nodes
+ * Lifts async calls out of {@code Project} and {@code Filter} nodes (and out of an {@code Aggregate}'s
+ * results, into a {@code Project} above it; Spark's analysis refuses calls inside aggregate functions) into {@link AsyncEval} nodes
  * below them (as Spark's {@code ExtractPythonUDFs} does for Python UDFs), innermost calls first, so
  * an async call whose input is another's output sees that output as a column. The {@code Project}
  * or {@code Filter} then refers to each call's result attribute; a {@code Filter} is wrapped in a
@@ -38,7 +38,8 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
 
   private LogicalPlan extract(LogicalPlan plan) {
     LogicalPlan withChildren = plan.mapChildren(this::extract);
-    if (withChildren instanceof Aggregate aggregate && hasCalls(expressions(aggregate.aggregateExpressions()))) {
+    if (withChildren instanceof Aggregate aggregate
+        && expressions(aggregate.aggregateExpressions()).stream().anyMatch(ExtractAsyncCalls::callOverAggregate)) {
       withChildren = splitAggregate(aggregate);
     }
     if (withChildren instanceof Project project && hasCalls(expressions(project.projectList()))) {
@@ -65,7 +66,7 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
     List<NamedExpression> aggregated = new ArrayList<>();
     List<NamedExpression> projected = new ArrayList<>();
     for (NamedExpression result : CollectionConverters.asJava(aggregate.aggregateExpressions())) {
-      if (!hasCalls(List.of((Expression) result))) {
+      if (!callOverAggregate((Expression) result)) {
         aggregated.add(result);
         projected.add(result.toAttribute());
         continue;
@@ -83,6 +84,15 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
       }));
     }
     return new Project(Plans.seq(projected), SparkInternals.withAggregateExpressions(aggregate, Plans.seq(aggregated)));
+  }
+
+  /** Whether {@code expression} has a call outside every aggregate function. */
+  private static boolean callOverAggregate(Expression expression) {
+    if (expression instanceof AggregateExpression) {
+      return false;
+    }
+    return expression instanceof AsyncCallExpression
+        || Plans.list(expression.children()).stream().anyMatch(child -> callOverAggregate((Expression) child));
   }
 
   private static boolean hasCalls(List<? extends Expression> expressions) {

@@ -14,10 +14,10 @@ import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
@@ -27,8 +27,7 @@ import org.apache.spark.util.TaskCompletionListener;
  * Arrow under a byte-limited allocator, runs them through a {@link PartitionPipeline} and releases
  * everything when the task completes, fails or is killed.
  */
-abstract class PartitionTransform<I, O, P extends Serializable>
-    implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+abstract class PartitionTransform<I, O, P extends Serializable> implements Serializable {
 
   private final AsyncChunkFunction<I, O, P> function;
   private final P parameters;
@@ -56,8 +55,12 @@ abstract class PartitionTransform<I, O, P extends Serializable>
     this.channel = channel == null ? null : channel.spec();
   }
 
-  @Override
-  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+  /**
+   * The output rows of one partition, lazily: {@code rows} staged in Arrow and run through the engine,
+   * finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
+   */
+  final Iterator<InternalRow> run(Iterator<InternalRow> rows,
+      IntFunction<ChunkEmitter<ArrowChunk, O, InternalRow>> emitterFor) {
     TaskContext task = TaskContext.get();
     SparkPartitionInformation partition = SparkPartitionInformation.fromCurrentTaskContext();
     BufferAllocator allocator = SparkInternals.taskAllocator(
@@ -71,7 +74,7 @@ abstract class PartitionTransform<I, O, P extends Serializable>
     PartitionPipeline<ArrowChunk, I, O, InternalRow> pipeline = PartitionPipeline.<ArrowChunk, I, O, InternalRow>builder()
         .source(source)
         .inputs(this::inputs)
-        .emitter(emitter(partition.partitionIndex()))
+        .emitter(emitterFor.apply(partition.partitionIndex()))
         .settings(driver == null ? settings
             : settings.withListener(Listeners.both(settings.listener(), driver.eventForwarder())))
         .driverCalls(driver == null ? DriverCalls.none("this UDF") : driver)
@@ -96,7 +99,4 @@ abstract class PartitionTransform<I, O, P extends Serializable>
 
   /** The function's inputs for one chunk, converted to Spark's external types. */
   abstract List<I> inputs(ArrowChunk chunk);
-
-  /** Builds output rows for finished chunks of one partition; created once per task. */
-  abstract ChunkEmitter<ArrowChunk, O, InternalRow> emitter(int partitionIndex);
 }

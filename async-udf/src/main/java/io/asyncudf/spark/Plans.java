@@ -37,6 +37,7 @@ final class Plans {
   /**
    * Equality of two tree nodes as Scala case classes have it (Catalyst compares plans and expressions
    * with it, to reuse exchanges and to match expressions): same class, equal product elements.
+   * {@code TreeNode.hashCode} hashes the product elements, so it agrees.
    */
   static boolean productEquals(scala.Product self, Object other) {
     if (self == other) {
@@ -52,11 +53,6 @@ final class Plans {
       }
     }
     return true;
-  }
-
-  /** The hash code matching {@link #productEquals}. */
-  static int productHash(scala.Product self) {
-    return scala.util.hashing.MurmurHash3$.MODULE$.productHash(self);
   }
 
   /**

@@ -11,6 +11,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.SQLExecution;
 import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd;
 import org.apache.spark.storage.StorageLevel;
 import scala.runtime.AbstractFunction2;
@@ -31,11 +32,11 @@ final class QueryScopedCache {
 
   /**
    * {@code output} persisted until execution {@code executionId} ends; {@code output} itself when it
-   * runs outside a SQL execution (nothing would release it).
+   * runs outside a running SQL execution (nothing would release it).
    */
   static RDD<InternalRow> keep(RDD<InternalRow> output, String executionId) {
-    if (executionId == null) {
-      return output;
+    if (executionId == null || SQLExecution.getQueryExecution(Long.parseLong(executionId)) == null) {
+      return output; // outside a running SQL execution (a stale id a thread inherited): nothing would release it
     }
     // operators emit one reused row object; Java serialization would write it once and refer back to it
     RDD<InternalRow> copies = SparkInternals.mapPartitionsWithIndex(output, new CopyRows());

@@ -55,7 +55,12 @@ public final class SparkExecution {
   public static void registerTableFunction(SparkSession session, RowsCall call) {
     call.requireShippable();
     AsyncUdfPlanning.install(session);
-    SparkInternals.registerTableFunction(session, call.name(), arguments -> {
+    SparkInternals.registerTableFunction(session, call.name(), tableFunctionBuilder(call));
+  }
+
+  /** Builds {@code call}'s node from a table function's arguments: one {@code TABLE(...)}. */
+  static scala.Function1<scala.collection.immutable.Seq<Expression>, LogicalPlan> tableFunctionBuilder(RowsCall call) {
+    return arguments -> {
       List<Expression> given = Plans.list(arguments);
       if (given.size() != 1 || !(given.get(0) instanceof FunctionTableSubqueryArgumentExpression table)) {
         throw new IllegalArgumentException(call.name() + " takes one table argument, as in SELECT * FROM "
@@ -63,14 +68,15 @@ public final class SparkExecution {
             + " argument(s): " + given.stream().map(Expression::sql).toList());
       }
       return rows(call, table.plan());
-    });
+    };
   }
 
   /** The node of {@code call} over {@code child}, with new output attributes. */
   private static AsyncMapRows rows(RowsCall call, LogicalPlan child) {
     List<Attribute> output = new ArrayList<>();
     for (StructField field : call.resultSchema().fields()) {
-      output.add(new AttributeReference(field.name(), field.dataType(), field.nullable(), field.metadata(),
+      boolean nullable = field.nullable() || call.errorColumn() != null; // a failed row's outputs are null
+      output.add(new AttributeReference(field.name(), field.dataType(), nullable, field.metadata(),
           NamedExpression.newExprId(), Plans.seq(List.of())));
     }
     return new AsyncMapRows(call, child.output(), Plans.seq(output), child, false);
@@ -78,7 +84,8 @@ public final class SparkExecution {
 
   /**
    * {@code df} with {@code outputColumn} (replaced if it exists, appended otherwise) computed by
-   * {@code call} from {@code input}, and with the error column {@code call.errorName()}, if any, last.
+   * {@code call} from {@code input}, and with the error column {@code call.errorName()}, if any
+   * (replaced if it exists, appended last otherwise).
    * Runs no Spark job.
    *
    * @throws IllegalArgumentException if {@code input} does not resolve or has the wrong shape, a column
@@ -114,11 +121,6 @@ public final class SparkExecution {
       output = result.getField("value");
     }
     return withResult.withColumn(outputColumn, output).withColumn(errorColumn, error).drop(RESULT);
-  }
-
-  /** The error column's struct type. */
-  public static StructType errorType() {
-    return ErrorColumn.TYPE;
   }
 
   private static StructField resolve(Dataset<Row> df, Column input) {

@@ -10,14 +10,15 @@ import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
-import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.execution.python.HybridRowQueue$;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.execution.arrow.ArrowWriter;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.ArrowUtils;
 import java.util.ArrayList;
@@ -48,6 +49,66 @@ final class SparkInternals {
       java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
   private SparkInternals() {}
+
+  /** A first-in first-out queue of one task's rows, held in task memory and spilled to disk under pressure. */
+  interface RowsAside {
+    void add(UnsafeRow row);
+
+    /** The oldest row; valid until the next call. */
+    UnsafeRow remove();
+  }
+
+  /**
+   * A queue of rows of {@code fields} fields for the current task: Spark's {@code HybridRowQueue}, the
+   * one {@code EvalPythonExec} keeps input rows in while Python computes; closed when the task
+   * completes. Its methods are looked up by name: 4.0 declares {@code add(UnsafeRow)}, 4.1 and later
+   * inherit a generic {@code add(T)}.
+   */
+  static RowsAside rowsAside(int fields) {
+    TaskContext task = TaskContext.get();
+    Object queue = HybridRowQueue$.MODULE$.apply(task.taskMemoryManager(), fields);
+    java.lang.reflect.Method add = publicMethod(queue, "add", 1);
+    java.lang.reflect.Method remove = publicMethod(queue, "remove", 0);
+    java.lang.reflect.Method close = publicMethod(queue, "close", 0);
+    task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> invoke(close, queue));
+    return new RowsAside() {
+      @Override
+      public void add(UnsafeRow row) {
+        invoke(add, queue, row); // 4.0 answers true, 4.1 where the row went (memory or disk)
+      }
+
+      @Override
+      public UnsafeRow remove() {
+        return (UnsafeRow) invoke(remove, queue);
+      }
+    };
+  }
+
+  private static java.lang.reflect.Method publicMethod(Object target, String name, int parameters) {
+    for (java.lang.reflect.Method method : target.getClass().getMethods()) {
+      if (method.getName().equals(name) && method.getParameterCount() == parameters && !method.isBridge()) {
+        return method;
+      }
+    }
+    throw new IllegalStateException(target.getClass().getName() + " has no public " + name + " with " + parameters
+        + " parameters on this Spark version");
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object... arguments) {
+    try {
+      return method.invoke(target, arguments);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
 
   /** The analysed logical plan of {@code df} (classic sessions). */
   static LogicalPlan logicalPlan(Dataset<Row> df) {
@@ -115,13 +176,6 @@ final class SparkInternals {
     return UnsafeProjection.create(schema);
   }
 
-  /** A projection of the fields at {@code ordinals} of rows of {@code schema}, in that order. */
-  static UnsafeProjection unsafeProjection(StructType schema, int[] ordinals) {
-    List<Expression> fields = new ArrayList<>(ordinals.length);
-    for (int ordinal : ordinals) {
-      StructField field = schema.fields()[ordinal];
-      fields.add(new BoundReference(ordinal, field.dataType(), field.nullable()));
-    }
     return UnsafeProjection.create(CollectionConverters.asScala(fields).toSeq());
   }
 

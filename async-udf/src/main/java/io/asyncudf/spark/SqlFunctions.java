@@ -39,6 +39,19 @@ public final class SqlFunctions {
         arguments -> SparkInternals.expression(builder.build(new SqlArguments(Plans.list(arguments))))));
   }
 
+  /**
+   * Injects table function {@code call.name()}, documented by {@code usage}, over one {@code TABLE(...)}
+   * argument.
+   *
+   * @throws IllegalArgumentException if what the call ships does not serialize
+   */
+  public static void injectTableFunction(SparkSessionExtensions extensions, RowsCall call, String usage) {
+    call.requireShippable();
+    extensions.injectTableFunction(new Tuple3<>(FunctionIdentifier.apply(call.name()),
+        new ExpressionInfo(AsyncMapRows.class.getName(), null, call.name(), usage, ""),
+        SparkExecution.tableFunctionBuilder(call)));
+  }
+
   /** The conf of the session whose query is being analysed (SQL conf, including the Spark conf it started with). */
   public static Map<String, String> sessionConf() {
     return SparkInternals.sessionConf();

@@ -3,6 +3,7 @@ package io.asyncudf.plan;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
@@ -249,6 +250,29 @@ class OneCallPerRowTest {
       assertThat(row.getLong(2)).isEqualTo(2 * k);
     }
     assertThat(service.requests()).isEqualTo(100);
+  }
+
+  @Test
+  void aCoalesceUnderASortAndATopKCallEachRowOnce() {
+    List<Row> rows = ids(0).withColumn("s", score.apply(col("id"))).coalesce(1).orderBy(col("s").desc())
+        .collectAsList();
+    assertSortedScores(rows, 1);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    Dataset<Row> top = ids(0).withColumn("s", score.apply(col("id"))).orderBy(col("s").desc()).limit(3);
+    assertThat(top.collectAsList()).extracting(row -> row.getLong(1))
+        .containsExactly(2L * (ROWS - 1), 2L * (ROWS - 2), 2L * (ROWS - 3));
+    assertEveryRowCalledOnce(ROWS);
+    assertThat(top.queryExecution().explainString(FormattedMode$.MODULE$))
+        .as("a top-k reads its input once: nothing is kept").doesNotContain("Output kept");
+  }
+
+  @Test
+  void aCallInsideAnAggregateFunctionFailsAtAnalysisAndCallsNothing() {
+    assertThatThrownBy(() -> ids(0).agg(org.apache.spark.sql.functions.sum(score.apply(col("id")))))
+        .hasMessageContaining("AGGREGATE_FUNCTION_WITH_NONDETERMINISTIC_EXPRESSION");
+    assertThat(service.requests()).isZero();
   }
 
   @Test

@@ -58,7 +58,9 @@ class SparkConnectTest {
         "spark.asyncudf.connection.local.url", url,
         "spark.asyncudf.connection.local.maxConnections", "64",
         "spark.asyncudf.functions.risk_score.factory", "io.asyncudf.example.RiskScoreFunction",
-        "spark.asyncudf.functions.risk_score.url", url));
+        "spark.asyncudf.functions.risk_score.url", url,
+        "spark.asyncudf.functions.risk_rows.factory", "io.asyncudf.example.RiskScoreRows",
+        "spark.asyncudf.functions.risk_rows.url", url));
     spark = SparkSession.builder().remote(server.url()).getOrCreate();
   }
 
@@ -111,6 +113,22 @@ class SparkConnectTest {
     }
     assertThat(called).isEqualTo(sql);
     assertThat(SCORE_REQUESTS.get()).isGreaterThanOrEqualTo(400);
+  }
+
+  @Test
+  void aTableFunctionFromTheConfFactoryTakesATableArgumentFromTheClient() {
+    int before = SCORE_REQUESTS.get();
+    spark.range(0, 300, 1, 3).selectExpr("id", "concat('p', id) AS name").createOrReplaceTempView("patients");
+    List<Row> rows = spark.sql("SELECT id, risk_score, error FROM risk_rows(TABLE(patients)) ORDER BY risk_score DESC")
+        .collectAsList();
+
+    assertThat(rows).hasSize(300);
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).getLong(0)).isEqualTo(299 - i);
+      assertThat(rows.get(i).getDouble(1)).isEqualTo((299 - i) / 10.0);
+      assertThat(rows.get(i).isNullAt(2)).isTrue();
+    }
+    assertThat(SCORE_REQUESTS.get() - before).as("one request per row, under ORDER BY too").isEqualTo(300);
   }
 
   @Test

@@ -1,7 +1,10 @@
 package io.asyncudf.sql;
 
 import io.asyncudf.AsyncFunctionFactory;
+import io.asyncudf.AsyncTableFunctionFactory;
 import io.asyncudf.ColumnUdf;
+import io.asyncudf.DataFrameUdf;
+import io.asyncudf.spark.RowsCall;
 import io.asyncudf.spark.SqlFunctions;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,8 +24,9 @@ import scala.runtime.BoxedUnit;
  *   <li>the SQL functions {@code async_http_request}, {@code fhir_read}, {@code fhir_search} and
  *       {@code opensearch_get} over connections defined by {@code spark.asyncudf.connection.<name>.*};
  *   <li>a function {@code <name>} for every {@code spark.asyncudf.functions.<name>.factory=<class>} in
- *       the Spark conf at session start: an {@link AsyncFunctionFactory} with a public no-argument
- *       constructor, loaded from the class path (a jar the cluster admin has installed).
+ *       the Spark conf at session start: an {@link AsyncFunctionFactory} (a SQL function) or an
+ *       {@link AsyncTableFunctionFactory} (a table function over {@code TABLE(...)}) with a public
+ *       no-argument constructor, loaded from the class path (a jar the cluster admin has installed).
  * </ul>
  * Needed where the Java API cannot install the planner itself: SQL-only use, Spark Connect servers,
  * Databricks standard access mode.
@@ -42,14 +46,23 @@ public final class AsyncUdfExtensions extends AbstractFunction1<SparkSessionExte
     }
     SparkEnv env = SparkEnv.get();
     if (env != null) {
-      factories(env.conf()).forEach((name, udf) -> SqlFunctions.inject(extensions, name,
-          name + "(...) - " + udf, arguments -> udf.apply(arguments.columns())));
+      factories(env.conf()).forEach((name, created) -> {
+        if (created instanceof ColumnUdf<?, ?, ?> udf) {
+          SqlFunctions.inject(extensions, name, name + "(...) - " + udf, arguments -> udf.apply(arguments.columns()));
+        } else {
+          RowsCall call = (RowsCall) created;
+          SqlFunctions.injectTableFunction(extensions, call, name + "(TABLE(t)) - " + call);
+        }
+      });
     }
     return BoxedUnit.UNIT;
   }
 
-  /** The UDFs of the {@code spark.asyncudf.functions.<name>.factory} keys, by name. */
-  static Map<String, ColumnUdf<?, ?, ?>> factories(SparkConf conf) {
+  /**
+   * What the {@code spark.asyncudf.functions.<name>.factory} keys create, by name: a {@link ColumnUdf}
+   * (a SQL function) or the {@link RowsCall} of a {@link DataFrameUdf} (a table function).
+   */
+  static Map<String, Object> factories(SparkConf conf) {
     Map<String, Map<String, String>> keysByFunction = new TreeMap<>();
     for (Tuple2<String, String> entry : conf.getAllWithPrefix(FUNCTIONS)) {
       int dot = entry._1().indexOf('.');
@@ -58,7 +71,7 @@ public final class AsyncUdfExtensions extends AbstractFunction1<SparkSessionExte
             .put(entry._1().substring(dot + 1), entry._2());
       }
     }
-    Map<String, ColumnUdf<?, ?, ?>> udfs = new TreeMap<>();
+    Map<String, Object> udfs = new TreeMap<>();
     keysByFunction.forEach((name, keys) -> {
       String className = keys.remove("factory");
       if (className != null) {
@@ -68,7 +81,7 @@ public final class AsyncUdfExtensions extends AbstractFunction1<SparkSessionExte
     return udfs;
   }
 
-  private static ColumnUdf<?, ?, ?> create(String name, String className, Map<String, String> options) {
+  private static Object create(String name, String className, Map<String, String> options) {
     String key = FUNCTIONS + name + ".factory";
     Object factory;
     try {
@@ -79,12 +92,19 @@ public final class AsyncUdfExtensions extends AbstractFunction1<SparkSessionExte
       throw new IllegalArgumentException(key + "=" + className + ": cannot load and instantiate the class "
           + "(it must be on the class path and have a public no-argument constructor): " + e, e);
     }
-    if (!(factory instanceof AsyncFunctionFactory functionFactory)) {
-      throw new IllegalArgumentException(key + "=" + className + " does not implement "
-          + AsyncFunctionFactory.class.getName());
+    if (!(factory instanceof AsyncFunctionFactory) && !(factory instanceof AsyncTableFunctionFactory)) {
+      throw new IllegalArgumentException(key + "=" + className + " implements neither "
+          + AsyncFunctionFactory.class.getName() + " nor " + AsyncTableFunctionFactory.class.getName());
     }
     try {
-      ColumnUdf<?, ?, ?> udf = functionFactory.create(name, Map.copyOf(options));
+      if (factory instanceof AsyncTableFunctionFactory tables) {
+        DataFrameUdf<?> udf = tables.create(name, Map.copyOf(options));
+        if (udf == null) {
+          throw new IllegalArgumentException(key + "=" + className + " returned no UDF for " + name);
+        }
+        return udf.tableFunction(name);
+      }
+      ColumnUdf<?, ?, ?> udf = ((AsyncFunctionFactory) factory).create(name, Map.copyOf(options));
       if (udf == null) {
         throw new IllegalArgumentException(key + "=" + className + " returned no UDF for " + name);
       }
