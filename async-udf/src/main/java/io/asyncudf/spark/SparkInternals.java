@@ -176,9 +176,6 @@ final class SparkInternals {
     return UnsafeProjection.create(schema);
   }
 
-    return UnsafeProjection.create(CollectionConverters.asScala(fields).toSeq());
-  }
-
   /** Converts internal values of {@code type} to external ones under the current session's conf. Serializable. */
   static Function1<Object, Object> toExternal(DataType type) {
     return CatalystTypeConverters.createToScalaConverter(type);
