@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Union
 
@@ -34,6 +35,7 @@ __all__ = [
     "fhir_search",
     "opensearch_get",
     "call",
+    "rows",
 ]
 
 __version__ = "0.1.0"
@@ -258,6 +260,22 @@ def call(name: str, *cols: ColumnOrName):
     """A function registered from Java (``ColumnUdf.register``) or by the server's
     ``spark.asyncudf.functions.<name>.factory``, applied to ``cols`` (Columns or column names)."""
     return _functions().call_function(name, *[_column(c) for c in cols])
+
+
+def rows(spark: Any, name: str, df: Any) -> Any:
+    """``df`` through the table function ``name``: a DataFrame helper registered from Java
+    (``DataFrameUdf.register``) or by the server's ``spark.asyncudf.functions.<name>.factory`` (an
+    ``AsyncTableFunctionFactory``), any number of output rows per chunk of input rows. Runs
+    ``SELECT * FROM name(TABLE(view))`` over a temporary view of ``df`` (one per call, left in the
+    session), so the same code runs on classic PySpark and Spark Connect.
+
+    :raises ValueError: if ``name`` is not a plain identifier
+    """
+    if not _NAME.match(name or ""):
+        raise ValueError("a table function name must be a plain identifier (letters, digits, _), got " + repr(name))
+    view = "_asyncudf_rows_" + uuid.uuid4().hex
+    df.createOrReplaceTempView(view)
+    return spark.sql("SELECT * FROM " + name + "(TABLE(" + view + "))")
 
 
 def progress(spark: Any) -> List[Dict[str, Any]]:

@@ -28,6 +28,8 @@ def spark(service):
     au.connection(builder, "scores_svc", url=service.url)
     builder.config("spark.asyncudf.functions.risk_score.factory", "io.asyncudf.example.RiskScoreFunction")
     builder.config("spark.asyncudf.functions.risk_score.url", service.url)
+    builder.config("spark.asyncudf.functions.risk_rows.factory", "io.asyncudf.example.RiskScoreRows")
+    builder.config("spark.asyncudf.functions.risk_rows.url", service.url)
     examples = os.environ.get("SPARK_ASYNC_UDF_EXAMPLES_JAR")
     if examples:
         builder.config("spark.jars", builder._options["spark.jars"] + "," + examples)

@@ -52,6 +52,20 @@ def test_a_function_registered_by_a_conf_factory_is_callable(spark):
     assert [(row.id, row.score) for row in rows] == [(i, i / 10) for i in range(50)]
 
 
+def test_a_table_function_from_a_conf_factory_takes_a_dataframe_and_calls_each_row_once(spark, service):
+    before = service.requests["score"]
+    patients = spark.range(0, 120, 1, 3).selectExpr("id", "concat('p', id) AS name")
+    out = au.rows(spark, "risk_rows", patients).orderBy(F.desc("risk_score")).collect()
+    assert [(row.id, row.risk_score) for row in out] == [(i, i / 10) for i in reversed(range(120))]
+    assert all(row.error is None for row in out)
+    assert service.requests["score"] - before == 120
+
+
+def test_a_table_function_name_must_be_an_identifier(spark):
+    with pytest.raises(ValueError, match="plain identifier"):
+        au.rows(spark, "risk_rows; DROP TABLE x", spark.range(1))
+
+
 def test_an_unknown_connection_fails_naming_it(spark):
     with pytest.raises(Exception, match="unknown connection 'nope'"):
         spark.range(1).select(au.http_request("nope", "GET", F.lit("/x"))).collect()

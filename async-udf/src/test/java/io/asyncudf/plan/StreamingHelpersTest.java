@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -160,6 +162,33 @@ class StreamingHelpersTest {
       df.createOrReplaceTempView("stream_input");
       return spark.sql("SELECT id, score_stream(id) AS s FROM stream_input");
     }, 0, 1);
+  }
+
+  @Test
+  void aRateSourceCallsEachRowOncePerBatch() throws Exception {
+    CountDownLatch threeBatches = new CountDownLatch(3);
+    Map<Long, List<Row>> batches = new ConcurrentHashMap<>();
+    VoidFunction2<Dataset<Row>, Long> collect = (batch, id) -> {
+      batches.put(id, batch.collectAsList());
+      threeBatches.countDown();
+    };
+    Dataset<Row> rate = spark.readStream().format("rate-micro-batch").option("rowsPerBatch", 100)
+        .option("numPartitions", 2).load().select(col("value").as("id"));
+    StreamingQuery query = score.withColumn(rate, "s", col("id")).writeStream()
+        .option("checkpointLocation", dir.resolve("rate-checkpoint").toString())
+        .foreachBatch(collect)
+        .start();
+    try {
+      assertThat(threeBatches.await(2, TimeUnit.MINUTES)).as("three micro-batches").isTrue();
+    } finally {
+      query.stop();
+    }
+    List<Row> rows = batches.values().stream().flatMap(List::stream).toList();
+    assertThat(rows).hasSizeGreaterThanOrEqualTo(300);
+    assertThat(rows).allSatisfy(row -> assertThat(row.getLong(1)).isEqualTo(2 * row.getLong(0)));
+    assertThat(service.requests()).as("no row called twice").isEqualTo(service.distinctIds());
+    assertThat(service.requests()).as("the collected rows, and at most the batch running at the stop")
+        .isBetween((long) rows.size(), rows.size() + 100L);
   }
 
   @Test
