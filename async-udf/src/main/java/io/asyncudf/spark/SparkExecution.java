@@ -25,7 +25,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class SparkExecution {
 
-  private static final String RESULT = "__asyncudf_result";
 
   /** Which kind of input a column helper accepts. */
   public enum InputShape {
@@ -107,8 +106,9 @@ public final class SparkExecution {
     if (errorColumn == null) {
       return df.withColumn(outputColumn, value);
     }
-    Dataset<Row> withResult = df.withColumn(RESULT, value);
-    Column result = withResult.col(RESULT);
+    String resultName = "__asyncudf_result_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    Dataset<Row> withResult = df.withColumn(resultName, value);
+    Column result = withResult.col(resultName);
     Column error = result.getField(errorColumn);
     Column output;
     if (call.outputType() instanceof StructType struct) {
@@ -120,7 +120,7 @@ public final class SparkExecution {
     } else {
       output = result.getField("value");
     }
-    return withResult.withColumn(outputColumn, output).withColumn(errorColumn, error).drop(RESULT);
+    return withResult.withColumn(outputColumn, output).withColumn(errorColumn, error).drop(resultName);
   }
 
   private static StructField resolve(Dataset<Row> df, Column input) {

@@ -1,10 +1,13 @@
 package io.asyncudf.it;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
+import io.asyncudf.ColumnUdf;
 import io.asyncudf.example.LatencyService;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.http.HttpConnector;
@@ -106,20 +109,23 @@ class MultiJvmClusterTest {
     assertThat(rows.get(4999).getLong(1)).isEqualTo(4999L * 4999L);
   }
 
+  private static ColumnUdf<Long, Double, HttpClientConfig> score(LatencyService service) {
+    HttpClientConfig config = HttpClientConfig.builder().baseUrl(service.baseUri().toString()).build();
+    return AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
+                .send(ctx, HttpRequest.get("score?id=" + id))
+                .thenApply(response -> response.json().get("score").asDouble())),
+            DataTypes.DoubleType)
+        .parameters(config)
+        .maxChunkSize(50)
+        .maxConcurrentChunks(4)
+        .errorColumn("error");
+  }
+
   @Test
   void httpConnectorCallsAServiceFromEveryExecutor() throws Exception {
     try (LatencyService service = LatencyService.start(5)) {
-      HttpClientConfig config = HttpClientConfig.builder().baseUrl(service.baseUri().toString()).build();
-      List<Row> rows = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
-              AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
-                  .send(ctx, HttpRequest.get("score?id=" + id))
-                  .thenApply(response -> response.json().get("score").asDouble())),
-              DataTypes.DoubleType)
-          .parameters(config)
-          .maxChunkSize(50)
-          .maxConcurrentChunks(4)
-          .errorColumn("error")
-          .withColumn(spark.range(0, 3000, 1, 4).toDF("id"), "score", col("id"))
+      List<Row> rows = score(service).withColumn(spark.range(0, 3000, 1, 4).toDF("id"), "score", col("id"))
           .collectAsList();
 
       assertThat(rows).hasSize(3000).allSatisfy(row -> {
@@ -127,6 +133,24 @@ class MultiJvmClusterTest {
         assertThat(row.getDouble(1)).isEqualTo(LatencyService.scoreOf(row.getLong(0)));
       });
       assertThat(service.requests()).isEqualTo(3000);
+    }
+  }
+
+  @Test
+  void aGlobalSortAcrossExecutorJvmsCallsEachRowOnce() throws Exception {
+    try (LatencyService service = LatencyService.start(5)) {
+      Dataset<Row> patients = spark.range(0, 3000, 1, 4).toDF("id").withColumn("name", concat(lit("p"), col("id")));
+      List<Row> rows = score(service).withColumn(patients, "score", col("id")).orderBy(col("id").desc())
+          .collectAsList();
+
+      assertThat(rows).hasSize(3000);
+      for (int i = 0; i < rows.size(); i++) {
+        long id = 2999 - i;
+        assertThat(rows.get(i).getLong(0)).isEqualTo(id);
+        assertThat(rows.get(i).getString(1)).isEqualTo("p" + id);
+        assertThat(rows.get(i).getDouble(2)).isEqualTo(LatencyService.scoreOf(id));
+      }
+      assertThat(service.requests()).as("one request per row, the sort's sampling pass included").isEqualTo(3000);
     }
   }
 }
