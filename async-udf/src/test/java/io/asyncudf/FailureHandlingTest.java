@@ -1,6 +1,7 @@
 package io.asyncudf;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -207,6 +208,22 @@ class FailureHandlingTest {
 
     assertThatThrownBy(out::collect).hasStackTraceContaining(
         "chunk 0 of partition 0 (row 6) failed after 1 attempt: java.io.IOException: item 7 rejected");
+  }
+
+  @Test
+  void credentialsInAFailedRowsInputAreMaskedInItsInputJson() {
+    Dataset<Row> people = LocalSpark.session().range(0, 3, 1, 1)
+        .selectExpr("id", "concat('tok-', id) AS api_token", "map('Cookie', concat('c-', id), 'Accept', 'json') AS headers");
+    AsyncChunkFunction<Row, String, Serializable> failing =
+        (ctx, rows) -> CompletableFuture.failedFuture(new IOException("service down"));
+    List<Row> rows = AsyncUdf.structToScalar(failing, DataTypes.StringType)
+        .errorColumn("error")
+        .withColumn(people, "result", struct(col("id"), col("api_token"), col("headers")))
+        .select("error.input_json").collectAsList();
+
+    assertThat(rows).hasSize(3).allSatisfy(row -> assertThat(row.getString(0))
+        .contains("\"api_token\":\"****\"", "\"Cookie\":\"****\"", "\"Accept\":\"json\"")
+        .doesNotContain("tok-", "c-"));
   }
 
   @Test

@@ -11,7 +11,8 @@ import scala.Function1;
 
 /**
  * The error struct written for every row of a chunk whose failure is recorded: the cause's
- * message and class, attempts made, where the row is, and the failed input as JSON.
+ * message and class, attempts made, where the row is, and the failed input as JSON, credentials
+ * masked ({@link SensitiveValues}).
  */
 final class ErrorColumn implements Serializable {
 
@@ -49,7 +50,7 @@ final class ErrorColumn implements Serializable {
   }
 
   private String json(InternalRow input) {
-    Row row = (Row) inputToExternal.apply(input);
+    Row row = (Row) SensitiveValues.masked(inputToExternal.apply(input));
     try {
       return row.json();
     } catch (RuntimeException e) {
