@@ -1,5 +1,6 @@
 package io.asyncudf.http;
 
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
   private int status;
   private Map<String, List<String>> headers = Map.of();
   private long tooLarge = -1;
+  private volatile boolean pooledConnection;
+  private volatile boolean answered;
 
   BoundedBodyHandler(RequestDescription request, long maxBytes) {
     this.request = request;
@@ -31,7 +34,21 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
   }
 
   @Override
+  public void onConnectionPooled(Channel connection) {
+    pooledConnection = true;
+  }
+
+  /**
+   * Whether the exchange went over a connection taken from the pool and failed before any byte of
+   * an answer: the server had closed that connection (keep-alive churn), so it never answered.
+   */
+  boolean failedOnStaleConnection() {
+    return pooledConnection && !answered;
+  }
+
+  @Override
   public State onStatusReceived(HttpResponseStatus responseStatus) {
+    answered = true;
     status = responseStatus.getStatusCode();
     return State.CONTINUE;
   }

@@ -8,6 +8,7 @@ import io.asyncudf.connector.RequestRetries;
 import io.asyncudf.connector.RequestScope;
 import io.asyncudf.connector.SharedClients;
 import io.asyncudf.connector.TransportLogging;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -18,10 +19,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.ListenableFuture;
+import org.asynchttpclient.Request;
 import org.asynchttpclient.RequestBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +62,11 @@ public final class HttpConnector implements AutoCloseable {
   private final TokenCache tokens;
   private final String fixedAuthorization;
   private final Set<String> credentialOrigins;
+  /** Re-sends of one attempt whose pooled connections the server had closed, at most. */
+  private static final int MAX_RESENDS = 3;
+
   private final LongAdder attempts = new LongAdder();
+  private final LongAdder resends = new LongAdder();
   private final LongAdder retryCount = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -260,14 +267,15 @@ public final class HttpConnector implements AutoCloseable {
     }
     attempts.increment();
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-    ListenableFuture<HttpResponse> call;
+    AtomicReference<ListenableFuture<HttpResponse>> call = new AtomicReference<>();
+    CompletableFuture<HttpResponse> answer;
     try {
-      call = bootstrap.client.executeRequest(builder.build(), new BoundedBodyHandler(description, config.maxResponseBytes()));
+      answer = send(builder.build(), description, request.isIdempotent(), MAX_RESENDS, call);
     } catch (RuntimeException e) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<HttpResponse> checked = call.toCompletableFuture().thenApply(response -> {
+    CompletableFuture<HttpResponse> checked = answer.thenApply(response -> {
       if (response.status() / 100 == 2) {
         return response;
       }
@@ -283,10 +291,43 @@ public final class HttpConnector implements AutoCloseable {
     checked.whenComplete((response, failure) -> {
       inFlight.decrementAndGet();
       if (checked.isCancelled()) {
-        call.cancel(true);
+        ListenableFuture<HttpResponse> running = call.get();
+        if (running != null) {
+          running.cancel(true);
+        }
       }
     });
     return checked;
+  }
+
+  /**
+   * Sends {@code built} and gives its answer. An idempotent request whose pooled connection turns out
+   * to have been closed by the server before any byte of an answer (keep-alive churn: servers and load
+   * balancers close idle or much-used connections without saying so) is sent again at once, on
+   * another connection, up to {@code resendsLeft} times: no backoff, not a retry of the retry policy.
+   * Counted in {@link #resends()}. Non-idempotent requests are never re-sent here.
+   */
+  private CompletableFuture<HttpResponse> send(Request built, RequestDescription description, boolean idempotent,
+      int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call) {
+    BoundedBodyHandler handler = new BoundedBodyHandler(description, config.maxResponseBytes());
+    ListenableFuture<HttpResponse> running = bootstrap.client.executeRequest(built, handler);
+    call.set(running);
+    return Futures.exceptionallyCompose(running.toCompletableFuture(), failure -> {
+      boolean stale = idempotent && resendsLeft > 0 && handler.failedOnStaleConnection()
+          && failure instanceof IOException && !running.isCancelled();
+      if (!stale) {
+        return CompletableFuture.failedFuture(failure);
+      }
+      resends.increment();
+      LOG.debug("re-sending {}: its pooled connection was closed by the server before an answer ({})",
+          description.get(), failure.toString());
+      return send(built, description, true, resendsLeft - 1, call);
+    });
+  }
+
+  /** Requests re-sent at once because their pooled connection had been closed by the server. */
+  public long resends() {
+    return resends.sum();
   }
 
   private String absoluteUrl(String url) {
