@@ -29,6 +29,8 @@ final class BenchReport {
   static final String SQL_FUNCTION_FROM_JSON = "sql: async_http_request + from_json";
   static final String SQL_JAVA = "sql: Java helper, same connector";
   static final String SQL_RAW = "sql: raw AsyncHttpClient loop";
+  static final String KEEP_ALIVE = "churn: Java helper, server keeps connections";
+  static final String CHURN = "churn: Java helper, server closes after 1-8 answers";
 
   private final List<BenchResult> results;
   private final BenchOptions options;
@@ -58,6 +60,8 @@ final class BenchReport {
     ratio(SQL_FUNCTION_FROM_JSON, SQL_JAVA).ifPresent(ratio -> out.printf(
         "sql: async_http_request + from_json / Java helper rows/s = %.2f, CPU per row %.2f%n",
         ratio, cpuRatio(SQL_FUNCTION_FROM_JSON, SQL_JAVA)));
+    ratio(CHURN, KEEP_ALIVE).ifPresent(ratio -> out.printf(
+        "churn: closing after 1-8 answers / keeping connections rows/s = %.2f (target >= 0.80)%n", ratio));
     results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()
         .filter(result -> !Double.isNaN(result.idealRowsPerSecond()) && !result.scenario().contains("dataFrame"))
         .forEach(result -> out.printf("%-46s window %5d: efficiency %.2f against min(Little's law, raw client's %,.0f rows/s)%n",

@@ -57,7 +57,12 @@ public final class BenchServer implements AutoCloseable {
   }
 
   public void reset(long latencyMillis) throws IOException, InterruptedException {
-    get("reset?latency_ms=" + latencyMillis);
+    reset(latencyMillis, false);
+  }
+
+  /** Zeroes the counters and sets the latency; {@code churn}: close connections after 1 to 8 answers. */
+  public void reset(long latencyMillis, boolean churn) throws IOException, InterruptedException {
+    get("reset?latency_ms=" + latencyMillis + (churn ? "&churn=1" : ""));
   }
 
   public Stats stats() throws IOException, InterruptedException {

@@ -43,7 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code GET /score?id=N}: {@code {"id":N,"score":S}}
  *   <li>{@code POST /batch} with a JSON array of ids: a JSON array of scores, one latency for all
- *   <li>{@code GET /reset?latency_ms=L}: zeroes the counters and sets the latency
+ *   <li>{@code GET /reset?latency_ms=L[&churn=1]}: zeroes the counters and sets the latency; with
+ *       {@code churn=1} each scoring connection is closed right after its 1st to 8th answer (random),
+ *       without a {@code Connection: close} header, as servers with short keep-alive limits do
  *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P,"peak_open_connections":C,"connections":A}}
  * </ul>
  *
@@ -60,6 +62,8 @@ public final class BenchService {
   private final AtomicInteger peakOpenConnections = new AtomicInteger();
   private final AtomicLong acceptedConnections = new AtomicLong();
   private volatile long latencyMillis = 20;
+  /** Whether scoring connections are closed after 1 to 8 answers, without a {@code Connection: close} header. */
+  private volatile boolean churn;
 
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -83,6 +87,8 @@ public final class BenchService {
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Whether this connection has carried a scoring request: control calls do not count as load. */
     private boolean scoring;
+    /** Answers this connection gives before it is closed, when churning. */
+    private int answersLeft = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(8);
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
@@ -110,6 +116,7 @@ public final class BenchService {
         }
         case "/reset" -> {
           latencyMillis = Long.parseLong(uri.parameters().get("latency_ms").get(0));
+          churn = uri.parameters().containsKey("churn");
           requests.set(0);
           peakInFlight.set(0);
           peakOpenConnections.set(openConnections.get());
@@ -134,7 +141,11 @@ public final class BenchService {
       peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       Runnable answer = () -> {
         inFlight.decrementAndGet();
-        respond(ctx, keepAlive, body);
+        boolean close = churn && --answersLeft <= 0;
+        var write = respond(ctx, keepAlive, HttpResponseStatus.OK, body);
+        if (close && keepAlive) {
+          write.addListener(ChannelFutureListener.CLOSE);
+        }
       };
       long latency = latencyMillis;
       if (latency == 0) {
@@ -148,7 +159,8 @@ public final class BenchService {
       respond(ctx, keepAlive, HttpResponseStatus.OK, body);
     }
 
-    private void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String body) {
+    private io.netty.channel.ChannelFuture respond(ChannelHandlerContext ctx, boolean keepAlive,
+        HttpResponseStatus status, String body) {
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
           Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
@@ -158,6 +170,7 @@ public final class BenchService {
       if (!keepAlive) {
         write.addListener(ChannelFutureListener.CLOSE);
       }
+      return write;
     }
   }
 }

@@ -47,6 +47,8 @@ public final class Benchmark {
   private static final long CONNECTOR_ROWS = 40_000;
   private static final long CONNECTOR_LATENCY_MS = 20;
   private static final int CONNECTOR_ROUNDS = 3;
+  /** Rows of each churn run: the bar is no failed row in 100,000. */
+  private static final long CHURN_ROWS = 100_000;
   /** Rows per chunk of the connector-cost runs: 256 in flight per task as 32 chunks of 8 (less head-of-line wait than 8 of 32). */
   private static final int CONNECTOR_CHUNK = Integer.getInteger("bench.connectorChunk", 8);
   private static final StructType SCORED = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
@@ -124,6 +126,22 @@ public final class Benchmark {
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.SQL_RAW));
         }
       }
+      if (options.runs("churn")) {
+        // the same Java helper against the service keeping its connections and closing them after 1-8 answers
+        bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+        long resendsBefore = HttpConnector.shared(bench.clientFor(256)).resends();
+        long retriesBefore = HttpConnector.shared(bench.clientFor(256)).metrics().retries();
+        for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
+          results.add(bench.library(CHURN_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, false)
+              .named(BenchReport.KEEP_ALIVE));
+          results.add(bench.library(CHURN_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, true)
+              .named(BenchReport.CHURN));
+        }
+        System.out.printf("churn: %,d requests re-sent on a fresh connection, %,d retries, over %d runs of %,d rows%n",
+            HttpConnector.shared(bench.clientFor(256)).resends() - resendsBefore,
+            HttpConnector.shared(bench.clientFor(256)).metrics().retries() - retriesBefore, 2 * CONNECTOR_ROUNDS,
+            CHURN_ROWS);
+      }
       if (options.runs("servers")) {
         results.addAll(ServerScenarios.run(spark, options));
       }
@@ -166,6 +184,11 @@ public final class Benchmark {
   }
 
   private BenchResult library(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
+    return library(rows, window, latencyMillis, chunkSize, false);
+  }
+
+  private BenchResult library(long rows, int window, long latencyMillis, int chunkSize, boolean churn)
+      throws Exception {
     Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
                 .send(ctx, HttpRequest.get("score?id=" + id))
@@ -176,7 +199,8 @@ public final class Benchmark {
         .maxConcurrentChunks(window / chunkSize)
         .timeout(Duration.ofSeconds(60))
         .withColumn(ids(rows), "score", col("id"));
-    return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, () -> scored(out, rows));
+    return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, churn,
+        () -> scored(out, rows));
   }
 
   /** How the SQL scenario reads the score from the response text. */
@@ -281,7 +305,7 @@ public final class Benchmark {
     });
   }
 
-  private HttpClientConfig clientFor(int requestsPerTask) {
+  HttpClientConfig clientFor(int requestsPerTask) {
     int connections = TASKS * requestsPerTask;
     return HttpClientConfig.builder().baseUrl(service).maxConnections(connections).maxConnectionsPerHost(connections)
         .requestTimeout(Duration.ofSeconds(30)).build();
@@ -314,7 +338,12 @@ public final class Benchmark {
   }
 
   private BenchResult measure(String scenario, long rows, int window, long latencyMillis, Job job) throws Exception {
-    server.reset(latencyMillis);
+    return measure(scenario, rows, window, latencyMillis, false, job);
+  }
+
+  private BenchResult measure(String scenario, long rows, int window, long latencyMillis, boolean churn, Job job)
+      throws Exception {
+    server.reset(latencyMillis, churn);
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     long cpuStart = processCpuNanos();
