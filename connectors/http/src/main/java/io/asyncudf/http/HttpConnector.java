@@ -84,7 +84,12 @@ public final class HttpConnector implements AutoCloseable {
     this.clusterLimit = config.clusterRequestsPerSecond() > 0
         ? ClusterRateLimit.create(config.clusterBudgetName(), config.clusterRequestsPerSecond(), config.maxQueueWait())
         : null;
-    this.slots = new InFlightLimit(config.maxInFlight(), config.maxQueueWait());
+    this.slots = new InFlightLimit(config.maxInFlight(), config.maxQueueWait(), () -> LOG.warn(
+        "requests to {} wait for a free slot: all {} of maxInFlight are in use (maxConnections {}, "
+            + "maxConnectionsPerHost {}), fewer than the requests the tasks of this executor keep in flight; "
+            + "raise maxInFlight and maxConnections to the tasks per executor x maxConcurrentChunks x rows per chunk, "
+            + "or lower the window (said once per client)", describeBase(), config.maxInFlight(), config.maxConnections(),
+        config.maxConnectionsPerHost()));
     this.tokens = config.auth() instanceof HttpAuth.OAuth2 oauth2
         ? new TokenCache(oauth2, request -> execute(request, RequestScope.none(), false))
         : null;
@@ -323,6 +328,11 @@ public final class HttpConnector implements AutoCloseable {
           description.get(), failure.toString());
       return send(built, description, true, resendsLeft - 1, call);
     });
+  }
+
+  /** Requests that waited for a free in-flight slot (a pool or {@code maxInFlight} smaller than the work). */
+  public long slotWaits() {
+    return slots.waits();
   }
 
   /** Requests re-sent at once because their pooled connection had been closed by the server. */

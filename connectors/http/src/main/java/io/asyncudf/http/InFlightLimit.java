@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -31,18 +32,36 @@ final class InFlightLimit {
   private final Duration maxWait;
   private final Executor handoff;
   private final Queue<CompletableFuture<Void>> waiters = new ArrayDeque<>();
+  private final Runnable onFirstWait;
+  private final LongAdder waits = new LongAdder();
+  private boolean waited;
   private int free;
 
   InFlightLimit(int slots, Duration maxWait) {
-    this(slots, maxWait, ConnectorThreads.callbacks());
+    this(slots, maxWait, () -> {});
+  }
+
+  /** @param onFirstWait runs once, the first time a request finds no free slot (outside the lock) */
+  InFlightLimit(int slots, Duration maxWait, Runnable onFirstWait) {
+    this(slots, maxWait, ConnectorThreads.callbacks(), onFirstWait);
   }
 
   /** @param handoff where a waiter that got a freed slot continues (tests pass a direct executor) */
   InFlightLimit(int slots, Duration maxWait, Executor handoff) {
+    this(slots, maxWait, handoff, () -> {});
+  }
+
+  private InFlightLimit(int slots, Duration maxWait, Executor handoff, Runnable onFirstWait) {
     this.slots = slots;
     this.maxWait = maxWait;
     this.handoff = handoff;
+    this.onFirstWait = onFirstWait;
     this.free = slots;
+  }
+
+  /** Requests that found every slot taken and had to wait. */
+  long waits() {
+    return waits.sum();
   }
 
   /**
@@ -94,6 +113,7 @@ final class InFlightLimit {
    */
   CompletableFuture<Void> acquire() {
     CompletableFuture<Void> waiter;
+    boolean first;
     synchronized (this) {
       if (free > 0) {
         free--;
@@ -101,6 +121,12 @@ final class InFlightLimit {
       }
       waiter = new CompletableFuture<>();
       waiters.add(waiter);
+      first = !waited;
+      waited = true;
+    }
+    waits.increment();
+    if (first) {
+      onFirstWait.run();
     }
     ScheduledFuture<?> timer = ConnectorThreads.scheduler().schedule(() -> waiter.completeExceptionally(
         new RejectedExecutionException("no free request slot within maxQueueWait (" + maxWait + "): all "

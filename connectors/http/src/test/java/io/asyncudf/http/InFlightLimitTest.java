@@ -149,4 +149,21 @@ class InFlightLimitTest {
     log.add(name);
     return task;
   }
+
+  @Test
+  void theFirstRequestThatMustWaitIsReportedOnceAndEveryWaitCounted() {
+    java.util.concurrent.atomic.AtomicInteger reported = new java.util.concurrent.atomic.AtomicInteger();
+    InFlightLimit limit = new InFlightLimit(1, Duration.ofMinutes(10), reported::incrementAndGet);
+    CompletableFuture<Void> first = limit.acquire();
+    CompletableFuture<Void> second = limit.acquire();
+    CompletableFuture<Void> third = limit.acquire();
+
+    assertThat(first).isDone();
+    assertThat(second).isNotDone();
+    assertThat(reported.get()).as("said once, not per waiting request").isEqualTo(1);
+    assertThat(limit.waits()).isEqualTo(2);
+    second.cancel(false);
+    third.cancel(false);
+    limit.release();
+  }
 }
