@@ -50,7 +50,12 @@ final class ErrorColumn implements Serializable {
   }
 
   private String json(InternalRow input) {
-    Row row = (Row) SensitiveValues.masked(inputToExternal.apply(input));
+    Row row;
+    try {
+      row = (Row) SensitiveValues.masked(inputToExternal.apply(input));
+    } catch (RuntimeException e) {
+      return "(the input could not be rendered with its credentials masked: " + e.getClass().getName() + ")";
+    }
     try {
       return row.json();
     } catch (RuntimeException e) {

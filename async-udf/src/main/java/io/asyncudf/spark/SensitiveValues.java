@@ -12,17 +12,18 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * Masks the values of credentials in a failed row's input before it is written as
  * {@code input_json}: struct fields and map entries, at any depth, whose name is a credential header
- * (Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, Api-Key) or contains
- * "password", "secret" or "token". The value becomes {@value #MASK}; names stay, so the row still
- * shows which header was sent.
+ * or parameter (Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, Api-Key, Access-Key,
+ * X-Auth-Token, Auth, Passwd, Pwd) or contains "password", "secret", "token", "credential", "signature"
+ * or "api-key", compared case-insensitively with {@code _} read as {@code -}. The value becomes
+ * {@value #MASK}; names stay, so the row still shows which header was sent.
  */
 final class SensitiveValues {
 
   static final String MASK = "****";
 
   private static final Set<String> NAMES = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie",
-      "x-api-key", "api-key", "apikey", "x-auth-token");
-  private static final String[] PARTS = {"password", "secret", "token"};
+      "x-api-key", "api-key", "apikey", "access-key", "x-auth-token", "auth", "passwd", "pwd");
+  private static final String[] PARTS = {"password", "secret", "token", "credential", "signature", "api-key"};
 
   private SensitiveValues() {}
 
@@ -30,7 +31,7 @@ final class SensitiveValues {
     if (name == null) {
       return false;
     }
-    String lower = name.toLowerCase(Locale.ROOT);
+    String lower = name.toLowerCase(Locale.ROOT).replace('_', '-');
     if (NAMES.contains(lower)) {
       return true;
     }

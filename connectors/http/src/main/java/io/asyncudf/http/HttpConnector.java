@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -87,7 +88,8 @@ public final class HttpConnector implements AutoCloseable {
     this.slots = new InFlightLimit(config.maxInFlight(), config.maxQueueWait(), () -> LOG.warn(
         "requests to {} wait for a free slot: all {} of maxInFlight are in use (maxConnections {}, "
             + "maxConnectionsPerHost {}), fewer than the requests the tasks of this executor keep in flight; "
-            + "raise maxInFlight and maxConnections to the tasks per executor x maxConcurrentChunks x rows per chunk, "
+            + "raise maxConnections and maxConnectionsPerHost (maxInFlight follows them) to the tasks per executor x "
+            + "maxConcurrentChunks x rows per chunk, "
             + "or lower the window (said once per client)", describeBase(), config.maxInFlight(), config.maxConnections(),
         config.maxConnectionsPerHost()));
     this.tokens = config.auth() instanceof HttpAuth.OAuth2 oauth2
@@ -273,9 +275,10 @@ public final class HttpConnector implements AutoCloseable {
     attempts.increment();
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     AtomicReference<ListenableFuture<HttpResponse>> call = new AtomicReference<>();
+    AtomicBoolean cancelled = new AtomicBoolean();
     CompletableFuture<HttpResponse> answer;
     try {
-      answer = send(builder.build(), description, request.isIdempotent(), MAX_RESENDS, call);
+      answer = send(builder.build(), description, request.isIdempotent(), MAX_RESENDS, call, cancelled);
     } catch (RuntimeException e) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
@@ -296,6 +299,8 @@ public final class HttpConnector implements AutoCloseable {
     checked.whenComplete((response, failure) -> {
       inFlight.decrementAndGet();
       if (checked.isCancelled()) {
+        cancelled.set(true); // before reading call: a re-send that starts after this sees it and cancels itself
+        answer.cancel(true);
         ListenableFuture<HttpResponse> running = call.get();
         if (running != null) {
           running.cancel(true);
@@ -313,20 +318,23 @@ public final class HttpConnector implements AutoCloseable {
    * Counted in {@link #resends()}. Non-idempotent requests are never re-sent here.
    */
   private CompletableFuture<HttpResponse> send(Request built, RequestDescription description, boolean idempotent,
-      int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call) {
+      int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call, AtomicBoolean cancelled) {
     BoundedBodyHandler handler = new BoundedBodyHandler(description, config.maxResponseBytes());
     ListenableFuture<HttpResponse> running = bootstrap.client.executeRequest(built, handler);
     call.set(running);
+    if (cancelled.get()) {
+      running.cancel(true); // the caller cancelled while this (re-)send was starting
+    }
     return Futures.exceptionallyCompose(running.toCompletableFuture(), failure -> {
       boolean stale = idempotent && resendsLeft > 0 && handler.failedOnStaleConnection()
-          && failure instanceof IOException && !running.isCancelled();
+          && failure instanceof IOException && !running.isCancelled() && !cancelled.get();
       if (!stale) {
         return CompletableFuture.failedFuture(failure);
       }
       resends.increment();
       LOG.debug("re-sending {}: its pooled connection was closed by the server before an answer ({})",
           description.get(), failure.toString());
-      return send(built, description, true, resendsLeft - 1, call);
+      return send(built, description, true, resendsLeft - 1, call, cancelled);
     });
   }
 

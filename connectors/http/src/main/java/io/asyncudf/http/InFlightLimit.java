@@ -126,7 +126,11 @@ final class InFlightLimit {
     }
     waits.increment();
     if (first) {
-      onFirstWait.run();
+      try {
+        onFirstWait.run();
+      } catch (RuntimeException e) {
+        // a report that fails must not leave this waiter without its timer
+      }
     }
     ScheduledFuture<?> timer = ConnectorThreads.scheduler().schedule(() -> waiter.completeExceptionally(
         new RejectedExecutionException("no free request slot within maxQueueWait (" + maxWait + "): all "
