@@ -75,7 +75,13 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
     return this;
   }
 
-  /** This UDF's call as table function {@code name}; for the session extension. */
+  /**
+   * This UDF's call as table function {@code name}, for the session extension that registers table
+   * functions from {@code spark.asyncudf.functions.<name>.factory}; not meant for user code.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a plain identifier, or the error column
+   *     is also a column of the output schema
+   */
   public RowsCall tableFunction(String name) {
     return call(ColumnUdf.checkName(name));
   }
