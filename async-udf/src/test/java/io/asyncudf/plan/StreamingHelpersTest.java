@@ -165,6 +165,26 @@ class StreamingHelpersTest {
   }
 
   @Test
+  void progressIsReportedPerMicroBatch() throws Exception {
+    Path input = dir.resolve("progress-in");
+    writeFile(input, 0);
+    writeFile(input, 1);
+    ColumnUdf<Long, Long, Serializable> reported = score.named("score_stream_progress").progress(true);
+    Map<Long, List<Row>> batches = runOnce(reported.withColumn(stream(input), "s", col("id")),
+        dir.resolve("progress-checkpoint"));
+
+    assertScored(batches, 2, 0, 1);
+    List<io.asyncudf.JobProgress> runs = AsyncUdf.progress().stream()
+        .filter(run -> run.name().equals("score_stream_progress")).toList();
+    assertThat(runs).as("one run per micro-batch").hasSize(2).allSatisfy(run -> {
+      assertThat(run.running()).isFalse();
+      assertThat(run.totalKnown()).isTrue();
+      assertThat(run.rowsDone()).isEqualTo(FILE_ROWS);
+      assertThat(run.failedRows()).isZero();
+    });
+  }
+
+  @Test
   void aRateSourceCallsEachRowOncePerBatch() throws Exception {
     CountDownLatch threeBatches = new CountDownLatch(3);
     Map<Long, List<Row>> batches = new ConcurrentHashMap<>();
