@@ -52,10 +52,7 @@ public record AsyncCall(
 
   /** Checks that what is shipped to the executors serializes. */
   void requireShippable() {
-    Serialization.requireSerializable("chunk function", function);
-    Serialization.requireSerializable("parameters", parameters);
-    Serialization.requireSerializable("listener", settings.listener());
-    Serialization.requireSerializable("retry policy", settings.retry());
+    Serialization.requireShippable(function, parameters, settings);
   }
 
   @Override

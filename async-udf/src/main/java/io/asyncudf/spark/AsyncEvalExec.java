@@ -101,13 +101,7 @@ public final class AsyncEvalExec extends AsyncExec {
 
   @Override
   public String verboseStringWithOperatorId() {
-    return formattedNodeName() + "\n"
-        + "Input [" + child().output().size() + "]: " + child().output().mkString("[", ", ", "]") + "\n"
-        + "Call: " + call.name() + "(" + input.sql() + ") -> " + result + "\n"
-        + "Options: maxChunkSize=" + call.settings().maxChunkSize() + ", maxConcurrentChunks="
-        + call.settings().maxConcurrentChunks() + ", timeout=" + call.settings().timeout() + "\n"
-        + materializeText()
-        + "Metrics: " + metricsText() + "\n";
+    return verboseText(child().output(), call.name() + "(" + input.sql() + ") -> " + result, call.settings(), "");
   }
 
   @Override

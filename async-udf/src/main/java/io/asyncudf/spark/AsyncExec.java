@@ -1,11 +1,13 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.driver.DriverOptions;
+import io.asyncudf.engine.ChunkSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.execution.SQLExecution;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.metric.SQLMetric;
@@ -70,15 +72,24 @@ abstract class AsyncExec extends SparkPlan {
     return materialize ? QueryScopedCache.keep(output, execution) : output;
   }
 
-  /** The metric lines of {@code explain("formatted")}, with the SQL tab's values once the query ran. */
-  final String metricsText() {
+  /**
+   * This operator's entry in {@code explain("formatted")}: its input, the call, the options, whether its
+   * output is kept for the query, and the metrics with the SQL tab's values once the query ran.
+   */
+  final String verboseText(Seq<Attribute> input, String callText, ChunkSettings settings, String moreOptions) {
+    return formattedNodeName() + "\n"
+        + "Input [" + input.size() + "]: " + input.mkString("[", ", ", "]") + "\n"
+        + "Call: " + callText + "\n"
+        + "Options: maxChunkSize=" + settings.maxChunkSize() + ", maxConcurrentChunks="
+        + settings.maxConcurrentChunks() + ", timeout=" + settings.timeout() + moreOptions + "\n"
+        + (materialize ? "Output kept for the query (read twice above: range shuffle)\n" : "")
+        + "Metrics: " + metricsText() + "\n";
+  }
+
+  private String metricsText() {
     Map<Long, String> shown = SparkInternals.executionMetrics(this, executionId);
     return callMetrics().byKey().values().stream()
         .map(metric -> metric.name().get() + ": " + shown.getOrDefault(metric.id(), String.valueOf(metric.value())))
         .collect(Collectors.joining(", "));
-  }
-
-  final String materializeText() {
-    return materialize ? "Output kept for the query (read twice above: range shuffle)\n" : "";
   }
 }

@@ -84,14 +84,8 @@ public final class AsyncMapRowsExec extends AsyncExec {
 
   @Override
   public String verboseStringWithOperatorId() {
-    return formattedNodeName() + "\n"
-        + "Input [" + input.size() + "]: " + input.mkString("[", ", ", "]") + "\n"
-        + "Call: " + call.name() + "(rows) -> " + output.mkString("[", ", ", "]") + "\n"
-        + "Options: maxChunkSize=" + call.settings().maxChunkSize() + ", maxConcurrentChunks="
-        + call.settings().maxConcurrentChunks() + ", timeout=" + call.settings().timeout()
-        + ", ordered=" + call.settings().ordered() + "\n"
-        + materializeText()
-        + "Metrics: " + metricsText() + "\n";
+    return verboseText(input, call.name() + "(rows) -> " + output.mkString("[", ", ", "]"), call.settings(),
+        ", ordered=" + call.settings().ordered());
   }
 
   @Override

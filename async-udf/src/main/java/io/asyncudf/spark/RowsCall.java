@@ -55,10 +55,7 @@ public record RowsCall(
    * @throws IllegalArgumentException naming what does not serialize
    */
   void requireShippable() {
-    Serialization.requireSerializable("chunk function", function);
-    Serialization.requireSerializable("parameters", parameters);
-    Serialization.requireSerializable("listener", settings.listener());
-    Serialization.requireSerializable("retry policy", settings.retry());
+    Serialization.requireShippable(function, parameters, settings);
   }
 
   @Override

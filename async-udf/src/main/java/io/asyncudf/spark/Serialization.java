@@ -11,6 +11,18 @@ final class Serialization {
   private Serialization() {}
 
   /**
+   * Checks what a UDF ships to the executors: its function, parameters, listener and retry policy.
+   *
+   * @throws IllegalArgumentException naming the first that does not serialize
+   */
+  static void requireShippable(Object function, Object parameters, io.asyncudf.engine.ChunkSettings settings) {
+    requireSerializable("chunk function", function);
+    requireSerializable("parameters", parameters);
+    requireSerializable("listener", settings.listener());
+    requireSerializable("retry policy", settings.retry());
+  }
+
+  /**
    * Serializes {@code value} into nowhere and throws an {@link IllegalArgumentException} naming
    * {@code what} and the class that could not be serialized.
    */

@@ -15,6 +15,9 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.python.HybridRowQueue$;
 import org.apache.spark.TaskContext;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.execution.arrow.ArrowWriter;
 import org.apache.spark.sql.internal.SQLConf;
@@ -65,47 +68,60 @@ final class SparkInternals {
   static RowsAside rowsAside(int fields) {
     TaskContext task = TaskContext.get();
     Object queue = HybridRowQueue$.MODULE$.apply(task.taskMemoryManager(), fields);
-    java.lang.reflect.Method add = publicMethod(queue, "add", 1);
-    java.lang.reflect.Method remove = publicMethod(queue, "remove", 0);
-    java.lang.reflect.Method close = publicMethod(queue, "close", 0);
-    task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> invoke(close, queue));
+    MethodHandle add = handle(queue, "add", 1, MethodType.methodType(void.class, UnsafeRow.class));
+    MethodHandle remove = handle(queue, "remove", 0, MethodType.methodType(UnsafeRow.class));
+    MethodHandle close = handle(queue, "close", 0, MethodType.methodType(void.class));
+    task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> {
+      try {
+        close.invokeExact();
+      } catch (Throwable e) {
+        throw rethrown(e);
+      }
+    });
     return new RowsAside() {
       @Override
       public void add(UnsafeRow row) {
-        invoke(add, queue, row); // 4.0 answers true, 4.1 where the row went (memory or disk)
+        try {
+          add.invokeExact(row); // 4.0 answers true, 4.1 where the row went (memory or disk): dropped
+        } catch (Throwable e) {
+          throw rethrown(e);
+        }
       }
 
       @Override
       public UnsafeRow remove() {
-        return (UnsafeRow) invoke(remove, queue);
+        try {
+          return (UnsafeRow) remove.invokeExact();
+        } catch (Throwable e) {
+          throw rethrown(e);
+        }
       }
     };
   }
 
-  private static java.lang.reflect.Method publicMethod(Object target, String name, int parameters) {
+  /** {@code target}'s public method {@code name}, bound to it and adapted to {@code type} (looked up once per task). */
+  private static MethodHandle handle(Object target, String name, int parameters, MethodType type) {
     for (java.lang.reflect.Method method : target.getClass().getMethods()) {
       if (method.getName().equals(name) && method.getParameterCount() == parameters && !method.isBridge()) {
-        return method;
+        try {
+          return MethodHandles.publicLookup().unreflect(method).bindTo(target).asType(type);
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
       }
     }
     throw new IllegalStateException(target.getClass().getName() + " has no public " + name + " with " + parameters
         + " parameters on this Spark version");
   }
 
-  private static Object invoke(java.lang.reflect.Method method, Object target, Object... arguments) {
-    try {
-      return method.invoke(target, arguments);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    } catch (java.lang.reflect.InvocationTargetException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(e.getCause());
+  private static RuntimeException rethrown(Throwable failure) {
+    if (failure instanceof RuntimeException runtime) {
+      return runtime;
     }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    return new IllegalStateException(failure);
   }
 
   /** The analysed logical plan of {@code df} (classic sessions). */

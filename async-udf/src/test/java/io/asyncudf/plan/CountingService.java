@@ -9,8 +9,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.ColumnUdf;
+import io.asyncudf.DataFrameUdf;
 import java.nio.charset.StandardCharsets;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,6 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * every request it gets, by id, so tests assert calls where they are made: at the service.
  */
 final class CountingService implements AutoCloseable {
+
+  /** The rows {@link Client#scoredRows()} returns. */
+  static final StructType SCORED = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.LongType);
 
   private final HttpServer server;
   private final AtomicLong requests = new AtomicLong();
@@ -78,6 +92,25 @@ final class CountingService implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
       })).build();
+    }
+
+    /** One request per id, all of a chunk's in flight at once: {@code 2 * id}. */
+    ColumnUdf<Long, Long, Serializable> scores() {
+      return AsyncUdf.<Long, Long, Serializable>scalarToScalar(AsyncChunkFunction.perRow((ctx, id) -> score(id)),
+          DataTypes.LongType);
+    }
+
+    /** The DataFrame helper: one output row {@code (id, score)} per input row, read by its column {@code id}. */
+    DataFrameUdf<Serializable> scoredRows() {
+      return AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
+        List<CompletableFuture<Row>> answers = new ArrayList<>();
+        for (Row row : rows) {
+          long id = row.getLong(row.fieldIndex("id"));
+          answers.add(score(id).thenApply(s -> RowFactory.create(id, s)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+            .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+      }, SCORED);
     }
 
     CompletionStage<Long> score(long id) {

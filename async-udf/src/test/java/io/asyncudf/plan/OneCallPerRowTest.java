@@ -5,27 +5,22 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.ColumnUdf;
 import io.asyncudf.DataFrameUdf;
 import io.asyncudf.DriverCallback;
 import io.asyncudf.LocalSpark;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.execution.FormattedMode$;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,8 +34,6 @@ import org.junit.jupiter.api.Test;
 class OneCallPerRowTest {
 
   private static final int ROWS = 2_000;
-  private static final StructType SCORED = new StructType()
-      .add("id", DataTypes.LongType).add("score", DataTypes.LongType);
 
   private static CountingService service;
   private static ColumnUdf<Long, Long, Serializable> score;
@@ -51,18 +44,8 @@ class OneCallPerRowTest {
   static void start() throws Exception {
     service = new CountingService();
     CountingService.Client client = new CountingService.Client(service.url());
-    score = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
-            AsyncChunkFunction.perRow((ctx, id) -> client.score(id)), DataTypes.LongType)
-        .maxChunkSize(10).maxConcurrentChunks(4);
-    scoreRows = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
-      List<CompletableFuture<Row>> answers = new ArrayList<>();
-      for (Row row : rows) {
-        long id = row.getLong(0);
-        answers.add(client.score(id).thenApply(s -> RowFactory.create(id, s)).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-          .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
-    }, SCORED).maxChunkSize(10).maxConcurrentChunks(4);
+    score = client.scores().maxChunkSize(10).maxConcurrentChunks(4);
+    scoreRows = client.scoredRows().maxChunkSize(10).maxConcurrentChunks(4);
   }
 
   @AfterAll

@@ -3,7 +3,6 @@ package io.asyncudf.plan;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.ColumnUdf;
 import io.asyncudf.DataFrameUdf;
@@ -13,10 +12,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +22,6 @@ import java.util.function.Function;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
@@ -45,8 +41,6 @@ class StreamingHelpersTest {
 
   private static final int FILE_ROWS = 300;
   private static final StructType INPUT = new StructType().add("id", DataTypes.LongType);
-  private static final StructType SCORED = new StructType()
-      .add("id", DataTypes.LongType).add("score", DataTypes.LongType);
 
   private static CountingService service;
   private static ColumnUdf<Long, Long, Serializable> score;
@@ -60,18 +54,8 @@ class StreamingHelpersTest {
   static void start() throws Exception {
     service = new CountingService();
     CountingService.Client client = new CountingService.Client(service.url());
-    score = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
-            AsyncChunkFunction.perRow((ctx, id) -> client.score(id)), DataTypes.LongType)
-        .maxChunkSize(25).maxConcurrentChunks(4);
-    scoreRows = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
-      List<CompletableFuture<Row>> answers = new ArrayList<>();
-      for (Row row : rows) {
-        long id = row.getLong(0);
-        answers.add(client.score(id).thenApply(s -> RowFactory.create(id, s)).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-          .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
-    }, SCORED).maxChunkSize(25).errorColumn("err");
+    score = client.scores().maxChunkSize(25).maxConcurrentChunks(4);
+    scoreRows = client.scoredRows().maxChunkSize(25).errorColumn("err");
   }
 
   @AfterAll

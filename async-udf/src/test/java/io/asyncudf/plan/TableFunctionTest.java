@@ -3,18 +3,12 @@ package io.asyncudf.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.asyncudf.AsyncUdf;
 import io.asyncudf.DataFrameUdf;
 import io.asyncudf.LocalSpark;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,8 +17,6 @@ import org.junit.jupiter.api.Test;
 /** The DataFrame helper as a SQL table function over a {@code TABLE(...)} argument, calls counted at a real service. */
 class TableFunctionTest {
 
-  private static final StructType SCORED = new StructType()
-      .add("id", DataTypes.LongType).add("score", DataTypes.LongType);
 
   private static CountingService service;
   private final SparkSession spark = LocalSpark.session();
@@ -33,15 +25,7 @@ class TableFunctionTest {
   static void start() throws Exception {
     service = new CountingService();
     CountingService.Client client = new CountingService.Client(service.url());
-    DataFrameUdf<Serializable> scoreRows = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
-      List<CompletableFuture<Row>> answers = new ArrayList<>();
-      for (Row row : rows) {
-        long id = row.getLong(row.fieldIndex("id"));
-        answers.add(client.score(id).thenApply(s -> RowFactory.create(id, s)).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-          .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
-    }, SCORED).maxChunkSize(16);
+    DataFrameUdf<Serializable> scoreRows = client.scoredRows().maxChunkSize(16);
     scoreRows.register(LocalSpark.session(), "score_rows");
   }
 

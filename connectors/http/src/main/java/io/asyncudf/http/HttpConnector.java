@@ -315,7 +315,10 @@ public final class HttpConnector implements AutoCloseable {
    * to have been closed by the server before any byte of an answer (keep-alive churn: servers and load
    * balancers close idle or much-used connections without saying so) is sent again at once, on
    * another connection, up to {@code resendsLeft} times: no backoff, not a retry of the retry policy.
-   * Counted in {@link #resends()}. Non-idempotent requests are never re-sent here.
+   * Counted in {@link #resends()}. Non-idempotent requests are never re-sent here. The re-send belongs to
+   * the exchange, not to the retry loop: it keeps the attempt's in-flight slot, so it finds no idle pooled
+   * connection and opens a fresh one (sent through the loop, re-sends queued for a slot and could land on
+   * other connections the server was about to close, running past their budget into backoff).
    */
   private CompletableFuture<HttpResponse> send(Request built, RequestDescription description, boolean idempotent,
       int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call, AtomicBoolean cancelled) {
