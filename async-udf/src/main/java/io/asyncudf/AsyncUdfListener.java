@@ -11,7 +11,7 @@ import java.io.Serializable;
  * <p>For one chunk the order is: {@code onChunkStart} for each attempt; {@code onChunkTimeout}
  * for an attempt that ran out of time; {@code onChunkRetry} before each retry; finally exactly one
  * of {@code onChunkSuccess} or {@code onChunkFailure}. {@code onRequestRetry} may come at any
- * time between an attempt's start and its end.
+ * time between an attempt's start and its end, and so may {@code onRequestWait}.
  */
 public interface AsyncUdfListener extends Serializable {
 
@@ -42,4 +42,10 @@ public interface AsyncUdfListener extends Serializable {
    * are independent of {@link #onChunkRetry}.
    */
   default void onRequestRetry(RequestRetryEvent event) {}
+
+  /**
+   * A request that a chunk function made through a connector with the chunk's {@link ChunkContext}
+   * waited for a free in-flight slot (a connection) of the connector's client before it was sent.
+   */
+  default void onRequestWait(RequestWaitEvent event) {}
 }

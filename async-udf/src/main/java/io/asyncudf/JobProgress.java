@@ -22,6 +22,10 @@ import java.util.Locale;
  * @param failedRows rows that failed for good (recorded in the error column or failing the task)
  * @param elapsed since the run's first partition started
  * @param eta the estimated time left, or null when there is no estimate yet
+ * @param requestWaits connector requests that waited for a free in-flight slot (a connection) of their
+ *     client: the client's limit, not the service, held them back
+ * @param inFlightLimit the in-flight limit of the client the last waiting request saw (an adaptive limit's
+ *     current value), or -1 when no request waited
  */
 public record JobProgress(
     String name,
@@ -36,16 +40,31 @@ public record JobProgress(
     long retries,
     long failedRows,
     Duration elapsed,
-    Duration eta) {
+    Duration eta,
+    long requestWaits,
+    int inFlightLimit) {
 
-  /** The progress line: {@code name: rows (of total), rows/s, in flight, retries, failed, elapsed, ETA}. */
+  /** Progress without connector waits (the form before {@code requestWaits}). */
+  public JobProgress(String name, boolean running, long rowsDone, long totalRows, boolean totalKnown, int partitionsDone,
+      int partitions, double rowsPerSecond, int inFlightChunks, long retries, long failedRows, Duration elapsed,
+      Duration eta) {
+    this(name, running, rowsDone, totalRows, totalKnown, partitionsDone, partitions, rowsPerSecond, inFlightChunks,
+        retries, failedRows, elapsed, eta, 0, -1);
+  }
+
+  /**
+   * The progress line: {@code name: rows (of total), rows/s, in flight, retries, failed, elapsed, ETA}, and
+   * the requests that waited for a connection with the client's in-flight limit when any did.
+   */
   @Override
   public String toString() {
     String total = totalRows < 0 ? "" : String.format(Locale.ROOT, " of %s%,d", totalKnown ? "" : "~", totalRows);
     return String.format(Locale.ROOT,
         "%s: %,d%s rows | %,.0f rows/s | %d in flight | %,d retries | %,d failed | partitions %d/%d | %s elapsed | ETA %s",
         name, rowsDone, total, rowsPerSecond, inFlightChunks, retries, failedRows, partitionsDone, partitions,
-        clock(elapsed), eta == null ? "?" : clock(eta));
+        clock(elapsed), eta == null ? "?" : clock(eta))
+        + (requestWaits == 0 ? "" : String.format(Locale.ROOT, " | %,d waited for a connection (in-flight limit %d)",
+            requestWaits, inFlightLimit));
   }
 
   private static String clock(Duration duration) {

@@ -38,6 +38,8 @@ final class ProgressTracker {
   private long attemptsStarted;
   private long attemptsEnded;
   private long retries;
+  private long requestWaits;
+  private int inFlightLimit = -1;
 
   /** @param onEnd receives the final numbers of each run as it ends */
   ProgressTracker(String name, int partitions, LongSupplier nanoClock, Consumer<JobProgress> onEnd) {
@@ -106,6 +108,10 @@ final class ProgressTracker {
         retries++;
       }
       case REQUEST_RETRY -> retries++;
+      case REQUEST_WAIT -> {
+        requestWaits++;
+        inFlightLimit = event.inFlightLimit();
+      }
       case CHUNK_TIMEOUT -> { }
     }
   }
@@ -121,6 +127,8 @@ final class ProgressTracker {
     attemptsStarted = 0;
     attemptsEnded = 0;
     retries = 0;
+    requestWaits = 0;
+    inFlightLimit = -1;
     failedChunkRowsByTask.clear();
     endedPartitions.clear();
   }
@@ -174,6 +182,6 @@ final class ProgressTracker {
     }
     int inFlight = (int) Math.max(0, attemptsStarted - attemptsEnded);
     return new JobProgress(name, running, rowsDone, total, totalKnown, partitionsDone, partitions, rate,
-        running ? inFlight : 0, retries, failedRows, elapsed, eta);
+        running ? inFlight : 0, retries, failedRows, elapsed, eta, requestWaits, inFlightLimit);
   }
 }

@@ -4,6 +4,7 @@ import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -27,27 +28,35 @@ public record ReportedEvent(
     int failedChunks,
     long failedRows,
     String request,
-    int failedAttempt)
+    int failedAttempt,
+    int inFlightLimit)
     implements Serializable {
 
   /** Which listener method the event is for. */
   public enum Kind {
-    PARTITION_START, PARTITION_END, CHUNK_START, CHUNK_SUCCESS, CHUNK_FAILURE, CHUNK_RETRY, CHUNK_TIMEOUT, REQUEST_RETRY
+    PARTITION_START, PARTITION_END, CHUNK_START, CHUNK_SUCCESS, CHUNK_FAILURE, CHUNK_RETRY, CHUNK_TIMEOUT, REQUEST_RETRY,
+    REQUEST_WAIT
   }
 
   static ReportedEvent of(Kind kind, ChunkEvent event) {
     return new ReportedEvent(kind, event.partition(), event.attempt(), event.duration().toNanos(),
-        portable(event.failure()), event.retryDelay().toNanos(), 0, 0, 0, 0, null, 0);
+        portable(event.failure()), event.retryDelay().toNanos(), 0, 0, 0, 0, null, 0, 0);
   }
 
   static ReportedEvent of(Kind kind, PartitionEvent event) {
     return new ReportedEvent(kind, event.partition(), 0, event.duration().toNanos(), portable(event.failure()), 0,
-        event.inputRows(), event.chunks(), event.failedChunks(), event.failedRows(), null, 0);
+        event.inputRows(), event.chunks(), event.failedChunks(), event.failedRows(), null, 0, 0);
   }
 
   static ReportedEvent of(RequestRetryEvent event) {
     return new ReportedEvent(Kind.REQUEST_RETRY, event.partition(), event.chunkAttempt(), 0, portable(event.failure()),
-        event.retryDelay().toNanos(), 0, 0, 0, 0, event.request(), event.failedAttempt());
+        event.retryDelay().toNanos(), 0, 0, 0, 0, event.request(), event.failedAttempt(), 0);
+  }
+
+  /** A wait for a slot: {@code durationNanos} is the wait. */
+  static ReportedEvent of(RequestWaitEvent event) {
+    return new ReportedEvent(Kind.REQUEST_WAIT, event.partition(), event.chunkAttempt(), event.waited().toNanos(), null,
+        0, 0, 0, 0, 0, event.request(), 0, event.inFlightLimit());
   }
 
   /** Calls the listener method of this event's kind. */
@@ -62,6 +71,8 @@ public record ReportedEvent(
       case CHUNK_TIMEOUT -> listener.onChunkTimeout(chunkEvent());
       case REQUEST_RETRY -> listener.onRequestRetry(new RequestRetryEvent(partition, attempt, request, failedAttempt,
           failure, Duration.ofNanos(retryDelayNanos)));
+      case REQUEST_WAIT -> listener.onRequestWait(new RequestWaitEvent(partition, attempt, request,
+          Duration.ofNanos(durationNanos), inFlightLimit));
     }
   }
 

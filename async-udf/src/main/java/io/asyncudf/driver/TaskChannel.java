@@ -5,6 +5,7 @@ import io.asyncudf.ChunkEvent;
 import io.asyncudf.DriverCallbackException;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.driver.ReportedEvent.Kind;
 import java.io.Serializable;
 import java.time.Duration;
@@ -243,6 +244,11 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
 
     @Override
     public void onRequestRetry(RequestRetryEvent event) {
+      report(ReportedEvent.of(event));
+    }
+
+    @Override
+    public void onRequestWait(RequestWaitEvent event) {
       report(ReportedEvent.of(event));
     }
   }

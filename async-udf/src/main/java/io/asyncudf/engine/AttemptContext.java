@@ -2,6 +2,7 @@ package io.asyncudf.engine;
 
 import io.asyncudf.ChunkContext;
 import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.driver.DriverCalls;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
@@ -27,6 +28,11 @@ record AttemptContext<P>(SparkPartitionInformation partitionInformation, int att
   @Override
   public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {
     events.requestRetry(new RequestRetryEvent(partitionInformation, attempt, request, failedAttempt, failure, retryDelay));
+  }
+
+  @Override
+  public void requestWaited(String request, Duration waited, int inFlightLimit) {
+    events.requestWait(new RequestWaitEvent(partitionInformation, attempt, request, waited, inFlightLimit));
   }
 
   @Override

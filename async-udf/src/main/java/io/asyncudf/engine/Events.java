@@ -4,6 +4,7 @@ import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;
 import java.util.function.BiConsumer;
@@ -51,6 +52,10 @@ final class Events {
 
   void requestRetry(RequestRetryEvent event) {
     deliver(AsyncUdfListener::onRequestRetry, event);
+  }
+
+  void requestWait(RequestWaitEvent event) {
+    deliver(AsyncUdfListener::onRequestWait, event);
   }
 
   private <E> void deliver(BiConsumer<AsyncUdfListener, E> method, E event) {

@@ -4,6 +4,7 @@ import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,8 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   private final SQLMetric attempts;
   private final SQLMetric chunkRetries;
   private final SQLMetric requestRetries;
+  private final SQLMetric requestWaits;
+  private final SQLMetric requestWaitTime;
   private final SQLMetric failedRows;
   private final SQLMetric peakInFlight;
   private final SQLMetric callTime;
@@ -36,6 +39,8 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     attempts = SQLMetrics.createMetric(sc, "chunk attempts");
     chunkRetries = SQLMetrics.createMetric(sc, "chunk retries");
     requestRetries = SQLMetrics.createMetric(sc, "request retries");
+    requestWaits = SQLMetrics.createMetric(sc, "requests waiting for a connection");
+    requestWaitTime = SQLMetrics.createTimingMetric(sc, "connection wait time", -1L);
     failedRows = SQLMetrics.createMetric(sc, "failed rows");
     peakInFlight = SQLMetrics.createV2CustomMetric(sc, new PeakInFlight());
     callTime = SQLMetrics.createTimingMetric(sc, "call time", -1L);
@@ -49,6 +54,8 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     metrics.put("attempts", attempts);
     metrics.put("chunkRetries", chunkRetries);
     metrics.put("requestRetries", requestRetries);
+    metrics.put("requestWaits", requestWaits);
+    metrics.put("requestWaitTime", requestWaitTime);
     metrics.put("failedRows", failedRows);
     metrics.put("peakInFlight", peakInFlight);
     metrics.put("callTime", callTime);
@@ -89,6 +96,12 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   @Override
   public synchronized void onRequestRetry(RequestRetryEvent event) {
     requestRetries.add(1);
+  }
+
+  @Override
+  public synchronized void onRequestWait(RequestWaitEvent event) {
+    requestWaits.add(1);
+    requestWaitTime.add(event.waited().toMillis());
   }
 
   private void ended(ChunkEvent event) {

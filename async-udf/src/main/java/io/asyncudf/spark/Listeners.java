@@ -4,6 +4,7 @@ import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -78,5 +79,10 @@ final class Listeners implements AsyncUdfListener {
   @Override
   public void onRequestRetry(RequestRetryEvent event) {
     each(listener -> listener.onRequestRetry(event));
+  }
+
+  @Override
+  public void onRequestWait(RequestWaitEvent event) {
+    each(listener -> listener.onRequestWait(event));
   }
 }

@@ -3,6 +3,7 @@ package io.asyncudf.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncudf.JobProgress;
+import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.driver.ReportedEvent.Kind;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;
@@ -23,11 +24,11 @@ class ProgressTrackerTest {
 
   private static ReportedEvent event(Kind kind, int partition, int chunk, int size) {
     SparkPartitionInformation info = partition(partition).withChunk(chunk, chunk * (long) size, size);
-    return new ReportedEvent(kind, info, 1, 0, null, 0, 0, 0, 0, 0, null, 0);
+    return new ReportedEvent(kind, info, 1, 0, null, 0, 0, 0, 0, 0, null, 0, 0);
   }
 
   private static ReportedEvent end(int partition, long rows, long failedRows) {
-    return new ReportedEvent(Kind.PARTITION_END, partition(partition), 0, 0, null, 0, rows, 10, 1, failedRows, null, 0);
+    return new ReportedEvent(Kind.PARTITION_END, partition(partition), 0, 0, null, 0, rows, 10, 1, failedRows, null, 0, 0);
   }
 
   private void advance(Duration duration) {
@@ -105,7 +106,7 @@ class ProgressTrackerTest {
   @Test
   void aRetriedTaskCountsItsPartitionOnce() {
     ReportedEvent failedAttempt = new ReportedEvent(Kind.PARTITION_END, partition(0), 0, 0,
-        new IllegalStateException("executor lost"), 0, 40, 4, 0, 0, null, 0);
+        new IllegalStateException("executor lost"), 0, 40, 4, 0, 0, null, 0, 0);
     tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), failedAttempt, event(Kind.PARTITION_START, 0, 0, 0),
         end(0, 100, 0), event(Kind.PARTITION_START, 1, 0, 0), end(1, 100, 0)));
 
@@ -113,5 +114,21 @@ class ProgressTrackerTest {
     assertThat(now.partitionsDone()).isEqualTo(2);
     assertThat(now.running()).isTrue();
     assertThat(now.totalRows()).as("estimated from the two partitions that ended").isEqualTo(400);
+  }
+
+  @Test
+  void requestsThatWaitedForAConnectionAndTheLimitTheySawAreOnTheProgressLine() {
+    SparkPartitionInformation chunk = partition(0).withChunk(0, 0, 10);
+    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.CHUNK_START, 0, 0, 10)));
+    assertThat(tracker.snapshot().toString()).as("no wait, nothing said").doesNotContain("waited");
+
+    tracker.record(List.of(
+        ReportedEvent.of(new RequestWaitEvent(chunk, 1, "GET http://svc/1", Duration.ofMillis(30), 48)),
+        ReportedEvent.of(new RequestWaitEvent(chunk, 1, "GET http://svc/2", Duration.ofMillis(10), 52))));
+
+    JobProgress now = tracker.snapshot();
+    assertThat(now.requestWaits()).isEqualTo(2);
+    assertThat(now.inFlightLimit()).as("the latest limit").isEqualTo(52);
+    assertThat(now.toString()).endsWith("| 2 waited for a connection (in-flight limit 52)");
   }
 }

@@ -32,7 +32,7 @@ class ShadedJarContentsTest {
   /** Packages of the libraries inside the jar, as they were before relocation. */
   private static final List<String> RELOCATED = List.of("io/netty/", "org/asynchttpclient/", "org/apache/hc/",
       "org/publicsuffix/", "com/fasterxml/jackson/", "jakarta/json/", "org/eclipse/parsson/", "dev/failsafe/",
-      "com/nimbusds/", "org/opensearch/");
+      "com/nimbusds/", "org/opensearch/", "com/netflix/concurrency/limits/");
   /** Provided by Spark, or deliberately left out (native transports, JSON-B, annotations, test tools). */
   private static final List<String> FORBIDDEN = List.of("org/apache/spark/", "scala/", "org/apache/arrow/",
       "org/slf4j/", "org/apache/commons/logging/", "javax/annotation/", "jakarta/annotation/", "jakarta/json/bind/",

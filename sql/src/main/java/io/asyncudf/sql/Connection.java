@@ -31,7 +31,7 @@ import org.apache.spark.network.util.JavaUtils;
  * {@code bearer}, {@code oauth2}; default from the keys present), {@code auth.user},
  * {@code auth.password[Env]}, {@code auth.token[Env]}, {@code auth.tokenUrl}, {@code auth.clientId},
  * {@code auth.clientSecret[Env]}, {@code auth.scope}, {@code tls.trustedCertificatesFile},
- * {@code tls.insecure}, {@code maxInFlight}, {@code maxConnections}, {@code requestsPerSecond}, {@code clusterRequestsPerSecond},
+ * {@code tls.insecure}, {@code maxInFlight} (a number, or {@code adaptive}: see {@code AdaptiveInFlight}), {@code maxConnections}, {@code requestsPerSecond}, {@code clusterRequestsPerSecond},
  * {@code connectTimeout}, {@code requestTimeout}, {@code maxResponseBytes}, {@code retry.maxAttempts},
  * {@code retry.initialBackoff}, {@code retry.maxBackoff}, {@code retry.maxRetryAfter},
  * {@code header.<Name>}, {@code secretHeader.<Name>[Env]}, {@code credentialOrigins} (comma-separated).
@@ -141,7 +141,11 @@ final class Connection {
   /** The HTTP client configuration (for {@code async_http_request} and the FHIR functions). */
   HttpClientConfig http() {
     HttpClientConfig.Builder builder = HttpClientConfig.builder().baseUrl(url()).auth(auth()).tls(tls());
-    integer("maxInFlight", builder::maxInFlight);
+    if ("adaptive".equalsIgnoreCase(keys.get("maxInFlight"))) {
+      builder.adaptiveInFlight();
+    } else {
+      integer("maxInFlight", builder::maxInFlight);
+    }
     integer("maxConnections", connections -> builder.maxConnections(connections).maxConnectionsPerHost(connections));
     if (keys.containsKey("requestsPerSecond")) {
       builder.requestsPerSecond(number("requestsPerSecond"));

@@ -44,6 +44,8 @@ import java.util.Objects;
  *     503 with {@code Retry-After} seen by any executor holds back every executor's new requests until
  *     then. {@code requestsPerSecond} and {@code maxInFlight} still apply per JVM. Configurations with the
  *     same {@code baseUrl} origin and budget share one budget.
+ * @param adaptiveInFlight how an adaptive in-flight limit starts, or null for a fixed one: with it,
+ *     {@code maxInFlight} is the ceiling the adaptive limit never exceeds
  */
 public record HttpClientConfig(
     String baseUrl,
@@ -64,7 +66,8 @@ public record HttpClientConfig(
     int ioThreads,
     String userAgent,
     List<String> credentialOrigins,
-    double clusterRequestsPerSecond)
+    double clusterRequestsPerSecond,
+    AdaptiveInFlight adaptiveInFlight)
     implements Serializable {
 
   public HttpClientConfig {
@@ -126,6 +129,17 @@ public record HttpClientConfig(
         userAgent, credentialOrigins, 0);
   }
 
+  /** A configuration with a fixed in-flight limit (the form before {@code adaptiveInFlight}). */
+  public HttpClientConfig(String baseUrl, int maxConnections, int maxConnectionsPerHost, int maxInFlight,
+      double requestsPerSecond, Duration maxQueueWait, Duration connectTimeout, Duration requestTimeout,
+      Duration readTimeout, long maxResponseBytes, Map<String, String> defaultHeaders, Map<String, Secret> secretHeaders,
+      HttpAuth auth, TlsSettings tls, HttpRetrySettings retry, int ioThreads, String userAgent,
+      List<String> credentialOrigins, double clusterRequestsPerSecond) {
+    this(baseUrl, maxConnections, maxConnectionsPerHost, maxInFlight, requestsPerSecond, maxQueueWait, connectTimeout,
+        requestTimeout, readTimeout, maxResponseBytes, defaultHeaders, secretHeaders, auth, tls, retry, ioThreads,
+        userAgent, credentialOrigins, clusterRequestsPerSecond, null);
+  }
+
   /** The name of this configuration's job-wide budget: its base URL's origin and the budget. */
   String clusterBudgetName() {
     return (baseUrl == null ? "(absolute URLs)" : Origins.of(baseUrl)) + " at " + clusterRequestsPerSecond + "/s";
@@ -180,6 +194,7 @@ public record HttpClientConfig(
     private String userAgent = "spark-async-udf";
     private final List<String> credentialOrigins = new ArrayList<>();
     private double clusterRequestsPerSecond;
+    private AdaptiveInFlight adaptiveInFlight;
 
     private Builder() {}
 
@@ -203,6 +218,7 @@ public record HttpClientConfig(
       userAgent = config.userAgent;
       credentialOrigins.addAll(config.credentialOrigins);
       clusterRequestsPerSecond = config.clusterRequestsPerSecond;
+      adaptiveInFlight = config.adaptiveInFlight;
     }
 
     public Builder baseUrl(String url) {
@@ -221,8 +237,23 @@ public record HttpClientConfig(
       return this;
     }
 
+    /** Requests in flight per executor JVM; with {@link #adaptiveInFlight()}, the ceiling of the adaptive limit. */
     public Builder maxInFlight(int requests) {
       this.maxInFlight = requests;
+      return this;
+    }
+
+    /**
+     * An adaptive in-flight limit ({@link AdaptiveInFlight#defaults()}): it finds the service's capacity from
+     * round trips and 429/503 answers, up to {@code maxInFlight}.
+     */
+    public Builder adaptiveInFlight() {
+      return adaptiveInFlight(AdaptiveInFlight.defaults());
+    }
+
+    /** An adaptive in-flight limit as {@code adaptive} says, or null for a fixed {@code maxInFlight}. */
+    public Builder adaptiveInFlight(AdaptiveInFlight adaptive) {
+      this.adaptiveInFlight = adaptive;
       return this;
     }
 
@@ -322,7 +353,8 @@ public record HttpClientConfig(
       int inFlight = maxInFlight == null ? Math.min(maxConnections, maxConnectionsPerHost) : maxInFlight;
       return new HttpClientConfig(baseUrl, maxConnections, maxConnectionsPerHost, inFlight, requestsPerSecond,
           maxQueueWait, connectTimeout, requestTimeout, readTimeout, maxResponseBytes, defaultHeaders,
-          secretHeaders, auth, tls, retry, ioThreads, userAgent, credentialOrigins, clusterRequestsPerSecond);
+          secretHeaders, auth, tls, retry, ioThreads, userAgent, credentialOrigins, clusterRequestsPerSecond,
+          adaptiveInFlight);
     }
   }
 }

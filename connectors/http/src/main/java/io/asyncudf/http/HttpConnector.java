@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,13 +86,7 @@ public final class HttpConnector implements AutoCloseable {
     this.clusterLimit = config.clusterRequestsPerSecond() > 0
         ? ClusterRateLimit.create(config.clusterBudgetName(), config.clusterRequestsPerSecond(), config.maxQueueWait())
         : null;
-    this.slots = new InFlightLimit(config.maxInFlight(), config.maxQueueWait(), () -> LOG.warn(
-        "requests to {} wait for a free slot: all {} of maxInFlight are in use (maxConnections {}, "
-            + "maxConnectionsPerHost {}), fewer than the requests the tasks of this executor keep in flight; "
-            + "raise maxConnections and maxConnectionsPerHost (maxInFlight follows them) to the tasks per executor x "
-            + "maxConcurrentChunks x rows per chunk, "
-            + "or lower the window (said once per client)", describeBase(), config.maxInFlight(), config.maxConnections(),
-        config.maxConnectionsPerHost()));
+    this.slots = inFlightLimit(config);
     this.tokens = config.auth() instanceof HttpAuth.OAuth2 oauth2
         ? new TokenCache(oauth2, request -> execute(request, RequestScope.none(), false))
         : null;
@@ -212,7 +207,8 @@ public final class HttpConnector implements AutoCloseable {
     return retries.run(scope, description, rules.forRequest(request), attempt -> clusterLimited(authenticate,
         () -> rateLimited(description,
             // a token request takes no slot: the requests waiting for the token may hold them all
-            () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials))
+            () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials),
+                waited -> scope.requestWaited(description.get(), waited, slots.limit()))
                 : attempt(request, url, description, attempt, false))));
   }
 
@@ -339,6 +335,41 @@ public final class HttpConnector implements AutoCloseable {
           description.get(), failure.toString());
       return send(built, description, true, resendsLeft - 1, call, cancelled);
     });
+  }
+
+  private InFlightLimit inFlightLimit(HttpClientConfig config) {
+    if (config.adaptiveInFlight() != null) {
+      return new InFlightLimit(config.adaptiveInFlight().newLimit(config.maxInFlight()),
+          "all of the adaptive in-flight limit (at most " + config.maxInFlight() + ")", config.maxQueueWait(),
+          ConnectorThreads.callbacks(), System::nanoTime, HttpConnector::outcome, () -> {});
+    }
+    return new InFlightLimit(config.maxInFlight(), config.maxQueueWait(), () -> LOG.warn(
+        "requests to {} wait for a free slot: all {} of maxInFlight are in use (maxConnections {}, "
+            + "maxConnectionsPerHost {}), fewer than the requests the tasks of this executor keep in flight; "
+            + "raise maxConnections and maxConnectionsPerHost (maxInFlight follows them) to the tasks per executor x "
+            + "maxConcurrentChunks x rows per chunk, "
+            + "or lower the window (said once per client)", describeBase(), config.maxInFlight(), config.maxConnections(),
+        config.maxConnectionsPerHost()));
+  }
+
+  /**
+   * What an attempt's end (a failure, or null) says of the service's capacity: a 429 or 503 answer or a
+   * timeout, that it is overloaded; another answer, its round trip; anything else, nothing.
+   */
+  static InFlightLimit.Outcome outcome(Throwable failure) {
+    if (failure == null) {
+      return InFlightLimit.Outcome.ANSWERED;
+    }
+    if (failure instanceof HttpStatusException status) {
+      return status.status() == 429 || status.status() == 503 ? InFlightLimit.Outcome.OVERLOADED
+          : InFlightLimit.Outcome.ANSWERED;
+    }
+    return failure instanceof TimeoutException ? InFlightLimit.Outcome.OVERLOADED : InFlightLimit.Outcome.UNMEASURED;
+  }
+
+  /** Requests in flight allowed now: {@code maxInFlight}, or where an adaptive limit stands. */
+  public int inFlightLimit() {
+    return slots.limit();
   }
 
   /** Requests that waited for a free in-flight slot (a pool or {@code maxInFlight} smaller than the work). */

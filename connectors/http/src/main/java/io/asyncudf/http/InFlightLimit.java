@@ -1,8 +1,12 @@
 package io.asyncudf.http;
 
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.limit.FixedLimit;
 import io.asyncudf.connector.ConnectorThreads;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -13,13 +17,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * At most {@code slots} requests in flight. A request that finds no free slot waits without a
- * thread, first come first served, for at most {@code maxWait}; then it fails with a
- * {@link RejectedExecutionException} naming both limits. A waiter that is cancelled or timed out
- * leaves nothing behind: its timer is cancelled and removed, and a freed slot passes it by.
+ * At most {@link #limit()} requests in flight. The limit is fixed, or adaptive: an algorithm of
+ * Netflix's concurrency-limits that {@link #run} feeds with every finished request's round trip, the
+ * requests in flight when it started, and whether the service turned it away as overloaded. A request
+ * that finds no free slot waits without a thread, first come first served, for at most
+ * {@code maxWait}; then it fails with a {@link RejectedExecutionException} naming both limits. A waiter
+ * that is cancelled or timed out leaves nothing behind: its timer is cancelled and removed, and a freed
+ * slot passes it by. When an adaptive limit falls, slots come back to waiters only once fewer requests
+ * than the new limit are in flight; when it rises, waiters get the new slots at once.
  *
  * <p>(Failsafe's bulkhead keeps a timer per waiting request until {@code maxWait} passes, even after
  * the request got its slot: a million rows through a 16-slot client held about 450,000 of them.)
@@ -27,15 +38,34 @@ import java.util.function.Supplier;
 final class InFlightLimit {
 
   private static final CompletableFuture<Void> GRANTED = CompletableFuture.completedFuture(null);
+  /**
+   * The round trip an overloaded answer is sampled with. A 429 comes back faster than any real answer; as
+   * a round trip it would become the adaptive limit's idea of an idle service, which then reads every
+   * real answer as queueing and starves the limit (it fell from 64 to 7 and stayed there).
+   */
+  private static final long OVERLOADED_ROUND_TRIP = TimeUnit.MINUTES.toNanos(1);
 
-  private final int slots;
+  /** What a finished request tells an adaptive limit. */
+  enum Outcome {
+    /** an answer: its round trip is a sample */
+    ANSWERED,
+    /** the service turned it away as overloaded: the limit must come down */
+    OVERLOADED,
+    /** nothing about the service's capacity (a refused connection, a malformed answer) */
+    UNMEASURED
+  }
+
+  private final Limit limit;
+  private final String limitName;
   private final Duration maxWait;
   private final Executor handoff;
+  private final LongSupplier nanoClock;
+  private final Function<Throwable, Outcome> outcome;
   private final Queue<CompletableFuture<Void>> waiters = new ArrayDeque<>();
   private final Runnable onFirstWait;
   private final LongAdder waits = new LongAdder();
   private boolean waited;
-  private int free;
+  private int inUse;
 
   InFlightLimit(int slots, Duration maxWait) {
     this(slots, maxWait, () -> {});
@@ -43,20 +73,33 @@ final class InFlightLimit {
 
   /** @param onFirstWait runs once, the first time a request finds no free slot (outside the lock) */
   InFlightLimit(int slots, Duration maxWait, Runnable onFirstWait) {
-    this(slots, maxWait, ConnectorThreads.callbacks(), onFirstWait);
+    this(FixedLimit.of(slots), "all " + slots + " of maxInFlight", maxWait, ConnectorThreads.callbacks(),
+        System::nanoTime, failure -> Outcome.UNMEASURED, onFirstWait);
   }
 
   /** @param handoff where a waiter that got a freed slot continues (tests pass a direct executor) */
   InFlightLimit(int slots, Duration maxWait, Executor handoff) {
-    this(slots, maxWait, handoff, () -> {});
+    this(FixedLimit.of(slots), "all " + slots + " of maxInFlight", maxWait, handoff, System::nanoTime,
+        failure -> Outcome.UNMEASURED, () -> {});
   }
 
-  private InFlightLimit(int slots, Duration maxWait, Executor handoff, Runnable onFirstWait) {
-    this.slots = slots;
+  /**
+   * @param limit the limit: {@link FixedLimit} or an adaptive one, fed by {@link #run}
+   * @param limitName the limit as messages name it, e.g. {@code "all 16 of maxInFlight"}
+   * @param handoff where a waiter that got a freed slot continues
+   * @param nanoClock the clock round trips are measured with, in nanoseconds
+   * @param outcome what a request's failure (null: it succeeded) tells the limit
+   * @param onFirstWait runs once, the first time a request finds no free slot (outside the lock)
+   */
+  InFlightLimit(Limit limit, String limitName, Duration maxWait, Executor handoff, LongSupplier nanoClock,
+      Function<Throwable, Outcome> outcome, Runnable onFirstWait) {
+    this.limit = limit;
+    this.limitName = limitName;
     this.maxWait = maxWait;
     this.handoff = handoff;
+    this.nanoClock = nanoClock;
+    this.outcome = outcome;
     this.onFirstWait = onFirstWait;
-    this.free = slots;
   }
 
   /** Requests that found every slot taken and had to wait. */
@@ -64,12 +107,29 @@ final class InFlightLimit {
     return waits.sum();
   }
 
-  /**
-   * Starts {@code task} once it holds a slot and gives the slot back when the task's future ends.
-   * Cancelling the returned future stops the wait, or cancels the task once it has started; either
-   * way the slot comes back.
-   */
+  /** Requests in flight allowed now. */
+  int limit() {
+    return limit.getLimit();
+  }
+
+  /** Slots held now. */
+  synchronized int inUse() {
+    return inUse;
+  }
+
   <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
+    return run(task, waited -> {});
+  }
+
+  /**
+   * Starts {@code task} once it holds a slot and gives the slot back when the task's future ends; a task
+   * that ends other than by being cancelled is a sample for an adaptive limit. Cancelling the returned
+   * future stops the wait, or cancels the task once it has started; either way the slot comes back.
+   *
+   * @param onWaited told how long the task waited for its slot, when it had to wait, before it starts
+   */
+  <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task, Consumer<Duration> onWaited) {
+    long asked = nanoClock.getAsLong();
     CompletableFuture<Void> slot = acquire();
     AtomicBoolean claimed = new AtomicBoolean();
     AtomicBoolean cancelled = new AtomicBoolean();
@@ -78,6 +138,15 @@ final class InFlightLimit {
       if (!claimed.compareAndSet(false, true)) {
         return CompletableFuture.failedFuture(new CancellationException());
       }
+      long start = nanoClock.getAsLong();
+      if (slot != GRANTED) {
+        try {
+          onWaited.accept(Duration.ofNanos(start - asked));
+        } catch (RuntimeException e) {
+          // a report that fails must not strand the slot
+        }
+      }
+      int inFlight = inUse();
       CompletableFuture<T> running;
       try {
         running = task.get();
@@ -86,7 +155,12 @@ final class InFlightLimit {
         throw e;
       }
       started.set(running);
-      running.whenComplete((value, failure) -> release());
+      running.whenComplete((value, failure) -> {
+        if (!running.isCancelled()) {
+          sample(start, inFlight, failure);
+        }
+        release();
+      });
       if (cancelled.get()) {
         running.cancel(true);
       }
@@ -107,6 +181,28 @@ final class InFlightLimit {
     return result;
   }
 
+  private void sample(long start, int inFlight, Throwable failure) {
+    long roundTrip = nanoClock.getAsLong() - start;
+    switch (outcome.apply(failure == null ? null : unwrap(failure))) {
+      case ANSWERED -> {
+        if (roundTrip > 0) {
+          limit.onSample(start, roundTrip, inFlight, false);
+        }
+      }
+      case OVERLOADED -> limit.onSample(start, Math.max(roundTrip, OVERLOADED_ROUND_TRIP), inFlight, true);
+      case UNMEASURED -> { }
+    }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof java.util.concurrent.CompletionException
+        || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
   /**
    * A future that completes when the caller holds a slot, which it must give back with
    * {@link #release()}. Cancelling the future stops waiting; a cancelled future holds no slot.
@@ -115,8 +211,8 @@ final class InFlightLimit {
     CompletableFuture<Void> waiter;
     boolean first;
     synchronized (this) {
-      if (free > 0) {
-        free--;
+      if (inUse < limit.getLimit()) {
+        inUse++;
         return GRANTED;
       }
       waiter = new CompletableFuture<>();
@@ -133,32 +229,39 @@ final class InFlightLimit {
       }
     }
     ScheduledFuture<?> timer = ConnectorThreads.scheduler().schedule(() -> waiter.completeExceptionally(
-        new RejectedExecutionException("no free request slot within maxQueueWait (" + maxWait + "): all "
-            + slots + " of maxInFlight are in use")), maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        new RejectedExecutionException("no free request slot within maxQueueWait (" + maxWait + "): "
+            + limitName + " are in use")), maxWait.toNanos(), TimeUnit.NANOSECONDS);
     waiter.whenComplete((granted, failure) -> timer.cancel(false));
     return waiter;
   }
 
   /**
-   * Gives a slot back: to the longest waiting request, whose continuation then starts on a
-   * connector callback thread (never on the releasing network thread), or to the free pool.
+   * Gives a slot back, and hands the slots the limit now allows to the longest waiting requests, whose
+   * continuations then start on the handoff executor (never on the releasing network thread).
    */
   void release() {
-    CompletableFuture<Void> next;
+    List<CompletableFuture<Void>> handed = new ArrayList<>(1);
     synchronized (this) {
-      do {
-        next = waiters.poll();
-      } while (next != null && next.isDone());
-      if (next == null) {
-        free++;
-        return;
+      inUse--;
+      int allowed = limit.getLimit();
+      while (inUse < allowed) {
+        CompletableFuture<Void> next;
+        do {
+          next = waiters.poll();
+        } while (next != null && next.isDone());
+        if (next == null) {
+          break;
+        }
+        inUse++;
+        handed.add(next);
       }
     }
-    CompletableFuture<Void> handedTo = next;
-    handoff.execute(() -> {
-      if (!handedTo.complete(null)) {
-        release();
-      }
-    });
+    for (CompletableFuture<Void> waiter : handed) {
+      handoff.execute(() -> {
+        if (!waiter.complete(null)) {
+          release();
+        }
+      });
+    }
   }
 }
