@@ -31,6 +31,8 @@ final class BenchReport {
   static final String SQL_RAW = "sql: raw AsyncHttpClient loop";
   static final String KEEP_ALIVE = "churn: Java helper, server keeps connections";
   static final String CHURN = "churn: Java helper, server closes after 1-8 answers";
+  static final String ADAPTIVE = "adaptive: maxInFlight=adaptive";
+  static final String BEST_STATIC = "adaptive: best static maxInFlight (= capacity)";
 
   private final List<BenchResult> results;
   private final BenchOptions options;
@@ -62,6 +64,8 @@ final class BenchReport {
         ratio, cpuRatio(SQL_FUNCTION_FROM_JSON, SQL_JAVA)));
     ratio(CHURN, KEEP_ALIVE).ifPresent(ratio -> out.printf(
         "churn: closing after 1-8 answers / keeping connections rows/s = %.2f (target >= 0.80)%n", ratio));
+    ratio(ADAPTIVE, BEST_STATIC).ifPresent(ratio -> out.printf(
+        "adaptive: adaptive limit / best static limit rows/s = %.2f (target >= 0.90)%n", ratio));
     results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()
         .filter(result -> !Double.isNaN(result.idealRowsPerSecond()) && !result.scenario().contains("dataFrame"))
         .forEach(result -> out.printf("%-46s window %5d: efficiency %.2f against min(Little's law, raw client's %,.0f rows/s)%n",

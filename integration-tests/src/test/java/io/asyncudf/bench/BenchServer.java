@@ -20,7 +20,8 @@ public final class BenchServer implements AutoCloseable {
    * What the server saw since the last reset: requests, the most in flight at once, the most
    * connections open at once, and the connections accepted.
    */
-  public record Stats(long requests, int peakInFlight, int peakOpenConnections, long connections) {}
+  /** @param tooMany 429 answers of a service with a capacity */
+  public record Stats(long requests, int peakInFlight, int peakOpenConnections, long connections, long tooMany) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,13 +63,18 @@ public final class BenchServer implements AutoCloseable {
 
   /** Zeroes the counters and sets the latency; {@code churn}: close connections after 1 to 8 answers. */
   public void reset(long latencyMillis, boolean churn) throws IOException, InterruptedException {
-    get("reset?latency_ms=" + latencyMillis + (churn ? "&churn=1" : ""));
+    reset(latencyMillis, churn, 0);
+  }
+
+  /** As {@link #reset(long, boolean)}; {@code capacity} requests served at a time (0: no limit), 429 beyond twice that. */
+  public void reset(long latencyMillis, boolean churn, int capacity) throws IOException, InterruptedException {
+    get("reset?latency_ms=" + latencyMillis + (churn ? "&churn=1" : "") + (capacity > 0 ? "&capacity=" + capacity : ""));
   }
 
   public Stats stats() throws IOException, InterruptedException {
     JsonNode stats = JSON.readTree(get("stats"));
     return new Stats(stats.get("requests").asLong(), stats.get("peak_in_flight").asInt(),
-        stats.get("peak_open_connections").asInt(), stats.get("connections").asLong());
+        stats.get("peak_open_connections").asInt(), stats.get("connections").asLong(), stats.get("too_many").asLong());
   }
 
   private String get(String path) throws IOException, InterruptedException {

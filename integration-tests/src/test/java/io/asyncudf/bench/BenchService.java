@@ -45,8 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code POST /batch} with a JSON array of ids: a JSON array of scores, one latency for all
  *   <li>{@code GET /reset?latency_ms=L[&churn=1]}: zeroes the counters and sets the latency; with
  *       {@code churn=1} each scoring connection is closed right after its 1st to 8th answer (random),
- *       without a {@code Connection: close} header, as servers with short keep-alive limits do
- *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P,"peak_open_connections":C,"connections":A}}
+ *       without a {@code Connection: close} header, as servers with short keep-alive limits do; with
+ *       {@code capacity=N} it serves N scoring requests at a time: beyond N in flight each answer takes
+ *       the latency times (in flight / N), and beyond 2N it answers 429 at once
+ *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P,"peak_open_connections":C,"connections":A,
+ *       "too_many":T}} ({@code T}: 429 answers)
  * </ul>
  *
  * <p>Prints {@code LISTENING <port>} once it accepts connections.
@@ -64,6 +67,9 @@ public final class BenchService {
   private volatile long latencyMillis = 20;
   /** Whether scoring connections are closed after 1 to 8 answers, without a {@code Connection: close} header. */
   private volatile boolean churn;
+  /** Scoring requests served at a time, 0 for no limit. */
+  private volatile int capacity;
+  private final AtomicLong tooMany = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -117,6 +123,9 @@ public final class BenchService {
         case "/reset" -> {
           latencyMillis = Long.parseLong(uri.parameters().get("latency_ms").get(0));
           churn = uri.parameters().containsKey("churn");
+          capacity = uri.parameters().containsKey("capacity")
+              ? Integer.parseInt(uri.parameters().get("capacity").get(0)) : 0;
+          tooMany.set(0);
           requests.set(0);
           peakInFlight.set(0);
           peakOpenConnections.set(openConnections.get());
@@ -126,7 +135,7 @@ public final class BenchService {
         case "/stats" -> respond(ctx, keepAlive,
             "{\"requests\":" + requests.get() + ",\"peak_in_flight\":" + peakInFlight.get()
                 + ",\"peak_open_connections\":" + peakOpenConnections.get()
-                + ",\"connections\":" + acceptedConnections.get() + "}");
+                + ",\"connections\":" + acceptedConnections.get() + ",\"too_many\":" + tooMany.get() + "}");
         default -> respond(ctx, false, HttpResponseStatus.NOT_FOUND, "{}");
       }
     }
@@ -138,7 +147,15 @@ public final class BenchService {
         peakOpenConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
       }
       requests.incrementAndGet();
-      peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      int now = inFlight.incrementAndGet();
+      peakInFlight.accumulateAndGet(now, Math::max);
+      int served = capacity;
+      if (served > 0 && now > 2 * served) {
+        inFlight.decrementAndGet();
+        tooMany.incrementAndGet();
+        respond(ctx, keepAlive, HttpResponseStatus.TOO_MANY_REQUESTS, "{}");
+        return;
+      }
       Runnable answer = () -> {
         inFlight.decrementAndGet();
         boolean close = churn && --answersLeft <= 0;
@@ -147,7 +164,7 @@ public final class BenchService {
           write.addListener(ChannelFutureListener.CLOSE);
         }
       };
-      long latency = latencyMillis;
+      long latency = served > 0 && now > served ? latencyMillis * now / served : latencyMillis;
       if (latency == 0) {
         answer.run();
       } else {

@@ -47,6 +47,9 @@ public final class Benchmark {
   private static final long CONNECTOR_ROWS = 40_000;
   private static final long CONNECTOR_LATENCY_MS = 20;
   private static final int CONNECTOR_ROUNDS = 3;
+  /** Rows of each adaptive-limit run, and the requests the service serves at a time in it. */
+  private static final long ADAPTIVE_ROWS = Long.getLong("bench.adaptiveRows", 20_000);
+  private static final int ADAPTIVE_CAPACITY = Integer.getInteger("bench.adaptiveCapacity", 64);
   /** Rows of each churn run: the bar is no failed row in 100,000. */
   private static final long CHURN_ROWS = 100_000;
   /** Rows per chunk of the connector-cost runs: 256 in flight per task as 32 chunks of 8 (less head-of-line wait than 8 of 32). */
@@ -142,6 +145,9 @@ public final class Benchmark {
             HttpConnector.shared(bench.clientFor(256)).metrics().retries() - retriesBefore, 2 * CONNECTOR_ROUNDS,
             CHURN_ROWS);
       }
+      if (options.runs("adaptive")) {
+        results.addAll(bench.adaptive(ADAPTIVE_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, ADAPTIVE_CAPACITY));
+      }
       if (options.runs("servers")) {
         results.addAll(ServerScenarios.run(spark, options));
       }
@@ -189,17 +195,57 @@ public final class Benchmark {
 
   private BenchResult library(long rows, int window, long latencyMillis, int chunkSize, boolean churn)
       throws Exception {
+    return library(rows, window, latencyMillis, chunkSize, clientFor(window),
+        () -> server.reset(latencyMillis, churn));
+  }
+
+  /**
+   * The adaptive in-flight limit against the service serving {@code capacity} requests at a time (slower in
+   * proportion beyond, 429 beyond twice that), beside the best static limit ({@code maxInFlight = capacity})
+   * and with a fresh client for each run, so the adaptive one starts from its initial limit.
+   */
+  private List<BenchResult> adaptive(long rows, int window, long latencyMillis, int chunkSize, int capacity)
+      throws Exception {
+    HttpClientConfig adaptive = clientFor(window).toBuilder().adaptiveInFlight().build();
+    HttpClientConfig bestStatic = clientFor(window).toBuilder().maxInFlight(capacity).build();
+    List<BenchResult> runs = new ArrayList<>();
+    long tooMany = 0;
+    long requests = 0;
+    List<Integer> limits = new ArrayList<>();
+    for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
+      HttpConnector.closeShared();
+      runs.add(library(rows, window, latencyMillis, chunkSize, adaptive, () -> server.reset(latencyMillis, false, capacity))
+          .named(BenchReport.ADAPTIVE));
+      BenchServer.Stats stats = server.stats();
+      tooMany += stats.tooMany();
+      requests += stats.requests();
+      limits.add(HttpConnector.shared(adaptive).inFlightLimit());
+      runs.add(library(rows, window, latencyMillis, chunkSize, bestStatic,
+          () -> server.reset(latencyMillis, false, capacity)).named(BenchReport.BEST_STATIC));
+    }
+    System.out.printf("adaptive: %,d of %,d answers were 429 (%.2f%%, target < 1%%); the limit ended at %s "
+        + "(capacity %d, target within 25%%)%n", tooMany, requests, 100.0 * tooMany / requests, limits, capacity);
+    return runs;
+  }
+
+  @FunctionalInterface
+  private interface Reset {
+    void run() throws Exception;
+  }
+
+  private BenchResult library(long rows, int window, long latencyMillis, int chunkSize, HttpClientConfig client,
+      Reset reset) throws Exception {
     Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
                 .send(ctx, HttpRequest.get("score?id=" + id))
                 .thenApply(response -> response.json().get("score").asDouble())),
             DataTypes.DoubleType)
-        .parameters(clientFor(window))
+        .parameters(client)
         .maxChunkSize(chunkSize)
         .maxConcurrentChunks(window / chunkSize)
         .timeout(Duration.ofSeconds(60))
         .withColumn(ids(rows), "score", col("id"));
-    return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, churn,
+    return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, reset,
         () -> scored(out, rows));
   }
 
@@ -338,12 +384,12 @@ public final class Benchmark {
   }
 
   private BenchResult measure(String scenario, long rows, int window, long latencyMillis, Job job) throws Exception {
-    return measure(scenario, rows, window, latencyMillis, false, job);
+    return measure(scenario, rows, window, latencyMillis, () -> server.reset(latencyMillis), job);
   }
 
-  private BenchResult measure(String scenario, long rows, int window, long latencyMillis, boolean churn, Job job)
+  private BenchResult measure(String scenario, long rows, int window, long latencyMillis, Reset reset, Job job)
       throws Exception {
-    server.reset(latencyMillis, churn);
+    reset.run();
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     long cpuStart = processCpuNanos();
