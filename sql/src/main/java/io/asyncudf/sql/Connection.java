@@ -143,6 +143,8 @@ final class Connection {
     HttpClientConfig.Builder builder = HttpClientConfig.builder().baseUrl(url()).auth(auth()).tls(tls());
     if ("adaptive".equalsIgnoreCase(keys.get("maxInFlight"))) {
       builder.adaptiveInFlight();
+    } else if (keys.containsKey("maxInFlight") && !keys.get("maxInFlight").trim().matches("\\d+")) {
+      throw invalid("maxInFlight", "must be a whole number or 'adaptive', was '" + keys.get("maxInFlight") + "'");
     } else {
       integer("maxInFlight", builder::maxInFlight);
     }

@@ -181,6 +181,25 @@ class AsyncSqlFunctionsTest {
   }
 
   @Test
+  void aConnectionWithAnAdaptiveInFlightLimitAnswersEveryRowAndABadValueIsNamed() {
+    spark.conf().set("spark.asyncudf.connection.adaptive.url", server.url("/").toString());
+    spark.conf().set("spark.asyncudf.connection.adaptive.maxInFlight", "adaptive");
+    try {
+      List<Row> rows = spark.sql("SELECT async_http_request('adaptive', 'GET', concat('/items/', id)).status_code"
+          + " AS status FROM people").collectAsList();
+      assertThat(rows).hasSize(300).allSatisfy(row -> assertThat(row.getInt(0)).isEqualTo(200));
+
+      spark.conf().set("spark.asyncudf.connection.adaptive.maxInFlight", "adaptiv");
+      assertThatThrownBy(() -> spark.sql("SELECT async_http_request('adaptive', 'GET', '/x') FROM people").collect())
+          .hasMessageContaining("spark.asyncudf.connection.adaptive.maxInFlight")
+          .hasMessageContaining("must be a whole number or 'adaptive', was 'adaptiv'");
+    } finally {
+      spark.conf().unset("spark.asyncudf.connection.adaptive.url");
+      spark.conf().unset("spark.asyncudf.connection.adaptive.maxInFlight");
+    }
+  }
+
+  @Test
   void unknownConnectionFailsAtAnalysisNamingIt() {
     assertThatThrownBy(() -> spark.sql("SELECT async_http_request('nope', 'GET', '/') FROM people"))
         .hasMessageContaining("unknown connection 'nope'")

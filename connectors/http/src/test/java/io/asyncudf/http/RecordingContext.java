@@ -13,6 +13,13 @@ final class RecordingContext implements RequestScope {
 
   final List<Retry> retries = new CopyOnWriteArrayList<>();
   final List<CompletableFuture<?>> registered = new CopyOnWriteArrayList<>();
+  /** The in-flight limit each request that waited for a slot saw. */
+  final List<Integer> waits = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void requestWaited(String request, Duration waited, int inFlightLimit) {
+    waits.add(inFlightLimit);
+  }
 
   @Override
   public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {
