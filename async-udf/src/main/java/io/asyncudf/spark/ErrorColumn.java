@@ -27,13 +27,16 @@ final class ErrorColumn implements Serializable {
       .add("input_json", DataTypes.StringType, true);
 
   private final Function1<Object, Object> inputToExternal;
+  private final SensitiveValues sensitive;
 
   /**
    * @param inputToExternal converts an internal row of the input to a {@link Row} that carries its
    *     schema (what Spark's struct converter returns), rendered as {@code input_json}
+   * @param sensitive whose values {@code input_json} masks
    */
-  ErrorColumn(Function1<Object, Object> inputToExternal) {
+  ErrorColumn(Function1<Object, Object> inputToExternal, SensitiveValues sensitive) {
     this.inputToExternal = inputToExternal;
+    this.sensitive = sensitive;
   }
 
   InternalRow row(Throwable cause, int attempts, int partitionIndex, int chunkIndex, long rowIndex, InternalRow input) {
@@ -52,7 +55,7 @@ final class ErrorColumn implements Serializable {
   private String json(InternalRow input) {
     Row row;
     try {
-      row = (Row) SensitiveValues.masked(inputToExternal.apply(input));
+      row = (Row) sensitive.mask(inputToExternal.apply(input));
     } catch (RuntimeException e) {
       return "(the input could not be rendered with its credentials masked: " + e.getClass().getName() + ")";
     }

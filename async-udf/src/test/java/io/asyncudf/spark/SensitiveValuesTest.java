@@ -23,6 +23,22 @@ class SensitiveValuesTest {
   }
 
   @Test
+  void theConfAddsEveryConnectionsSecretHeadersAndTheNamesItLists() {
+    SensitiveValues sensitive = SensitiveValues.fromConf(Map.of(
+        "spark.asyncudf.connection.svc.url", "https://svc",
+        "spark.asyncudf.connection.svc.secretHeader.X-Vault-Key", "v",
+        "spark.asyncudf.connection.svc.secretHeader.X-Tenant-KeyEnv", "TENANT_KEY",
+        "spark.asyncudf.connection.svc.maskedHeaders", "X-Session, x_customer_ref",
+        "spark.asyncudf.maskedNames", "ssn"));
+
+    assertThat(List.of("x-vault-key", "X-Tenant-Key", "X-SESSION", "X-Customer-Ref", "ssn", "Authorization"))
+        .allSatisfy(name -> assertThat(sensitive.isSensitive(name)).as(name).isTrue());
+    assertThat(List.of("X-Trace", "url", "X-Tenant-KeyEnv"))
+        .allSatisfy(name -> assertThat(sensitive.isSensitive(name)).as(name).isFalse());
+    assertThat(SensitiveValues.sensitive("X-Vault-Key")).as("built-in names only").isFalse();
+  }
+
+  @Test
   void nestedFieldsMapEntriesAndSequencesAreMaskedAndTheJsonStillRenders() {
     StructType inner = new StructType().add("user", DataTypes.StringType).add("password", DataTypes.StringType);
     StructType schema = new StructType()

@@ -34,7 +34,9 @@ import org.apache.spark.network.util.JavaUtils;
  * {@code tls.insecure}, {@code maxInFlight} (a number, or {@code adaptive}: see {@code AdaptiveInFlight}), {@code maxConnections}, {@code requestsPerSecond}, {@code clusterRequestsPerSecond},
  * {@code connectTimeout}, {@code requestTimeout}, {@code maxResponseBytes}, {@code retry.maxAttempts},
  * {@code retry.initialBackoff}, {@code retry.maxBackoff}, {@code retry.maxRetryAfter},
- * {@code header.<Name>}, {@code secretHeader.<Name>[Env]}, {@code credentialOrigins} (comma-separated).
+ * {@code header.<Name>}, {@code secretHeader.<Name>[Env]}, {@code credentialOrigins} (comma-separated),
+ * {@code maskedHeaders} (comma-separated header names whose values error rows mask, besides the credential
+ * names and the {@code secretHeader}s).
  */
 final class Connection {
 
@@ -43,7 +45,7 @@ final class Connection {
       "auth.token", "auth.tokenEnv", "auth.tokenUrl", "auth.clientId", "auth.clientSecret", "auth.clientSecretEnv",
       "auth.scope", "tls.trustedCertificatesFile", "tls.insecure", "maxInFlight", "maxConnections",
       "requestsPerSecond", "clusterRequestsPerSecond", "connectTimeout", "requestTimeout", "maxResponseBytes", "retry.maxAttempts",
-      "retry.initialBackoff", "retry.maxBackoff", "retry.maxRetryAfter", "credentialOrigins");
+      "retry.initialBackoff", "retry.maxBackoff", "retry.maxRetryAfter", "credentialOrigins", "maskedHeaders");
 
   private final String name;
   private final Map<String, String> keys;

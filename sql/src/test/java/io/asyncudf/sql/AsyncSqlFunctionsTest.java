@@ -144,19 +144,20 @@ class AsyncSqlFunctionsTest {
   void credentialsGivenPerRowAreMaskedInTheErrorStruct() throws IOException {
     spark.conf().set("spark.asyncudf.connection.down.url", "http://127.0.0.1:" + closedPort() + "/");
     spark.conf().set("spark.asyncudf.connection.down.retry.maxAttempts", "1");
+    spark.conf().set("spark.asyncudf.connection.down.maskedHeaders", "X-Tenant, X-Other");
     List<Row> rows = spark.sql("""
         SELECT r.error.input_json, r.error.message
         FROM (SELECT async_http_request('down', 'GET', '/x',
                 map('Authorization', 'Bearer sk-live-123', 'X-Api-Key', 'k-456', 'Cookie', 'session=c-789',
-                    'X-Trace', 't-1'),
+                    'X-Trace', 't-1', 'x-tenant', 'tenant-42'),
                 map('access_token', 'qt-1', 'page', '2')) AS r FROM people WHERE id < 2)
         """).collectAsList();
 
     assertThat(rows).hasSize(2).allSatisfy(row -> {
       String json = row.getString(0);
       assertThat(json).contains("\"Authorization\":\"****\"", "\"X-Api-Key\":\"****\"", "\"Cookie\":\"****\"",
-          "\"X-Trace\":\"t-1\"", "\"access_token\":\"****\"", "\"page\":\"2\"");
-      assertThat(json + row.getString(1)).doesNotContain("sk-live-123", "k-456", "c-789", "qt-1");
+          "\"X-Trace\":\"t-1\"", "\"access_token\":\"****\"", "\"page\":\"2\"", "\"x-tenant\":\"****\"");
+      assertThat(json + row.getString(1)).doesNotContain("sk-live-123", "k-456", "c-789", "qt-1", "tenant-42");
     });
   }
 
