@@ -105,7 +105,8 @@ def connection(
 
     Secrets are never passed as values: ``password_env``, ``token_env`` and ``client_secret_env``
     name environment variables that the driver reads when a query is analysed. Other keyword
-    arguments set further keys, snake_case to camelCase: ``max_in_flight=64`` sets ``maxInFlight``,
+    arguments set further keys, snake_case to camelCase: ``max_in_flight=64`` sets ``maxInFlight``
+    (``max_in_flight="adaptive"``: a limit that finds the service's capacity),
     ``requests_per_second=500`` (per executor), ``cluster_requests_per_second=2000`` (the whole job),
     ``request_timeout="30s"``, ``retry_max_attempts=4`` (dots for the ``retry.`` and ``tls.`` keys),
     ``tls_trusted_certificates_file="/etc/ca.pem"``.
