@@ -11,7 +11,7 @@ import java.io.Serializable;
  * <p>For one chunk the order is: {@code onChunkStart} for each attempt; {@code onChunkTimeout}
  * for an attempt that ran out of time; {@code onChunkRetry} before each retry; finally exactly one
  * of {@code onChunkSuccess} or {@code onChunkFailure}. {@code onRequestRetry} may come at any
- * time between an attempt's start and its end, and so may {@code onRequestWait}.
+ * time between an attempt's start and its end, and so may {@code onRequestWait} and {@code onRequestResend}.
  */
 public interface AsyncUdfListener extends Serializable {
 
@@ -48,4 +48,10 @@ public interface AsyncUdfListener extends Serializable {
    * waited for a free in-flight slot (a connection) of the connector's client before it was sent.
    */
   default void onRequestWait(RequestWaitEvent event) {}
+
+  /**
+   * A connector sent a request of a chunk function again at once on a fresh connection: the server had
+   * closed the pooled one before answering. Not a retry, and independent of {@link #onRequestRetry}.
+   */
+  default void onRequestResend(RequestResendEvent event) {}
 }

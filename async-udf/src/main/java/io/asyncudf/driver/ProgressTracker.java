@@ -108,6 +108,7 @@ final class ProgressTracker {
         retries++;
       }
       case REQUEST_RETRY -> retries++;
+      case REQUEST_RESEND -> { }
       case REQUEST_WAIT -> {
         requestWaits++;
         inFlightLimit = event.inFlightLimit();

@@ -3,6 +3,7 @@ package io.asyncudf.driver;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
@@ -35,7 +36,7 @@ public record ReportedEvent(
   /** Which listener method the event is for. */
   public enum Kind {
     PARTITION_START, PARTITION_END, CHUNK_START, CHUNK_SUCCESS, CHUNK_FAILURE, CHUNK_RETRY, CHUNK_TIMEOUT, REQUEST_RETRY,
-    REQUEST_WAIT
+    REQUEST_WAIT, REQUEST_RESEND
   }
 
   static ReportedEvent of(Kind kind, ChunkEvent event) {
@@ -51,6 +52,11 @@ public record ReportedEvent(
   static ReportedEvent of(RequestRetryEvent event) {
     return new ReportedEvent(Kind.REQUEST_RETRY, event.partition(), event.chunkAttempt(), 0, portable(event.failure()),
         event.retryDelay().toNanos(), 0, 0, 0, 0, event.request(), event.failedAttempt(), 0);
+  }
+
+  static ReportedEvent of(RequestResendEvent event) {
+    return new ReportedEvent(Kind.REQUEST_RESEND, event.partition(), event.chunkAttempt(), 0, portable(event.failure()),
+        0, 0, 0, 0, 0, event.request(), 0, 0);
   }
 
   /** A wait for a slot: {@code durationNanos} is the wait. */
@@ -71,6 +77,7 @@ public record ReportedEvent(
       case CHUNK_TIMEOUT -> listener.onChunkTimeout(chunkEvent());
       case REQUEST_RETRY -> listener.onRequestRetry(new RequestRetryEvent(partition, attempt, request, failedAttempt,
           failure, Duration.ofNanos(retryDelayNanos)));
+      case REQUEST_RESEND -> listener.onRequestResend(new RequestResendEvent(partition, attempt, request, failure));
       case REQUEST_WAIT -> listener.onRequestWait(new RequestWaitEvent(partition, attempt, request,
           Duration.ofNanos(durationNanos), inFlightLimit));
     }

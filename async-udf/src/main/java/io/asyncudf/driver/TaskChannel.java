@@ -4,6 +4,7 @@ import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.DriverCallbackException;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.driver.ReportedEvent.Kind;
@@ -249,6 +250,11 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
 
     @Override
     public void onRequestWait(RequestWaitEvent event) {
+      report(ReportedEvent.of(event));
+    }
+
+    @Override
+    public void onRequestResend(RequestResendEvent event) {
       report(ReportedEvent.of(event));
     }
   }

@@ -1,6 +1,7 @@
 package io.asyncudf.engine;
 
 import io.asyncudf.ChunkContext;
+import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.driver.DriverCalls;
@@ -33,6 +34,11 @@ record AttemptContext<P>(SparkPartitionInformation partitionInformation, int att
   @Override
   public void requestWaited(String request, Duration waited, int inFlightLimit) {
     events.requestWait(new RequestWaitEvent(partitionInformation, attempt, request, waited, inFlightLimit));
+  }
+
+  @Override
+  public void requestResent(String request, Throwable failure) {
+    events.requestResend(new RequestResendEvent(partitionInformation, attempt, request, failure));
   }
 
   @Override

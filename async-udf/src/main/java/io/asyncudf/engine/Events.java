@@ -3,6 +3,7 @@ package io.asyncudf.engine;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
@@ -56,6 +57,10 @@ final class Events {
 
   void requestWait(RequestWaitEvent event) {
     deliver(AsyncUdfListener::onRequestWait, event);
+  }
+
+  void requestResend(RequestResendEvent event) {
+    deliver(AsyncUdfListener::onRequestResend, event);
   }
 
   private <E> void deliver(BiConsumer<AsyncUdfListener, E> method, E event) {

@@ -3,6 +3,7 @@ package io.asyncudf.spark;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   private final SQLMetric attempts;
   private final SQLMetric chunkRetries;
   private final SQLMetric requestRetries;
+  private final SQLMetric requestResends;
   private final SQLMetric requestWaits;
   private final SQLMetric requestWaitTime;
   private final SQLMetric failedRows;
@@ -39,6 +41,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     attempts = SQLMetrics.createMetric(sc, "chunk attempts");
     chunkRetries = SQLMetrics.createMetric(sc, "chunk retries");
     requestRetries = SQLMetrics.createMetric(sc, "request retries");
+    requestResends = SQLMetrics.createMetric(sc, "requests re-sent on a fresh connection");
     requestWaits = SQLMetrics.createMetric(sc, "requests waiting for a connection");
     requestWaitTime = SQLMetrics.createTimingMetric(sc, "connection wait time", -1L);
     failedRows = SQLMetrics.createMetric(sc, "failed rows");
@@ -54,6 +57,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     metrics.put("attempts", attempts);
     metrics.put("chunkRetries", chunkRetries);
     metrics.put("requestRetries", requestRetries);
+    metrics.put("requestResends", requestResends);
     metrics.put("requestWaits", requestWaits);
     metrics.put("requestWaitTime", requestWaitTime);
     metrics.put("failedRows", failedRows);
@@ -96,6 +100,11 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   @Override
   public synchronized void onRequestRetry(RequestRetryEvent event) {
     requestRetries.add(1);
+  }
+
+  @Override
+  public synchronized void onRequestResend(RequestResendEvent event) {
+    requestResends.add(1);
   }
 
   @Override

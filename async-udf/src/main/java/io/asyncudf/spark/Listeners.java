@@ -3,6 +3,7 @@ package io.asyncudf.spark;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
 import java.util.List;
@@ -84,5 +85,10 @@ final class Listeners implements AsyncUdfListener {
   @Override
   public void onRequestWait(RequestWaitEvent event) {
     each(listener -> listener.onRequestWait(event));
+  }
+
+  @Override
+  public void onRequestResend(RequestResendEvent event) {
+    each(listener -> listener.onRequestResend(event));
   }
 }

@@ -32,7 +32,7 @@ import org.apache.spark.network.util.JavaUtils;
  * {@code auth.password[Env]}, {@code auth.token[Env]}, {@code auth.tokenUrl}, {@code auth.clientId},
  * {@code auth.clientSecret[Env]}, {@code auth.scope}, {@code tls.trustedCertificatesFile},
  * {@code tls.insecure}, {@code maxInFlight} (a number, or {@code adaptive}: see {@code AdaptiveInFlight}), {@code maxConnections}, {@code requestsPerSecond}, {@code clusterRequestsPerSecond},
- * {@code connectTimeout}, {@code requestTimeout}, {@code maxResponseBytes}, {@code retry.maxAttempts},
+ * {@code connectTimeout}, {@code requestTimeout}, {@code idleConnectionTimeout}, {@code maxResponseBytes}, {@code retry.maxAttempts},
  * {@code retry.initialBackoff}, {@code retry.maxBackoff}, {@code retry.maxRetryAfter},
  * {@code header.<Name>}, {@code secretHeader.<Name>[Env]}, {@code credentialOrigins} (comma-separated),
  * {@code maskedHeaders} (comma-separated header names whose values error rows mask, besides the credential
@@ -45,7 +45,8 @@ final class Connection {
       "auth.token", "auth.tokenEnv", "auth.tokenUrl", "auth.clientId", "auth.clientSecret", "auth.clientSecretEnv",
       "auth.scope", "tls.trustedCertificatesFile", "tls.insecure", "maxInFlight", "maxConnections",
       "requestsPerSecond", "clusterRequestsPerSecond", "connectTimeout", "requestTimeout", "maxResponseBytes", "retry.maxAttempts",
-      "retry.initialBackoff", "retry.maxBackoff", "retry.maxRetryAfter", "credentialOrigins", "maskedHeaders");
+      "retry.initialBackoff", "retry.maxBackoff", "retry.maxRetryAfter", "credentialOrigins", "maskedHeaders",
+      "idleConnectionTimeout");
 
   private final String name;
   private final Map<String, String> keys;
@@ -159,6 +160,7 @@ final class Connection {
     }
     duration("connectTimeout", builder::connectTimeout);
     duration("requestTimeout", builder::requestTimeout);
+    duration("idleConnectionTimeout", builder::idleConnectionTimeout);
     if (keys.containsKey("maxResponseBytes")) {
       builder.maxResponseBytes(JavaUtils.byteStringAsBytes(keys.get("maxResponseBytes")));
     }

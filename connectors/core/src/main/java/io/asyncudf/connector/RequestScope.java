@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a connector reports to the work that asked for a request: each retry of the request, each wait
- * for a free slot of its client, and the request itself, so that it ends when that work ends. A chunk's {@code ChunkContext} is a
+ * What a connector reports to the work that asked for a request: each retry of the request, each re-send
+ * on a fresh connection, each wait for a free slot of its client, and the request itself, so that it ends when that work ends. A chunk's {@code ChunkContext} is a
  * scope: when a chunk attempt ends (it completes, fails, times out or is cancelled because its
  * task was killed) the engine cancels every request registered with it that is still open, whatever
  * the chunk function chained on the futures the connector returned.
@@ -33,6 +33,16 @@ public interface RequestScope {
    * @param retryDelay the wait before the next request attempt
    */
   default void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {}
+
+  /**
+   * Reports that a request was sent again at once, on another connection, because the pooled connection it
+   * went out on had been closed by the server before any byte of an answer (keep-alive churn). Not a retry:
+   * no backoff, not counted against the retry budget.
+   *
+   * @param request the request without secrets, e.g. {@code "GET http://host/path"}
+   * @param failure how the closed connection failed it
+   */
+  default void requestResent(String request, Throwable failure) {}
 
   /**
    * Reports that a request waited for an in-flight slot of its client (a connection) before it was sent:

@@ -3,6 +3,7 @@ package io.asyncudf.http;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
   private long tooLarge = -1;
   private volatile boolean pooledConnection;
   private volatile boolean answered;
+  private volatile Duration announcedIdleTimeout;
 
   BoundedBodyHandler(RequestDescription request, long maxBytes) {
     this.request = request;
@@ -36,6 +38,12 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
   @Override
   public void onConnectionPooled(Channel connection) {
     pooledConnection = true;
+  }
+
+  /** The connection goes back to the pool: it carries the idle timeout the server announced, if any. */
+  @Override
+  public void onConnectionOffer(Channel connection) {
+    connection.attr(KeepAlivePool.SERVER_IDLE_TIMEOUT).set(announcedIdleTimeout);
   }
 
   /**
@@ -61,6 +69,7 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
     }
     copy.replaceAll((name, values) -> List.copyOf(values));
     headers = Collections.unmodifiableMap(copy);
+    announcedIdleTimeout = KeepAlivePool.announcedTimeout(received.get("keep-alive"));
     String length = received.get("content-length");
     if (length != null && received.get("content-encoding") == null) {
       try {

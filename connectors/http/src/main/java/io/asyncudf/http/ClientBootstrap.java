@@ -10,14 +10,18 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.DefaultAsyncHttpClient;
 import org.asynchttpclient.DefaultAsyncHttpClientConfig;
+import org.asynchttpclient.channel.ChannelPool;
+import org.asynchttpclient.netty.channel.DefaultChannelPool;
 import org.asynchttpclient.netty.channel.ChannelManager;
 
 /**
@@ -26,16 +30,24 @@ import org.asynchttpclient.netty.channel.ChannelManager;
  * than the one the client really uses, say NIO datagrams beside an epoll client because Spark put
  * netty-transport-native-epoll on the class path, fails to register, and then host names do not
  * resolve while IP literals still work), AHC's own silent retries off, no cookie store,
- * no wire logging, and the configured TLS trust.
+ * no wire logging, the configured TLS trust, and a pool of idle connections that retires them after
+ * {@code idleConnectionTimeout} or the server's {@code Keep-Alive: timeout} ({@link KeepAlivePool}).
  */
 final class ClientBootstrap implements AutoCloseable {
 
   final EventLoopGroup eventLoop;
   final DnsAddressResolverGroup dns;
   final AsyncHttpClient client;
+  private final HashedWheelTimer timer;
 
-  @SuppressWarnings("deprecation")
   ClientBootstrap(HttpClientConfig config) {
+    this(config, System::nanoTime);
+  }
+
+  /** @param nanoClock the clock the pool reads connections' announced idle timeouts against */
+  @SuppressWarnings("deprecation")
+  ClientBootstrap(HttpClientConfig config, LongSupplier nanoClock) {
+    timer = new HashedWheelTimer(new DefaultThreadFactory("asyncudf-http-timer", true));
     eventLoop = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("asyncudf-http", true));
     dns = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType(NioDatagramChannel.class)
@@ -52,6 +64,8 @@ final class ClientBootstrap implements AutoCloseable {
         .setConnectTimeout(config.connectTimeout())
         .setRequestTimeout(config.requestTimeout())
         .setReadTimeout(config.readTimeout())
+        .setPooledConnectionIdleTimeout(config.idleConnectionTimeout())
+        .setNettyTimer(timer)
         .setUserAgent(config.userAgent())
         .setThreadPoolName("asyncudf-http")
         // AHC's timer thread would otherwise be non-daemon and keep a finished driver JVM alive
@@ -63,7 +77,9 @@ final class ClientBootstrap implements AutoCloseable {
     } else if (tls.trustedCertificatesPem() != null) {
       builder.setSslContext(sslContext(tls.trustedCertificatesPem()));
     }
-    client = new DefaultAsyncHttpClient(builder.build());
+    DefaultAsyncHttpClientConfig settings = builder.build();
+    ChannelPool pool = new KeepAlivePool(new DefaultChannelPool(settings, timer), nanoClock);
+    client = new DefaultAsyncHttpClient(new DefaultAsyncHttpClientConfig.Builder(settings).setChannelPool(pool).build());
   }
 
   /** AHC dumps every byte (Authorization headers included) when its logger is at TRACE; never allow that. */
@@ -91,6 +107,7 @@ final class ClientBootstrap implements AutoCloseable {
       // closing is best effort; the event loop below is shut down regardless
     }
     dns.close();
+    timer.stop();
     eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
   }
 }

@@ -46,6 +46,10 @@ import java.util.Objects;
  *     same {@code baseUrl} origin and budget share one budget.
  * @param adaptiveInFlight how an adaptive in-flight limit starts, or null for a fixed one: with it,
  *     {@code maxInFlight} is the ceiling the adaptive limit never exceeds
+ * @param idleConnectionTimeout how long a pooled connection may sit idle before the client closes it,
+ *     ahead of the server: servers close idle keep-alive connections without a word (Node.js and Apache
+ *     httpd after 5 s), and a request sent on one just as it closes must be sent again. A server's
+ *     {@code Keep-Alive: timeout=N} shortens it for that connection.
  */
 public record HttpClientConfig(
     String baseUrl,
@@ -67,7 +71,8 @@ public record HttpClientConfig(
     String userAgent,
     List<String> credentialOrigins,
     double clusterRequestsPerSecond,
-    AdaptiveInFlight adaptiveInFlight)
+    AdaptiveInFlight adaptiveInFlight,
+    Duration idleConnectionTimeout)
     implements Serializable {
 
   public HttpClientConfig {
@@ -99,6 +104,7 @@ public record HttpClientConfig(
     HttpRetrySettings.requirePositive("connectTimeout", connectTimeout);
     HttpRetrySettings.requirePositive("requestTimeout", requestTimeout);
     HttpRetrySettings.requirePositive("readTimeout", readTimeout);
+    HttpRetrySettings.requirePositive("idleConnectionTimeout", idleConnectionTimeout);
     defaultHeaders = Map.copyOf(defaultHeaders);
     secretHeaders = Map.copyOf(secretHeaders);
     Objects.requireNonNull(auth, "auth");
@@ -129,6 +135,17 @@ public record HttpClientConfig(
         userAgent, credentialOrigins, 0);
   }
 
+  /** A configuration with the default idle timeout (the form before {@code idleConnectionTimeout}). */
+  public HttpClientConfig(String baseUrl, int maxConnections, int maxConnectionsPerHost, int maxInFlight,
+      double requestsPerSecond, Duration maxQueueWait, Duration connectTimeout, Duration requestTimeout,
+      Duration readTimeout, long maxResponseBytes, Map<String, String> defaultHeaders, Map<String, Secret> secretHeaders,
+      HttpAuth auth, TlsSettings tls, HttpRetrySettings retry, int ioThreads, String userAgent,
+      List<String> credentialOrigins, double clusterRequestsPerSecond, AdaptiveInFlight adaptiveInFlight) {
+    this(baseUrl, maxConnections, maxConnectionsPerHost, maxInFlight, requestsPerSecond, maxQueueWait, connectTimeout,
+        requestTimeout, readTimeout, maxResponseBytes, defaultHeaders, secretHeaders, auth, tls, retry, ioThreads,
+        userAgent, credentialOrigins, clusterRequestsPerSecond, adaptiveInFlight, DEFAULT_IDLE_CONNECTION_TIMEOUT);
+  }
+
   /** A configuration with a fixed in-flight limit (the form before {@code adaptiveInFlight}). */
   public HttpClientConfig(String baseUrl, int maxConnections, int maxConnectionsPerHost, int maxInFlight,
       double requestsPerSecond, Duration maxQueueWait, Duration connectTimeout, Duration requestTimeout,
@@ -149,6 +166,9 @@ public record HttpClientConfig(
   public boolean hasCredentials() {
     return !(auth instanceof HttpAuth.None) || !secretHeaders.isEmpty();
   }
+
+  /** How long a pooled connection may be idle unless set: below the 5 s after which Node.js and httpd close theirs. */
+  public static final Duration DEFAULT_IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(4);
 
   /** Connections, and requests in flight, per executor JVM unless set. */
   public static final int DEFAULT_CONNECTIONS = 1024;
@@ -195,6 +215,7 @@ public record HttpClientConfig(
     private final List<String> credentialOrigins = new ArrayList<>();
     private double clusterRequestsPerSecond;
     private AdaptiveInFlight adaptiveInFlight;
+    private Duration idleConnectionTimeout = DEFAULT_IDLE_CONNECTION_TIMEOUT;
 
     private Builder() {}
 
@@ -219,6 +240,7 @@ public record HttpClientConfig(
       credentialOrigins.addAll(config.credentialOrigins);
       clusterRequestsPerSecond = config.clusterRequestsPerSecond;
       adaptiveInFlight = config.adaptiveInFlight;
+      idleConnectionTimeout = config.idleConnectionTimeout;
     }
 
     public Builder baseUrl(String url) {
@@ -270,6 +292,15 @@ public record HttpClientConfig(
      */
     public Builder clusterRequestsPerSecond(double rate) {
       this.clusterRequestsPerSecond = rate;
+      return this;
+    }
+
+    /**
+     * How long a pooled connection may be idle before the client closes it (default 4 s): set it below the
+     * server's (or its load balancer's) keep-alive idle timeout.
+     */
+    public Builder idleConnectionTimeout(Duration timeout) {
+      this.idleConnectionTimeout = timeout;
       return this;
     }
 
@@ -354,7 +385,7 @@ public record HttpClientConfig(
       return new HttpClientConfig(baseUrl, maxConnections, maxConnectionsPerHost, inFlight, requestsPerSecond,
           maxQueueWait, connectTimeout, requestTimeout, readTimeout, maxResponseBytes, defaultHeaders,
           secretHeaders, auth, tls, retry, ioThreads, userAgent, credentialOrigins, clusterRequestsPerSecond,
-          adaptiveInFlight);
+          adaptiveInFlight, idleConnectionTimeout);
     }
   }
 }

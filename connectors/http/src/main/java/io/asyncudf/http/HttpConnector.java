@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.ListenableFuture;
@@ -75,9 +76,13 @@ public final class HttpConnector implements AutoCloseable {
   private final AtomicInteger peakInFlight = new AtomicInteger();
 
   private HttpConnector(HttpClientConfig config, boolean shared) {
+    this(config, shared, System::nanoTime);
+  }
+
+  private HttpConnector(HttpClientConfig config, boolean shared, LongSupplier nanoClock) {
     this.config = config;
     this.shared = shared;
-    this.bootstrap = new ClientBootstrap(config);
+    this.bootstrap = new ClientBootstrap(config, nanoClock);
     this.rules = new RetryRules(config.retry(), retryCount::increment);
     this.retries = new RequestRetries(config.retry().maxAttempts());
     this.rateLimit = config.requestsPerSecond() > 0
@@ -116,6 +121,11 @@ public final class HttpConnector implements AutoCloseable {
   /** A client of its own, which the caller must {@link #close()}. */
   public static HttpConnector create(HttpClientConfig config) {
     return new HttpConnector(config, false);
+  }
+
+  /** A client of its own whose connection pool reads time from {@code nanoClock} (tests). */
+  static HttpConnector create(HttpClientConfig config, LongSupplier nanoClock) {
+    return new HttpConnector(config, false, nanoClock);
   }
 
   /** Closes every shared client of this JVM; later {@link #shared} calls create new ones. */
@@ -207,9 +217,9 @@ public final class HttpConnector implements AutoCloseable {
     return retries.run(scope, description, rules.forRequest(request), attempt -> clusterLimited(authenticate,
         () -> rateLimited(description,
             // a token request takes no slot: the requests waiting for the token may hold them all
-            () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials),
+            () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials, scope),
                 waited -> scope.requestWaited(description.get(), waited, slots.limit()))
-                : attempt(request, url, description, attempt, false))));
+                : attempt(request, url, description, attempt, false, scope))));
   }
 
   /** Waits for the job-wide budget (token requests are not counted against it). */
@@ -235,24 +245,24 @@ public final class HttpConnector implements AutoCloseable {
   }
 
   private CompletableFuture<HttpResponse> attempt(HttpRequest request, String url, RequestDescription description,
-      int attempt, boolean credentials) {
+      int attempt, boolean credentials, RequestScope scope) {
     if (!credentials || tokens == null) {
-      return exchange(request, url, description, attempt, credentials, credentials ? fixedAuthorization : null);
+      return exchange(request, url, description, attempt, credentials, credentials ? fixedAuthorization : null, scope);
     }
     return Futures.thenCompose(tokens.token(), token -> Futures.exceptionallyCompose(
-        exchange(request, url, description, attempt, true, "Bearer " + token),
+        exchange(request, url, description, attempt, true, "Bearer " + token, scope),
         failure -> {
           if (failure instanceof HttpStatusException status && status.status() == 401) {
             tokens.invalidate(token);
             return Futures.thenCompose(tokens.token(),
-                fresh -> exchange(request, url, description, attempt, true, "Bearer " + fresh));
+                fresh -> exchange(request, url, description, attempt, true, "Bearer " + fresh, scope));
           }
           return CompletableFuture.failedFuture(failure);
         }));
   }
 
   private CompletableFuture<HttpResponse> exchange(HttpRequest request, String url, RequestDescription description,
-      int attempt, boolean credentials, String authorization) {
+      int attempt, boolean credentials, String authorization, RequestScope scope) {
     RequestBuilder builder = new RequestBuilder(request.method()).setUrl(url);
     config.defaultHeaders().forEach(builder::setHeader);
     if (credentials) {
@@ -274,7 +284,7 @@ public final class HttpConnector implements AutoCloseable {
     AtomicBoolean cancelled = new AtomicBoolean();
     CompletableFuture<HttpResponse> answer;
     try {
-      answer = send(builder.build(), description, request.isIdempotent(), MAX_RESENDS, call, cancelled);
+      answer = send(builder.build(), description, request.isIdempotent(), MAX_RESENDS, call, cancelled, scope);
     } catch (RuntimeException e) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
@@ -317,7 +327,8 @@ public final class HttpConnector implements AutoCloseable {
    * other connections the server was about to close, running past their budget into backoff).
    */
   private CompletableFuture<HttpResponse> send(Request built, RequestDescription description, boolean idempotent,
-      int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call, AtomicBoolean cancelled) {
+      int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call, AtomicBoolean cancelled,
+      RequestScope scope) {
     BoundedBodyHandler handler = new BoundedBodyHandler(description, config.maxResponseBytes());
     ListenableFuture<HttpResponse> running = bootstrap.client.executeRequest(built, handler);
     call.set(running);
@@ -331,9 +342,10 @@ public final class HttpConnector implements AutoCloseable {
         return CompletableFuture.failedFuture(failure);
       }
       resends.increment();
+      scope.requestResent(description.get(), failure);
       LOG.debug("re-sending {}: its pooled connection was closed by the server before an answer ({})",
           description.get(), failure.toString());
-      return send(built, description, true, resendsLeft - 1, call, cancelled);
+      return send(built, description, true, resendsLeft - 1, call, cancelled, scope);
     });
   }
 

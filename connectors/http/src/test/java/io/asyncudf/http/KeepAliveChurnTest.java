@@ -38,6 +38,7 @@ class KeepAliveChurnTest {
       assertThat(server.answered()).isEqualTo(2_000);
       assertThat(server.dropped()).as("requests the server closed its connection on").isGreaterThan(100);
       assertThat(http.resends()).isEqualTo(server.dropped());
+      assertThat(scope.resends).as("each re-send reported to the scope as what it is").hasSize(server.dropped());
       assertThat(scope.retries).as("re-sends are not retries: no backoff, no retry event").isEmpty();
       assertThat(http.metrics().retries()).isZero();
     }

@@ -13,6 +13,14 @@ final class RecordingContext implements RequestScope {
 
   final List<Retry> retries = new CopyOnWriteArrayList<>();
   final List<CompletableFuture<?>> registered = new CopyOnWriteArrayList<>();
+  /** Requests re-sent on a fresh connection. */
+  final List<String> resends = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void requestResent(String request, Throwable failure) {
+    resends.add(request);
+  }
+
   /** The in-flight limit each request that waited for a slot saw. */
   final List<Integer> waits = new CopyOnWriteArrayList<>();
 
