@@ -143,7 +143,8 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
   AsyncCall call() {
     UdfOptions<P> options = options();
     return new AsyncCall(name, function, options.parameters(), inputType, outputType, inputShape,
-        options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), options.driver());
+        options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), options.driver(),
+        options.journal());
   }
 
   static String checkName(String name) {

@@ -151,4 +151,15 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
   public final S progress(boolean progress) {
     return with(options.toBuilder().progress(progress).build());
   }
+
+  /**
+   * Keeps each successful answer in a journal at {@code path} (a Hadoop {@code FileSystem} location) and
+   * answers inputs already there from it: a failed or repeated job calls only what it has not called yet.
+   * Column helpers and SQL functions only, for now. See {@link UdfOptions.Builder#journal(String)}.
+   *
+   * @throws IllegalArgumentException if {@code path} is blank
+   */
+  public final S journal(String path) {
+    return with(options.toBuilder().journal(path).build());
+  }
 }

@@ -88,6 +88,10 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
 
   RowsCall call(String name) {
     UdfOptions<P> options = options();
+    if (options.journal() != null) {
+      throw new UnsupportedOperationException("journal(" + options.journal() + ") on DataFrame helper '" + name
+          + "': journals are built for column helpers and SQL functions only so far");
+    }
     return new RowsCall(name, function, options.parameters(), outputSchema, options.chunkSettings(false),
         options.stagingSettings(), options.errorColumn(), options.driver());
   }

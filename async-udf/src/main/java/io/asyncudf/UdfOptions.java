@@ -32,7 +32,8 @@ public record UdfOptions<P extends Serializable>(
     AsyncUdfListener listener,
     boolean ordered,
     long stagingMemoryLimit,
-    DriverOptions driver)
+    DriverOptions driver,
+    String journal)
     implements Serializable {
 
   static final int DEFAULT_MAX_CHUNK_SIZE = 100;
@@ -56,6 +57,17 @@ public record UdfOptions<P extends Serializable>(
     failOn = checkTypes(failOn);
     checkAtLeastOne("stagingMemoryLimit", stagingMemoryLimit);
     driver = driver == null ? DriverOptions.none() : driver;
+    if (journal != null && journal.isBlank()) {
+      throw new IllegalArgumentException("journal must be a path (any Hadoop FileSystem location), got '" + journal + "'");
+    }
+  }
+
+  /** Options without a journal (the form before {@link #journal()}). */
+  public UdfOptions(P parameters, int maxChunkSize, int maxConcurrentChunks, Duration timeout, RetryPolicy retry,
+      String errorColumn, List<Class<? extends Throwable>> failOn, AsyncUdfListener listener, boolean ordered,
+      long stagingMemoryLimit, DriverOptions driver) {
+    this(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn, listener, ordered,
+        stagingMemoryLimit, driver, null);
   }
 
   /** Options without driver-side parts (the form before {@link #driver()}). */
@@ -93,7 +105,7 @@ public record UdfOptions<P extends Serializable>(
   /** The defaults: chunks of 100, 8 in flight, 5-minute timeout, no retries, no error column, ordered, 64 MiB staging. */
   public static <P extends Serializable> UdfOptions<P> defaults() {
     return new UdfOptions<>(null, DEFAULT_MAX_CHUNK_SIZE, DEFAULT_MAX_CONCURRENT_CHUNKS, DEFAULT_TIMEOUT,
-        RetryPolicy.none(), null, List.of(), null, true, DEFAULT_STAGING_MEMORY_LIMIT, DriverOptions.none());
+        RetryPolicy.none(), null, List.of(), null, true, DEFAULT_STAGING_MEMORY_LIMIT, DriverOptions.none(), null);
   }
 
   /** A builder starting from the {@linkplain #defaults() defaults}. */
@@ -120,7 +132,8 @@ public record UdfOptions<P extends Serializable>(
   public String toString() {
     return "{maxChunkSize=" + maxChunkSize + ", maxConcurrentChunks=" + maxConcurrentChunks + ", timeout=" + timeout
         + ", retry=" + retry + ", errorColumn=" + errorColumn + ", ordered=" + ordered
-        + ", stagingMemoryLimit=" + stagingMemoryLimit + ", driver=" + driver + "}";
+        + ", stagingMemoryLimit=" + stagingMemoryLimit + ", driver=" + driver
+        + (journal == null ? "" : ", journal=" + journal) + "}";
   }
 
   /** Builds {@link UdfOptions}; each setter checks its value at once. Not thread-safe. */
@@ -136,6 +149,7 @@ public record UdfOptions<P extends Serializable>(
     private boolean ordered;
     private long stagingMemoryLimit;
     private DriverOptions driver;
+    private String journal;
 
     private Builder(UdfOptions<P> from) {
       driver = from.driver;
@@ -149,6 +163,7 @@ public record UdfOptions<P extends Serializable>(
       listener = from.listener;
       ordered = from.ordered;
       stagingMemoryLimit = from.stagingMemoryLimit;
+      journal = from.journal;
     }
 
     /** Serializable parameters handed to every chunk as {@link ChunkContext#parameters()} (default none). */
@@ -278,9 +293,25 @@ public record UdfOptions<P extends Serializable>(
       return this;
     }
 
+    /**
+     * Keeps each successful answer in a journal at {@code path} (any Hadoop {@code FileSystem} location Spark
+     * can write: local, HDFS, S3, ABFS, DBFS), keyed by the call's input, and answers inputs found there
+     * from it instead of calling again: a failed or repeated job skips the calls it already made. Null
+     * turns it off. See {@code docs/journal.md}.
+     *
+     * @throws IllegalArgumentException if {@code path} is blank
+     */
+    public Builder<P> journal(String path) {
+      if (path != null && path.isBlank()) {
+        throw new IllegalArgumentException("journal must be a path (any Hadoop FileSystem location), got '" + path + "'");
+      }
+      journal = path;
+      return this;
+    }
+
     public UdfOptions<P> build() {
       return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
-          listener, ordered, stagingMemoryLimit, driver);
+          listener, ordered, stagingMemoryLimit, driver, journal);
     }
   }
 }

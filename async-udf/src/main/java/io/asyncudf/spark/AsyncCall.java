@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.DataType;
  * @param name the function name shown in plans and the Spark UI
  * @param inputType the only input type accepted (from an input encoder), or null for any
  * @param errorName the error field's name when failures are recorded as data, else null
+ * @param journal where answers are journaled, or null
  */
 public record AsyncCall(
     String name,
@@ -27,7 +28,8 @@ public record AsyncCall(
     ChunkSettings settings,
     StagingSettings staging,
     String errorName,
-    DriverOptions driver)
+    DriverOptions driver,
+    String journal)
     implements Serializable {
 
   public AsyncCall {
@@ -39,6 +41,19 @@ public record AsyncCall(
     Objects.requireNonNull(staging, "staging");
     driver = driver == null ? DriverOptions.none() : driver;
     results(); // checks the error name against a struct output's fields
+  }
+
+  /** A call without a journal (the form before {@code journal}). */
+  public AsyncCall(String name, AsyncChunkFunction<?, ?, ?> function, Serializable parameters, DataType inputType,
+      DataType outputType, InputShape shape, ChunkSettings settings, StagingSettings staging, String errorName,
+      DriverOptions driver) {
+    this(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver, null);
+  }
+
+  /** This call, its answers no longer journaled here (the plan journals them around it). */
+  AsyncCall withoutJournal() {
+    return new AsyncCall(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver,
+        null);
   }
 
   /** The type of the call's value: the output, or with errors recorded the struct of output and error. */

@@ -27,6 +27,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   private final SQLMetric chunkRetries;
   private final SQLMetric requestRetries;
   private final SQLMetric requestResends;
+  private final SQLMetric journaled;
   private final SQLMetric requestWaits;
   private final SQLMetric requestWaitTime;
   private final SQLMetric failedRows;
@@ -42,6 +43,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     chunkRetries = SQLMetrics.createMetric(sc, "chunk retries");
     requestRetries = SQLMetrics.createMetric(sc, "request retries");
     requestResends = SQLMetrics.createMetric(sc, "requests re-sent on a fresh connection");
+    journaled = SQLMetrics.createMetric(sc, "answers journaled");
     requestWaits = SQLMetrics.createMetric(sc, "requests waiting for a connection");
     requestWaitTime = SQLMetrics.createTimingMetric(sc, "connection wait time", -1L);
     failedRows = SQLMetrics.createMetric(sc, "failed rows");
@@ -63,7 +65,13 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     metrics.put("failedRows", failedRows);
     metrics.put("peakInFlight", peakInFlight);
     metrics.put("callTime", callTime);
+    metrics.put("journaled", journaled);
     return metrics;
+  }
+
+  /** Answers appended to the call's journal (0 without one). */
+  SQLMetric journaled() {
+    return journaled;
   }
 
   @Override

@@ -29,12 +29,23 @@ public final class AsyncEvalExec extends AsyncExec {
   private final AsyncCall call;
   private final Expression input;
   private final Attribute result;
+  private final JournalAppend.Spec journal;
 
   public AsyncEvalExec(AsyncCall call, Expression input, Attribute result, SparkPlan child, boolean materialize) {
+    this(call, input, result, child, materialize, null);
+  }
+
+  /**
+   * @param journal what of each output row to journal, or null: appended as rows leave the call, before a
+   *     kept output is stored, so what a cancelled task answered stays journaled
+   */
+  public AsyncEvalExec(AsyncCall call, Expression input, Attribute result, SparkPlan child, boolean materialize,
+      JournalAppend.Spec journal) {
     super(child, materialize);
     this.call = call;
     this.input = input;
     this.result = result;
+    this.journal = journal;
   }
 
   @Override
@@ -51,7 +62,9 @@ public final class AsyncEvalExec extends AsyncExec {
   public RDD<InternalRow> doExecute() {
     call.requireShippable();
     ColumnTransform<?, ?, ?> transform = transform(SparkInternals.schemaOf(child().output()));
-    return run(call.name(), call.driver(), transform, new StagedPartitions(input, child().output(), transform));
+    StagedPartitions staged = new StagedPartitions(input, child().output(), transform);
+    return run(call.name(), call.driver(), transform, journal == null ? staged
+        : JournalAppendExec.tap(sparkContext(), journal, output(), callMetrics().journaled()).after(staged));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -102,7 +115,8 @@ public final class AsyncEvalExec extends AsyncExec {
 
   @Override
   public String verboseStringWithOperatorId() {
-    return verboseText(child().output(), call.name() + "(" + input.sql() + ") -> " + result, call.settings(), "");
+    return verboseText(child().output(), call.name() + "(" + input.sql() + ") -> " + result, call.settings(),
+        journal == null ? "" : ", journal=" + journal.path());
   }
 
   @Override
@@ -112,12 +126,12 @@ public final class AsyncEvalExec extends AsyncExec {
 
   @Override
   public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-    return new AsyncEvalExec(call, input, result, newChildren.head(), materialize());
+    return new AsyncEvalExec(call, input, result, newChildren.head(), materialize(), journal);
   }
 
   @Override
   public int productArity() {
-    return 5;
+    return 6;
   }
 
   @Override
@@ -128,6 +142,7 @@ public final class AsyncEvalExec extends AsyncExec {
       case 2 -> result;
       case 3 -> child();
       case 4 -> materialize();
+      case 5 -> journal;
       default -> throw new IndexOutOfBoundsException(n);
     };
   }

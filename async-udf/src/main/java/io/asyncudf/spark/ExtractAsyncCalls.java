@@ -24,8 +24,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * below them (as Spark's {@code ExtractPythonUDFs} does for Python UDFs), innermost calls first, so
  * an async call whose input is another's output sees that output as a column. The {@code Project}
  * or {@code Filter} then refers to each call's result attribute; a {@code Filter} is wrapped in a
- * {@code Project} that keeps its original output. Then marks the async nodes a range shuffle would
- * read twice ({@link KeepSampledOutputs}).
+ * {@code Project} that keeps its original output. Then answers journaled calls from their journal
+ * first ({@link JournalCalls}) and marks the async nodes a range shuffle would read twice
+ * ({@link KeepSampledOutputs}).
  */
 public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
 
@@ -33,7 +34,7 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
 
   @Override
   public LogicalPlan apply(LogicalPlan plan) {
-    return keepSampled.apply(extract(plan));
+    return keepSampled.apply(JournalCalls.apply(extract(plan)));
   }
 
   private LogicalPlan extract(LogicalPlan plan) {

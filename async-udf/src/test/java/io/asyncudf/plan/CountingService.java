@@ -40,6 +40,9 @@ final class CountingService implements AutoCloseable {
   private final HttpServer server;
   private final AtomicLong requests = new AtomicLong();
   private final Map<Long, LongAdder> byId = new ConcurrentHashMap<>();
+  private volatile long delayMillis;
+  private volatile long triggerAt = -1;
+  private volatile Runnable trigger;
 
   CountingService() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
@@ -50,7 +53,17 @@ final class CountingService implements AutoCloseable {
     }));
     server.createContext("/score", exchange -> {
       long id = Long.parseLong(exchange.getRequestURI().getQuery().substring("id=".length()));
-      requests.incrementAndGet();
+      long count = requests.incrementAndGet();
+      if (count == triggerAt && trigger != null) {
+        trigger.run();
+      }
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis); // the service's latency, not a wait of the test
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       byId.computeIfAbsent(id, key -> new LongAdder()).increment();
       byte[] body = String.valueOf(2 * id).getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
@@ -74,9 +87,29 @@ final class CountingService implements AutoCloseable {
     return byId.size();
   }
 
+  /** Answers each request after {@code millis}. */
+  void latency(long millis) {
+    delayMillis = millis;
+  }
+
+  /** Runs {@code action} on the service's thread when it gets its {@code count}th request since the reset. */
+  void onRequest(long count, Runnable action) {
+    trigger = action;
+    triggerAt = count;
+  }
+
+  /** How many times {@code id} was asked for. */
+  long requestsFor(long id) {
+    LongAdder adder = byId.get(id);
+    return adder == null ? 0 : adder.sum();
+  }
+
   void reset() {
     requests.set(0);
     byId.clear();
+    delayMillis = 0;
+    triggerAt = -1;
+    trigger = null;
   }
 
   @Override

@@ -13,13 +13,14 @@ import org.apache.spark.network.util.JavaUtils;
  * per call by the function's options map. Options: {@code maxChunkSize} (rows per chunk, default 64),
  * {@code maxConcurrentChunks} (chunks in flight per task, default 8), {@code timeout} (per chunk
  * attempt, default 5m), {@code chunkAttempts} (attempts of a failed chunk, default 1: the connectors
- * retry requests themselves) and, for {@code fhir_search}, {@code maxResources} and {@code maxPages}.
+ * retry requests themselves), {@code journal} (a path where answers are kept and found again: see
+ * docs/journal.md) and, for {@code fhir_search}, {@code maxResources} and {@code maxPages}.
  */
 final class QueryOptions {
 
   static final String PREFIX = "spark.asyncudf.sql.";
   private static final Set<String> KNOWN = Set.of("maxChunkSize", "maxConcurrentChunks", "timeout", "chunkAttempts",
-      "maxResources", "maxPages");
+      "maxResources", "maxPages", "journal");
 
   private final String function;
   private final Map<String, String> values;
@@ -54,6 +55,10 @@ final class QueryOptions {
         .maxConcurrentChunks(integer("maxConcurrentChunks", 8))
         .timeout(duration("timeout", Duration.ofMinutes(5)));
     int attempts = integer("chunkAttempts", 1);
+    String journal = values.get("journal");
+    if (journal != null && !journal.isBlank()) {
+      configured = configured.journal(journal.trim());
+    }
     return attempts > 1 ? configured.retry(RetryPolicy.attempts(attempts)) : configured;
   }
 

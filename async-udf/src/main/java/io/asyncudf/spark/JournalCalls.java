@@ -1,0 +1,98 @@
+package io.asyncudf.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.EqualTo;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GetStructField;
+import org.apache.spark.sql.catalyst.expressions.IsNotNull;
+import org.apache.spark.sql.catalyst.expressions.IsNull;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.plans.LeftOuter$;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.Join;
+import org.apache.spark.sql.catalyst.plans.logical.JoinHint;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.plans.logical.Union;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+
+/**
+ * Answers journaled calls from their journal, in the plan: a journaled {@link AsyncEval} becomes
+ *
+ * <pre>
+ * rows keyed by their input  LEFT OUTER JOIN  the journal's answers (one per key)
+ *   ├─ found:     the row with the journaled answer
+ *   └─ not found: the call ─ JournalAppend (its successful answers) ─ the row with its answer
+ * UNION ALL of the two
+ * </pre>
+ *
+ * so only the rows whose key is not in the journal reach the service, however large the journal (Spark
+ * picks the join: a broadcast for a small journal, a shuffle for a large one). Failed rows (a non-null
+ * error field) are not journaled, so the next run calls them again. The join reads the journal's files
+ * as they are when the query is planned (each micro-batch of a stream plans anew).
+ */
+final class JournalCalls {
+
+  private JournalCalls() {}
+
+  /** {@code plan} with each journaled call answered from its journal first; idempotent. */
+  static LogicalPlan apply(LogicalPlan plan) {
+    LogicalPlan withChildren = plan.mapChildren(JournalCalls::apply);
+    return withChildren instanceof AsyncEval eval && eval.call().journal() != null ? journaled(eval) : withChildren;
+  }
+
+  private static LogicalPlan journaled(AsyncEval eval) {
+    SparkSession spark = SparkSession.active();
+    AsyncCall call = eval.call();
+    LogicalPlan child = eval.child();
+    Attribute result = eval.result();
+
+    Alias keyAlias = alias(Journal.key(spark, eval.input()), "__journal_key");
+    Attribute key = keyAlias.toAttribute();
+    LogicalPlan keyed = new Project(Plans.append(outputs(child), keyAlias), child);
+    LogicalPlan journal = Journal.optimizedAnswers(spark, call.journal(), result.dataType());
+    List<Attribute> entry = Plans.list(journal.output());
+    Attribute journaledKey = entry.get(0);
+    Attribute journaledAnswer = entry.get(1);
+    LogicalPlan joined = new Join(keyed, journal, LeftOuter$.MODULE$,
+        Option.apply(new EqualTo(key, journaledKey)), JoinHint.NONE());
+
+    Alias answer = new Alias(journaledAnswer, result.name(), result.exprId(), Plans.seq(List.of()), Option.empty(),
+        Plans.seq(List.of()));
+    LogicalPlan found = new Project(Plans.append(outputs(child), answer),
+        new Filter(new IsNotNull(journaledKey), joined));
+
+    LogicalPlan missing = new Project(Plans.append(outputs(child), key), new Filter(new IsNull(journaledKey), joined));
+    LogicalPlan called = new AsyncEval(call.withoutJournal(), eval.input(), result, missing, eval.materialize());
+    LogicalPlan appended = new JournalAppend(call.journal(), key, Journal.json(spark, result), succeeded(call, result),
+        called);
+    LogicalPlan answered = new Project(Plans.append(outputs(child), result), appended);
+    return new Union(Plans.seq(List.of(found, answered)), false, false);
+  }
+
+  /** Whether a row's answer may be journaled: always, or with errors recorded, when its error is null. */
+  private static Expression succeeded(AsyncCall call, Attribute result) {
+    if (call.errorName() == null || !(result.dataType() instanceof StructType struct)) {
+      return Literal.create(true, org.apache.spark.sql.types.DataTypes.BooleanType);
+    }
+    int error = struct.fieldIndex(call.errorName());
+    return new IsNull(new GetStructField(result, error, Option.apply(call.errorName())));
+  }
+
+  private static Alias alias(Expression expression, String name) {
+    return new Alias(expression, name, NamedExpression.newExprId(), Plans.seq(List.of()), Option.empty(),
+        Plans.seq(List.of()));
+  }
+
+  private static scala.collection.immutable.Seq<NamedExpression> outputs(LogicalPlan plan) {
+    List<NamedExpression> named = new ArrayList<>();
+    Plans.list(plan.output()).forEach(attribute -> named.add((NamedExpression) attribute));
+    return Plans.seq(named);
+  }
+}

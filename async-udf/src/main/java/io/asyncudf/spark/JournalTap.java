@@ -1,0 +1,84 @@
+package io.asyncudf.spark;
+
+import java.io.Serializable;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.TaskCompletionListener;
+import scala.collection.immutable.Seq;
+import scala.runtime.AbstractFunction2;
+
+/**
+ * Passes a partition's rows on unchanged and appends each journaled one (key, answer as JSON) to the
+ * task's own journal files ({@link JournalWriter}), closed when the task ends, whether it succeeded,
+ * failed or was killed. A row is appended as it passes, so what a cancelled task answered stays.
+ */
+final class JournalTap
+    extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
+    implements Serializable {
+
+  private final String path;
+  private final Seq<Expression> entry;
+  private final Seq<Attribute> input;
+  private final SerializableConfiguration hadoop;
+  private final SQLMetric appended;
+
+  /** @param entry the key (string), the answer as JSON (string) and whether to journal it (boolean), over {@code input} */
+  JournalTap(String path, Seq<Expression> entry, Seq<Attribute> input, SerializableConfiguration hadoop,
+      SQLMetric appended) {
+    this.path = path;
+    this.entry = entry;
+    this.input = input;
+    this.hadoop = hadoop;
+    this.appended = appended;
+  }
+
+  /** {@code step}, then this tap over its output. */
+  scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> after(
+      scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
+    return new After(step, this);
+  }
+
+  private static final class After
+      extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
+      implements Serializable {
+    private final scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step;
+    private final JournalTap tap;
+
+    After(scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step,
+        JournalTap tap) {
+      this.step = step;
+      this.tap = tap;
+    }
+
+    @Override
+    public scala.collection.Iterator<InternalRow> apply(Object partition, scala.collection.Iterator<InternalRow> rows) {
+      return tap.apply(partition, step.apply(partition, rows));
+    }
+  }
+
+  @Override
+  public scala.collection.Iterator<InternalRow> apply(Object partition, scala.collection.Iterator<InternalRow> rows) {
+    UnsafeProjection project = UnsafeProjection.create(entry, input);
+    project.initialize((Integer) partition);
+    TaskContext task = TaskContext.get();
+    String name = partition + "-" + (task == null ? System.nanoTime() : task.taskAttemptId());
+    JournalWriter writer = new JournalWriter(path, hadoop.value(), name, System::currentTimeMillis);
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());
+    }
+    return rows.map(row -> {
+      UnsafeRow values = project.apply(row);
+      if (!values.isNullAt(2) && values.getBoolean(2) && !values.isNullAt(0) && !values.isNullAt(1)) {
+        writer.append(values.getUTF8String(0).toString(), values.getUTF8String(1).toString());
+        appended.add(1);
+      }
+      return row;
+    });
+  }
+}

@@ -1,0 +1,159 @@
+package io.asyncudf.plan;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.ColumnUdf;
+import io.asyncudf.LocalSpark;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A journal of answers: a repeated or resumed run calls only what is not in it. Calls are counted at a
+ * real local service.
+ */
+class JournalTest {
+
+  private static CountingService service;
+  private static CountingService.Client client;
+  private final SparkSession spark = LocalSpark.session();
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = new CountingService();
+    client = new CountingService.Client(service.url());
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    service.reset();
+  }
+
+  private ColumnUdf<Long, Long, Serializable> journaled() {
+    return client.scores().maxChunkSize(10).maxConcurrentChunks(4).journal(dir.resolve("journal").toString());
+  }
+
+  /** {@code id, s} of {@code rows} ids scored through the journal, sorted by id. */
+  private List<Row> scored(ColumnUdf<Long, Long, Serializable> udf, long rows) {
+    return spark.range(0, rows, 1, 4).withColumn("s", udf.apply(col("id"))).orderBy("id").collectAsList();
+  }
+
+  private static void assertScores(List<Row> rows, long count) {
+    assertThat(rows).hasSize((int) count);
+    for (int i = 0; i < count; i++) {
+      assertThat(rows.get(i).getLong(0)).isEqualTo(i);
+      assertThat(rows.get(i).getLong(1)).as("score of %d", i).isEqualTo(2L * i);
+    }
+  }
+
+  @Test
+  void theSameQueryAgainCallsNothingAndALargerInputOnlyTheNewRows() {
+    assertScores(scored(journaled(), 1_000), 1_000);
+    assertThat(service.requests()).isEqualTo(1_000);
+
+    service.reset();
+    assertScores(scored(journaled(), 1_000), 1_000);
+    assertThat(service.requests()).as("every answer came from the journal").isZero();
+
+    service.reset();
+    assertScores(scored(journaled(), 1_500), 1_500);
+    assertThat(service.requests()).as("only the new rows").isEqualTo(500);
+    assertThat(service.distinctIds()).isEqualTo(500);
+    assertThat(service.requestsFor(1_000)).isEqualTo(1);
+    assertThat(service.requestsFor(999)).isZero();
+  }
+
+  @Test
+  void failedRowsAreNotJournaledAndAreCalledAgainNextRun() {
+    ColumnUdf<Long, Long, Serializable> oddFails = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> new CountingService.Client(service.url()).score(id)
+                .thenApply(score -> {
+                  if (id % 2 == 1 && ctx.parameters() == null) {
+                    throw new IllegalStateException("odd ids fail on the first run");
+                  }
+                  return score;
+                })),
+            DataTypes.LongType)
+        .maxChunkSize(1).errorColumn("error").journal(dir.resolve("failures").toString());
+
+    List<Row> first = spark.range(0, 100, 1, 2).withColumn("s", oddFails.apply(col("id"))).orderBy("id").collectAsList();
+    assertThat(first).filteredOn(row -> row.getLong(0) % 2 == 1)
+        .allSatisfy(row -> assertThat(row.getStruct(1).isNullAt(1)).as("error recorded").isFalse());
+    assertThat(service.requests()).isEqualTo(100);
+
+    service.reset();
+    List<Row> second = spark.range(0, 100, 1, 2).withColumn("s", oddFails.parameters("retrying").apply(col("id")))
+        .orderBy("id").collectAsList();
+    assertThat(service.requests()).as("only the rows that failed").isEqualTo(50);
+    assertThat(second).allSatisfy(row -> {
+      assertThat(row.getStruct(1).isNullAt(1)).as("no error on %s", row).isTrue();
+      assertThat(row.getStruct(1).getLong(0)).isEqualTo(2 * row.getLong(0));
+    });
+  }
+
+  @Test
+  void aCutOrGarbledEntryIsNeverAnAnswer() throws IOException {
+    assertScores(scored(journaled(), 100), 100);
+    Path journal = dir.resolve("journal");
+    try (Stream<Path> files = Files.list(journal)) {
+      Path file = files.filter(p -> p.toString().endsWith(".journal")).findFirst().orElseThrow();
+      String line = Files.readAllLines(file).get(0);
+      String[] parts = line.split("\t", 4);
+      // the same key with another answer but the old checksum, then a line cut in the middle
+      String forged = parts[0] + "\t" + parts[1] + "\t" + parts[2] + "\t{\"v\":-1}\n" + line.substring(0, line.length() / 2);
+      Files.writeString(journal.resolve("part-forged.journal"), forged, StandardCharsets.UTF_8);
+    }
+    service.reset();
+    assertScores(scored(journaled(), 100), 100);
+    assertThat(service.requests()).isZero();
+  }
+
+  @Test
+  void aCancelledJobKeepsWhatItAnsweredAndTheRerunCallsOnlyTheRest() {
+    int rows = 1_000;
+    service.latency(5);
+    service.onRequest(400, () -> spark.sparkContext().cancelAllJobs());
+    assertThatThrownBy(() -> scored(journaled(), rows)).hasMessageContaining("cancel");
+    long firstRun = service.requests();
+
+    service.reset();
+    assertScores(scored(journaled(), rows), rows);
+    long total = firstRun + service.requests();
+    // at most every row once, plus the rows of the chunks in flight at the cancel: 2 tasks x 4 chunks x 10 rows
+    assertThat(total).as("requests over both runs (first %d)", firstRun).isLessThanOrEqualTo(rows + 80);
+    assertThat(service.requests()).as("the rerun skipped what the cancelled run answered").isLessThan(rows);
+  }
+
+  @Test
+  void aDataFrameHelperSaysItHasNoJournalYet() {
+    assertThatThrownBy(() -> client.scoredRows().journal(dir.toString()).apply(spark.range(3).toDF()))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("journals are built for column helpers and SQL functions only so far");
+  }
+}
