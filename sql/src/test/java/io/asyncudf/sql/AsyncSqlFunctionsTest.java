@@ -201,6 +201,31 @@ class AsyncSqlFunctionsTest {
   }
 
   @Test
+  void aJournalAnswersARepeatedQueryWithoutARequest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String journal = dir.resolve("journal").toString().replace("'", "");
+    String query = "SELECT id, r.status_code, r.text FROM (SELECT id, async_http_request('api', 'GET', concat('/items/', id),"
+        + " NULL, NULL, NULL, map('journal', '" + journal + "')) AS r FROM people WHERE id < 50) ORDER BY id";
+    long before = server.getRequestCount();
+    List<Row> first = spark.sql(query).collectAsList();
+    assertThat(server.getRequestCount() - before).isEqualTo(50);
+
+    List<Row> again = spark.sql(query).collectAsList();
+    assertThat(server.getRequestCount() - before).as("the second run asked nothing").isEqualTo(50);
+    assertThat(again).isEqualTo(first);
+    assertThat(first.get(7).getString(2)).startsWith("GET /items/7 ");
+
+    spark.conf().set("spark.asyncudf.sql.journal", journal);
+    try {
+      List<Row> fromConf = spark.sql("SELECT id, async_http_request('api', 'GET', concat('/items/', id)).text AS text"
+          + " FROM people WHERE id < 60 ORDER BY id").collectAsList();
+      assertThat(server.getRequestCount() - before).as("only the 10 new rows").isEqualTo(60);
+      assertThat(fromConf.get(55).getString(1)).startsWith("GET /items/55 ");
+    } finally {
+      spark.conf().unset("spark.asyncudf.sql.journal");
+    }
+  }
+
+  @Test
   void unknownConnectionFailsAtAnalysisNamingIt() {
     assertThatThrownBy(() -> spark.sql("SELECT async_http_request('nope', 'GET', '/') FROM people"))
         .hasMessageContaining("unknown connection 'nope'")
