@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max_by;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.zip.CRC32;
 import org.apache.hadoop.fs.FileStatus;
@@ -16,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -31,13 +33,16 @@ import org.apache.spark.sql.types.StructType;
  * milliseconds), the key (SHA-256 of the call's input as JSON) and the answer as JSON, separated by tabs.
  * Tasks append to files of their own ({@link JournalWriter}); a line cut short by a crash, or garbled,
  * fails its checksum and is skipped, so a half-written file never yields a wrong answer. Reading takes,
- * per key, the latest answer.
+ * per key, the latest answer. Not meant to be used directly: see {@code io.asyncudf.Journals}.
  */
-final class Journal {
+public final class Journal {
 
   /** The suffix of journal files; other files in the directory are ignored. */
   static final String SUFFIX = ".journal";
-  private static final StructType ENTRIES = new StructType().add("k", DataTypes.StringType).add("v", DataTypes.StringType);
+  /** Entries older than this session key (a duration such as {@code 30d}) are not answers: they are called again. */
+  static final String MAX_AGE = "spark.asyncudf.journal.maxAge";
+  private static final StructType LINES = new StructType().add("at", DataTypes.LongType).add("key", DataTypes.StringType)
+      .add("answer", DataTypes.StringType);
 
   private Journal() {}
 
@@ -58,18 +63,57 @@ final class Journal {
    * @throws UncheckedIOException if the location cannot be listed
    */
   static Dataset<Row> answers(SparkSession spark, String path, DataType type) {
-    if (!hasEntries(spark, path)) {
-      return spark.createDataFrame(List.of(), ENTRIES)
-          .select(col("k"), from_json(col("v"), wrapper(type)).getField("v").as("v"));
+    Dataset<Row> latest = latest(spark, path);
+    Duration maxAge = maxAge(spark);
+    if (maxAge != null) {
+      latest = latest.where(col("written_at").geq(functions.lit(java.sql.Timestamp.from(
+          java.time.Instant.now().minus(maxAge)))));
     }
-    return spark.read().option("pathGlobFilter", "*" + SUFFIX).text(path)
+    return latest.select(col("key").as("k"), from_json(col("answer"), wrapper(type)).getField("v").as("v"));
+  }
+
+  /**
+   * The valid entries of the journal at {@code path}, the latest per key: {@code key}, {@code written_at}
+   * (timestamp) and {@code answer} (the JSON the line keeps, {@code {"v": ...}}). Empty when there is none.
+   *
+   * @throws UncheckedIOException if the location cannot be listed
+   */
+  public static Dataset<Row> latest(SparkSession spark, String path) {
+    return latest(entries(spark, path));
+  }
+
+  private static Dataset<Row> latest(Dataset<Row> entries) {
+    return entries
+        .groupBy("key").agg(max_by(col("answer"), col("at")).as("answer"), functions.max(col("at")).as("at"))
+        .select(col("key"), functions.timestamp_millis(col("at")).as("written_at"), col("answer"));
+  }
+
+  /** Every line of the journal whose checksum holds: {@code at} (epoch ms), {@code key}, {@code answer}. */
+  private static Dataset<Row> entries(SparkSession spark, String path) {
+    List<Path> files = files(spark, path);
+    return files.isEmpty() ? spark.createDataFrame(List.of(), LINES) : entries(spark, files);
+  }
+
+  private static Dataset<Row> entries(SparkSession spark, List<Path> files) {
+    return spark.read().text(files.stream().map(Path::toString).toArray(String[]::new))
         .select(expr("substring_index(value, '\\t', 1)").as("crc"),
             expr("substr(value, instr(value, '\\t') + 1)").as("payload"))
         .where("crc = cast(crc32(cast(payload AS BINARY)) AS STRING)")
         .select(expr("split(payload, '\\t', 3)").as("entry"))
-        .select(expr("cast(entry[0] AS BIGINT)").as("at"), expr("entry[1]").as("k"), expr("entry[2]").as("json"))
-        .groupBy("k").agg(max_by(col("json"), col("at")).as("json"))
-        .select(col("k"), from_json(col("json"), wrapper(type)).getField("v").as("v"));
+        .select(expr("cast(entry[0] AS BIGINT)").as("at"), expr("entry[1]").as("key"), expr("entry[2]").as("answer"));
+  }
+
+  /** The session's {@value #MAX_AGE}, or null when entries never expire. */
+  private static Duration maxAge(SparkSession spark) {
+    String value = spark.conf().get(MAX_AGE, "");
+    if (value.isBlank()) {
+      return null;
+    }
+    try {
+      return Duration.ofMillis(org.apache.spark.network.util.JavaUtils.timeStringAsMs(value.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(MAX_AGE + " must be a duration like 30d or 12h, was '" + value + "'");
+    }
   }
 
   /** {@link #answers} as an optimized logical plan, ready to join a plan the optimizer is working on. */
@@ -82,22 +126,65 @@ final class Journal {
     return new StructType().add("v", type, true);
   }
 
-  private static boolean hasEntries(SparkSession spark, String path) {
+  /** The journal files at {@code path} now; none when there is no such directory. */
+  private static List<Path> files(SparkSession spark, String path) {
     Path directory = new Path(path);
     try {
       FileSystem fs = directory.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(directory)) {
-        return false;
+        return List.of();
       }
+      List<Path> files = new java.util.ArrayList<>();
       for (FileStatus file : fs.listStatus(directory)) {
         if (file.isFile() && file.getPath().getName().endsWith(SUFFIX)) {
-          return true;
+          files.add(file.getPath());
         }
       }
-      return false;
+      return files;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the journal at " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Rewrites the journal files at {@code path} that exist now as a few files holding the latest valid entry
+   * per key, then deletes them; files written meanwhile are left as they are. Readers may see an entry twice
+   * while it runs (they take one per key), never none. Returns the entries kept.
+   *
+   * @throws UncheckedIOException if a file cannot be moved or deleted
+   */
+  public static long compact(SparkSession spark, String path) {
+    List<Path> files = files(spark, path);
+    if (files.isEmpty()) {
+      return 0;
+    }
+    Path directory = new Path(path);
+    String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+    Path staging = new Path(directory, "_compacting-" + run);
+    Dataset<Row> lines = latest(entries(spark, files))
+        .select(functions.concat_ws("\t", expr("cast(unix_millis(written_at) AS STRING)"), col("key"), col("answer"))
+            .as("payload"))
+        .select(functions.concat_ws("\t", expr("cast(crc32(cast(payload AS BINARY)) AS STRING)"), col("payload")));
+    lines.write().text(staging.toString());
+    try {
+      FileSystem fs = directory.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      int part = 0;
+      for (FileStatus written : fs.listStatus(staging)) {
+        if (written.getPath().getName().startsWith("part-")) {
+          Path target = new Path(directory, "compacted-" + run + "-" + part++ + SUFFIX);
+          if (!fs.rename(written.getPath(), target)) {
+            throw new IOException("cannot move " + written.getPath() + " to " + target);
+          }
+        }
+      }
+      fs.delete(staging, true);
+      for (Path file : files) {
+        fs.delete(file, false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot compact the journal at " + path + ": " + e.getMessage(), e);
+    }
+    return latest(spark, path).count();
   }
 
   /** The key of a call's input: SHA-256 of its value as JSON, hex. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.ColumnUdf;
+import io.asyncudf.Journals;
 import io.asyncudf.LocalSpark;
 import java.io.IOException;
 import java.io.Serializable;
@@ -148,6 +149,61 @@ class JournalTest {
     // at most every row once, plus the rows of the chunks in flight at the cancel: 2 tasks x 4 chunks x 10 rows
     assertThat(total).as("requests over both runs (first %d)", firstRun).isLessThanOrEqualTo(rows + 80);
     assertThat(service.requests()).as("the rerun skipped what the cancelled run answered").isLessThan(rows);
+  }
+
+  @Test
+  void theJournalReadsAsADataFrameCompactsToOneEntryPerKeyAndExpiresByMaxAge() throws IOException {
+    String path = dir.resolve("journal").toString();
+    scored(journaled(), 300);
+    scored(journaled(), 400); // adds 100 more entries in new files
+    assertThat(Journals.read(spark, path).count()).isEqualTo(400);
+    assertThat(Journals.read(spark, path).where("key IS NULL OR answer NOT LIKE '{\"v\":%'").count()).isZero();
+    long filesBefore = journalFiles().size();
+
+    assertThat(Journals.compact(spark, path)).isEqualTo(400);
+    assertThat(journalFiles().size()).as("compacted from %d files", filesBefore).isLessThan((int) filesBefore);
+    service.reset();
+    assertScores(scored(journaled(), 400), 400);
+    assertThat(service.requests()).as("the compacted journal answers all").isZero();
+
+    spark.conf().set("spark.asyncudf.journal.maxAge", "0s");
+    try {
+      assertScores(scored(journaled(), 400), 400);
+      assertThat(service.requests()).as("expired entries are called again").isEqualTo(400);
+    } finally {
+      spark.conf().unset("spark.asyncudf.journal.maxAge");
+    }
+  }
+
+  private List<Path> journalFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("journal"))) {
+      return files.filter(p -> p.toString().endsWith(".journal")).toList();
+    }
+  }
+
+  @Test
+  void aStreamWithANewCheckpointTakesItsAnswersFromTheJournal() throws Exception {
+    Path input = Files.createDirectories(dir.resolve("input"));
+    for (int file = 0; file < 3; file++) {
+      StringBuilder lines = new StringBuilder();
+      for (int i = 0; i < 50; i++) {
+        lines.append("{\"id\":").append(file * 50 + i).append("}\n");
+      }
+      Files.writeString(input.resolve("part-" + file + ".json"), lines);
+    }
+    String table = "journaled_stream";
+    for (String checkpoint : List.of("first", "second")) {
+      service.reset();
+      Dataset<Row> stream = spark.readStream().schema("id LONG").option("maxFilesPerTrigger", 1).json(input.toString());
+      var query = stream.withColumn("s", journaled().apply(col("id"))).writeStream().format("memory")
+          .queryName(table + "_" + checkpoint).option("checkpointLocation", dir.resolve(checkpoint).toString()).start();
+      query.processAllAvailable();
+      query.stop();
+      List<Row> rows = spark.table(table + "_" + checkpoint).orderBy("id").collectAsList();
+      assertScores(rows, 150);
+      assertThat(service.requests()).as("requests with the %s checkpoint", checkpoint)
+          .isEqualTo(checkpoint.equals("first") ? 150 : 0);
+    }
   }
 
   @Test
