@@ -225,7 +225,9 @@ def http_request(
 
     ``conn`` is a connection name; ``method`` a string such as ``"GET"`` (or a Column); ``path``
     and ``body`` are Columns or column names; ``headers`` and ``params`` dicts or map Columns;
-    ``options`` a dict such as ``{"maxChunkSize": 32, "maxConcurrentChunks": 16, "timeout": "30s"}``.
+    ``options`` a dict such as ``{"maxChunkSize": 32, "maxConcurrentChunks": 16, "timeout": "30s"}``;
+    ``{"journal": "s3://bucket/journals/scores"}`` keeps the answers there and answers rows already in it
+    without a request (see docs/journal.md).
     """
     F = _functions()
     body_column = F.lit(None).cast("string") if body is None else _column(body)

@@ -27,6 +27,24 @@ def test_http_request_sends_every_row_once_and_keeps_order(spark, service):
     assert service.requests["items"] - before == 400
 
 
+def test_a_journal_answers_a_repeated_query_without_a_request(spark, service, tmp_path):
+    journal = str(tmp_path / "journal")
+
+    def run():
+        return (spark.range(500, 560, 1, 2)
+                .select("id", au.http_request("local", "GET", F.concat(F.lit("/items/"), F.col("id")),
+                                              options={"journal": journal}).alias("r"))
+                .select("id", "r.text").orderBy("id").collect())
+
+    before = service.requests["items"]
+    first = run()
+    assert service.requests["items"] - before == 60
+    again = run()
+    assert service.requests["items"] - before == 60, "the second run asked nothing"
+    assert again == first
+    assert again[3].text == "item-503 None"
+
+
 def test_retries_and_a_non_2xx_answer_is_a_result(spark):
     rows = (spark.range(0, 10)
             .select(au.http_request("local", "GET", F.concat(F.lit("/flaky/"), F.col("id"))).alias("flaky"),
