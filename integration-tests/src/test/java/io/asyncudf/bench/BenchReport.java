@@ -32,6 +32,10 @@ final class BenchReport {
   static final String KEEP_ALIVE = "churn: Java helper, server keeps connections";
   static final String CHURN = "churn: Java helper, server closes after 1-8 answers";
   static final String ADAPTIVE = "adaptive: maxInFlight=adaptive";
+  static final String JOURNAL_NONE = "journal: Java helper, no journal";
+  static final String JOURNAL_EMPTY = "journal: empty journal (all called)";
+  static final String JOURNAL_HITS = "journal: all answers journaled";
+  static final String JOURNAL_BIG = "journal: all hits, 10M-key journal";
   static final String BEST_STATIC = "adaptive: best static maxInFlight (= capacity)";
 
   private final List<BenchResult> results;
@@ -64,6 +68,11 @@ final class BenchReport {
         ratio, cpuRatio(SQL_FUNCTION_FROM_JSON, SQL_JAVA)));
     ratio(CHURN, KEEP_ALIVE).ifPresent(ratio -> out.printf(
         "churn: closing after 1-8 answers / keeping connections rows/s = %.2f (target >= 0.80)%n", ratio));
+    ratio(JOURNAL_EMPTY, JOURNAL_NONE).ifPresent(ratio -> out.printf(
+        "journal: journaling every answer / no journal rows/s = %.2f, CPU per row %.2f%n", ratio,
+        cpuRatio(JOURNAL_EMPTY, JOURNAL_NONE)));
+    ratio(JOURNAL_HITS, JOURNAL_NONE).ifPresent(ratio -> out.printf(
+        "journal: all answers from the journal / calling them rows/s = %.2f%n", ratio));
     ratio(ADAPTIVE, BEST_STATIC).ifPresent(ratio -> out.printf(
         "adaptive: adaptive limit / best static limit rows/s = %.2f (target >= 0.90)%n", ratio));
     results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()

@@ -47,6 +47,8 @@ public final class Benchmark {
   private static final long CONNECTOR_ROWS = 40_000;
   private static final long CONNECTOR_LATENCY_MS = 20;
   private static final int CONNECTOR_ROUNDS = 3;
+  /** Keys of the big journal the journal scenario answers all rows from. */
+  private static final long JOURNAL_KEYS = Long.getLong("bench.journalKeys", 10_000_000);
   /** Rows of each adaptive-limit run, and the requests the service serves at a time in it. */
   private static final long ADAPTIVE_ROWS = Long.getLong("bench.adaptiveRows", 20_000);
   private static final int ADAPTIVE_CAPACITY = Integer.getInteger("bench.adaptiveCapacity", 64);
@@ -145,6 +147,9 @@ public final class Benchmark {
             HttpConnector.shared(bench.clientFor(256)).metrics().retries() - retriesBefore, 2 * CONNECTOR_ROUNDS,
             CHURN_ROWS);
       }
+      if (options.runs("journal")) {
+        results.addAll(bench.journal(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, JOURNAL_KEYS));
+      }
       if (options.runs("adaptive")) {
         results.addAll(bench.adaptive(ADAPTIVE_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, ADAPTIVE_CAPACITY));
       }
@@ -235,12 +240,61 @@ public final class Benchmark {
 
   private BenchResult library(long rows, int window, long latencyMillis, int chunkSize, HttpClientConfig client,
       Reset reset) throws Exception {
+    return library(rows, window, latencyMillis, chunkSize, client, reset, null);
+  }
+
+  /**
+   * The journal: the Java helper without one, with an empty one (every row called and journaled), the same
+   * again (every row answered from it), and all hits against a journal of {@code bigKeys} keys, which it
+   * writes first (the service's own scores, in the journal's format).
+   */
+  private List<BenchResult> journal(long rows, int window, long latencyMillis, int chunkSize, long bigKeys)
+      throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bench-journal");
+    String big = dir.resolve("big").toString();
+    List<BenchResult> runs = new ArrayList<>();
+    for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
+      String small = dir.resolve("small-" + round).toString(); // empty at first
+      runs.add(library(rows, window, latencyMillis, chunkSize, clientFor(window), () -> server.reset(latencyMillis), null)
+          .named(BenchReport.JOURNAL_NONE));
+      runs.add(library(rows, window, latencyMillis, chunkSize, clientFor(window), () -> server.reset(latencyMillis), small)
+          .named(BenchReport.JOURNAL_EMPTY));
+      long called = server.stats().requests();
+      runs.add(library(rows, window, latencyMillis, chunkSize, clientFor(window), () -> server.reset(latencyMillis), small)
+          .named(BenchReport.JOURNAL_HITS));
+      System.out.printf("journal: round %d: the first journaled run sent %,d requests, the all-hits run %,d%n", round,
+          called, server.stats().requests());
+    }
+    long start = System.nanoTime();
+    spark.udf().register("bench_score", (UDF1<Long, Double>) io.asyncudf.example.LatencyService::scoreOf,
+        DataTypes.DoubleType);
+    spark.range(0, bigKeys, 1, 8)
+        .selectExpr("concat_ws('\\t', cast(unix_millis(current_timestamp()) AS STRING),"
+            + " sha2(to_json(named_struct('v', id)), 256), to_json(named_struct('v', bench_score(id)))) AS payload")
+        .selectExpr("concat_ws('\\t', cast(crc32(cast(payload AS BINARY)) AS STRING), payload) AS line")
+        .write().text(big);
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(big))) {
+      for (java.nio.file.Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        java.nio.file.Files.move(file, file.resolveSibling(file.getFileName() + ".journal"));
+      }
+    }
+    System.out.printf("journal: wrote %,d keys in %.1f s%n", bigKeys, (System.nanoTime() - start) / 1e9);
+    runs.add(library(bigKeys, window, latencyMillis, chunkSize, clientFor(window), () -> server.reset(latencyMillis), big)
+        .named(BenchReport.JOURNAL_BIG));
+    System.out.printf("journal: the all-hits run over %,d journaled keys sent %,d requests%n", bigKeys,
+        server.stats().requests());
+    return runs;
+  }
+
+  private BenchResult library(long rows, int window, long latencyMillis, int chunkSize, HttpClientConfig client,
+      Reset reset, String journal) throws Exception {
     Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
                 .send(ctx, HttpRequest.get("score?id=" + id))
                 .thenApply(response -> response.json().get("score").asDouble())),
             DataTypes.DoubleType)
         .parameters(client)
+        .journal(journal)
         .maxChunkSize(chunkSize)
         .maxConcurrentChunks(window / chunkSize)
         .timeout(Duration.ofSeconds(60))
