@@ -136,11 +136,18 @@ class JournalTest {
   }
 
   @Test
-  void aCancelledJobKeepsWhatItAnsweredAndTheRerunCallsOnlyTheRest() {
+  void aCancelledJobKeepsWhatItAnsweredAndTheRerunCallsOnlyTheRest() throws Exception {
     int rows = 1_000;
     service.latency(5);
     service.onRequest(400, () -> spark.sparkContext().cancelAllJobs());
-    assertThatThrownBy(() -> scored(journaled(), rows)).hasMessageContaining("cancel");
+    RunningTasks tasks = new RunningTasks();
+    spark.sparkContext().addSparkListener(tasks);
+    try {
+      assertThatThrownBy(() -> scored(journaled(), rows)).hasMessageContaining("cancel");
+      tasks.awaitNone(); // the job fails at once; its killed tasks close their journal files as they end
+    } finally {
+      spark.sparkContext().removeSparkListener(tasks);
+    }
     long firstRun = service.requests();
 
     service.reset();
@@ -203,6 +210,30 @@ class JournalTest {
       assertScores(rows, 150);
       assertThat(service.requests()).as("requests with the %s checkpoint", checkpoint)
           .isEqualTo(checkpoint.equals("first") ? 150 : 0);
+    }
+  }
+
+  /** Counts the tasks running, from Spark's listener events. */
+  private static final class RunningTasks extends org.apache.spark.scheduler.SparkListener {
+    private int running;
+
+    @Override
+    public synchronized void onTaskStart(org.apache.spark.scheduler.SparkListenerTaskStart taskStart) {
+      running++;
+    }
+
+    @Override
+    public synchronized void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd) {
+      running--;
+      notifyAll();
+    }
+
+    synchronized void awaitNone() throws InterruptedException {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (running > 0 && System.nanoTime() < deadline) {
+        wait(1_000);
+      }
+      assertThat(running).as("tasks still running a minute after the cancel").isZero();
     }
   }
 
