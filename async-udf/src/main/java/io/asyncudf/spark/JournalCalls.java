@@ -12,7 +12,10 @@ import org.apache.spark.sql.catalyst.expressions.IsNotNull;
 import org.apache.spark.sql.catalyst.expressions.IsNull;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.First;
+import org.apache.spark.sql.catalyst.plans.Inner$;
 import org.apache.spark.sql.catalyst.plans.LeftOuter$;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.Join;
 import org.apache.spark.sql.catalyst.plans.logical.JoinHint;
@@ -36,8 +39,15 @@ import scala.Option;
  * picks the join: a broadcast for a small journal, a shuffle for a large one). Failed rows (a non-null
  * error field) are not journaled, so the next run calls them again. The join reads the journal's files
  * as they are when the query is planned (each micro-batch of a stream plans anew).
+ *
+ * <p>With {@value #DEDUPE}{@code =job} the rows not found are grouped by key first: one call per distinct
+ * input in the whole job, its answer joined back to every row with that key (two more shuffles, for
+ * inputs that repeat).
  */
 final class JournalCalls {
+
+  /** {@code none} (default): every row not found is called; {@code job}: one call per distinct key. */
+  static final String DEDUPE = "spark.asyncudf.journal.dedupe";
 
   private JournalCalls() {}
 
@@ -69,11 +79,42 @@ final class JournalCalls {
         new Filter(new IsNotNull(journaledKey), joined));
 
     LogicalPlan missing = new Project(Plans.append(outputs(child), key), new Filter(new IsNull(journaledKey), joined));
-    LogicalPlan called = new AsyncEval(call.withoutJournal(), eval.input(), result, missing, eval.materialize());
-    LogicalPlan appended = new JournalAppend(call.journal(), key, Journal.json(spark, result), succeeded(call, result),
-        called);
-    LogicalPlan answered = new Project(Plans.append(outputs(child), result), appended);
+    LogicalPlan answered = dedupe(spark)
+        ? calledOncePerKey(spark, eval, missing, key, child)
+        : new Project(Plans.append(outputs(child), result), journaledCall(spark, eval, eval.input(), missing, key));
     return new Union(Plans.seq(List.of(found, answered)), false, false);
+  }
+
+  /** The call over {@code rows}, its successful answers journaled as they leave it. */
+  private static LogicalPlan journaledCall(SparkSession spark, AsyncEval eval, Expression input, LogicalPlan rows,
+      Attribute key) {
+    AsyncCall call = eval.call();
+    LogicalPlan called = new AsyncEval(call.withoutJournal(), input, eval.result(), rows, eval.materialize());
+    return new JournalAppend(call.journal(), key, Journal.json(spark, eval.result()), succeeded(call, eval.result()),
+        called);
+  }
+
+  /** The rows of {@code missing} with their answers, one call per distinct key, joined back by key. */
+  private static LogicalPlan calledOncePerKey(SparkSession spark, AsyncEval eval, LogicalPlan missing, Attribute key,
+      LogicalPlan child) {
+    Alias input = alias(new First(eval.input(), false).toAggregateExpression(), "__journal_input");
+    LogicalPlan distinct = new Aggregate(Plans.seq(List.<Expression>of(key)),
+        Plans.seq(List.<NamedExpression>of(key, input)), missing, Option.empty());
+    LogicalPlan called = journaledCall(spark, eval, input.toAttribute(), distinct, key);
+    Alias answerKey = alias(key, "__journal_answer_key");
+    LogicalPlan answers = new Project(Plans.seq(List.<NamedExpression>of(answerKey, eval.result())), called);
+    LogicalPlan rows = new Join(missing, answers, Inner$.MODULE$,
+        Option.apply(new EqualTo(key, answerKey.toAttribute())), JoinHint.NONE());
+    return new Project(Plans.append(outputs(child), eval.result()), rows);
+  }
+
+  private static boolean dedupe(SparkSession spark) {
+    String mode = spark.conf().get(DEDUPE, "none").trim();
+    return switch (mode) {
+      case "none" -> false;
+      case "job" -> true;
+      default -> throw new IllegalArgumentException(DEDUPE + " must be none or job, was '" + mode + "'");
+    };
   }
 
   /** Whether a row's answer may be journaled: always, or with errors recorded, when its error is null. */

@@ -238,6 +238,28 @@ class JournalTest {
   }
 
   @Test
+  void repeatedInputsAreCalledOncePerJobWhenAsked() {
+    Dataset<Row> repeated = spark.range(0, 300, 1, 4).selectExpr("id", "id % 30 AS n");
+    spark.conf().set("spark.asyncudf.journal.dedupe", "job");
+    try {
+      List<Row> rows = repeated.withColumn("s", journaled().apply(col("n"))).orderBy("id").collectAsList();
+      assertThat(rows).hasSize(300).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (row.getLong(0) % 30)));
+      assertThat(service.requests()).as("one request per distinct input").isEqualTo(30);
+      assertThat(service.distinctIds()).isEqualTo(30);
+
+      spark.conf().set("spark.asyncudf.journal.dedupe", "all");
+      assertThatThrownBy(() -> repeated.withColumn("s", journaled().apply(col("n"))).collectAsList())
+          .hasMessageContaining("spark.asyncudf.journal.dedupe must be none or job, was 'all'");
+    } finally {
+      spark.conf().unset("spark.asyncudf.journal.dedupe");
+    }
+    service.reset();
+    List<Row> again = repeated.withColumn("s", journaled().apply(col("n"))).orderBy("id").collectAsList();
+    assertThat(again).hasSize(300);
+    assertThat(service.requests()).as("all 30 answers journaled once").isZero();
+  }
+
+  @Test
   void aDataFrameHelperSaysItHasNoJournalYet() {
     assertThatThrownBy(() -> client.scoredRows().journal(dir.toString()).apply(spark.range(3).toDF()))
         .isInstanceOf(UnsupportedOperationException.class)
