@@ -2,15 +2,13 @@ package io.asyncudf.http;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
-import com.netflix.concurrency.limits.limit.WindowedLimit;
 import java.io.Serializable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An in-flight limit that finds the service's capacity instead of being guessed: TCP Vegas as Netflix's
  * concurrency-limits implements it (and as Envoy's adaptive concurrency does in spirit). Every finished
- * request is a sample of its round trip; each window of samples (at least {@code 100 ms} and 10 samples)
- * compares the window's average round trip with the least seen. While the service answers as fast as when
+ * request is a sample of its round trip; each window of samples (at least 10 samples and {@code 100 ms},
+ * see {@link SampleWindows}) compares the window's average round trip with the least seen. While the service answers as fast as when
  * idle the limit rises; when requests queue at the service (round trips grow with the requests in
  * flight) it falls back by a tenth a window, and so it does at once when a window saw a 429 or 503 answer or a
  * timed-out attempt.
@@ -55,9 +53,6 @@ public record AdaptiveInFlight(int initialLimit) implements Serializable {
         // Vegas's own step down is log10(limit) a window: from 400 to 80 under a 429 storm took 13 s
         .decreaseFunction(limit -> Math.min(limit - Math.max(1, Math.floor(Math.log10(limit))), limit * 0.9))
         .build();
-    return WindowedLimit.newBuilder()
-        .minWindowTime(100, TimeUnit.MILLISECONDS)
-        .maxWindowTime(200, TimeUnit.MILLISECONDS)
-        .build(vegas);
+    return new SampleWindows(vegas);
   }
 }

@@ -366,7 +366,8 @@ public final class HttpConnector implements AutoCloseable {
 
   /**
    * What an attempt's end (a failure, or null) says of the service's capacity: a 429 or 503 answer or a
-   * timeout, that it is overloaded; another answer, its round trip; anything else, nothing.
+   * timeout, that it is overloaded; a 2xx answer, its round trip; anything else (a fast 404 or 500, a refused
+   * connection), nothing: a fast error taken for the idle round trip would drag the limit down.
    */
   static InFlightLimit.Outcome outcome(Throwable failure) {
     if (failure == null) {
@@ -374,7 +375,7 @@ public final class HttpConnector implements AutoCloseable {
     }
     if (failure instanceof HttpStatusException status) {
       return status.status() == 429 || status.status() == 503 ? InFlightLimit.Outcome.OVERLOADED
-          : InFlightLimit.Outcome.ANSWERED;
+          : InFlightLimit.Outcome.UNMEASURED;
     }
     return failure instanceof TimeoutException ? InFlightLimit.Outcome.OVERLOADED : InFlightLimit.Outcome.UNMEASURED;
   }

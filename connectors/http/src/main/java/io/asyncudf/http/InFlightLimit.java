@@ -38,13 +38,6 @@ import java.util.function.Supplier;
 final class InFlightLimit {
 
   private static final CompletableFuture<Void> GRANTED = CompletableFuture.completedFuture(null);
-  /**
-   * The round trip an overloaded answer is sampled with. A 429 comes back faster than any real answer; as
-   * a round trip it would become the adaptive limit's idea of an idle service, which then reads every
-   * real answer as queueing and starves the limit (it fell from 64 to 7 and stayed there).
-   */
-  private static final long OVERLOADED_ROUND_TRIP = TimeUnit.MINUTES.toNanos(1);
-
   /** What a finished request tells an adaptive limit. */
   enum Outcome {
     /** an answer: its round trip is a sample */
@@ -189,7 +182,9 @@ final class InFlightLimit {
           limit.onSample(start, roundTrip, inFlight, false);
         }
       }
-      case OVERLOADED -> limit.onSample(start, Math.max(roundTrip, OVERLOADED_ROUND_TRIP), inFlight, true);
+      // a drop only: a 429 comes back faster than any real answer, and taken as a round trip it would become
+      // the limit's idea of an idle service, which then reads every answer as queueing (64 fell to 7 and stayed)
+      case OVERLOADED -> limit.onSample(start, Math.max(1, roundTrip), inFlight, true);
       case UNMEASURED -> { }
     }
   }

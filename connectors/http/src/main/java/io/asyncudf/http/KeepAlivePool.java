@@ -23,6 +23,7 @@ final class KeepAlivePool implements ChannelPool {
   private static final AttributeKey<Long> USABLE_UNTIL = AttributeKey.valueOf("asyncudf.usableUntil");
   /** How long before the server's announced timeout a connection stops being handed out. */
   private static final long MARGIN_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final long MAX_ANNOUNCED_SECONDS = 3_600;
 
   private final ChannelPool pool;
   private final LongSupplier nanoClock;
@@ -45,7 +46,8 @@ final class KeepAlivePool implements ChannelPool {
       if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("timeout")) {
         try {
           long seconds = Long.parseLong(pair[1].trim());
-          return seconds < 0 ? null : Duration.ofSeconds(seconds);
+          // longer than an hour means nothing here: the pool's own idle timeout comes first
+          return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, MAX_ANNOUNCED_SECONDS));
         } catch (NumberFormatException e) {
           return null;
         }

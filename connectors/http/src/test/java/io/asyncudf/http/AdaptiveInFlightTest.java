@@ -39,9 +39,15 @@ class AdaptiveInFlightTest {
     long tooMany;
 
     final int capacity;
+    final long baseMillis;
 
     Simulation(int capacity, AdaptiveInFlight adaptive, int ceiling) {
+      this(capacity, BASE_MILLIS, adaptive, ceiling);
+    }
+
+    Simulation(int capacity, long baseMillis, AdaptiveInFlight adaptive, int ceiling) {
       this.capacity = capacity;
+      this.baseMillis = baseMillis;
       limit = new InFlightLimit(adaptive.newLimit(ceiling), "adaptive", Duration.ofDays(1), Runnable::run,
           now::get, HttpConnector::outcome, () -> {});
     }
@@ -51,7 +57,7 @@ class AdaptiveInFlightTest {
         atService++;
         CompletableFuture<Void> future = new CompletableFuture<>();
         boolean overloaded = atService > 2 * capacity;
-        long millis = overloaded ? 5 : Math.max(BASE_MILLIS, BASE_MILLIS * atService / capacity);
+        long millis = overloaded ? 5 : Math.max(baseMillis, baseMillis * atService / capacity);
         answers.add(new Answer(now.get() + TimeUnit.MILLISECONDS.toNanos(millis), sequence++, future, overloaded));
         return future;
       });
@@ -114,6 +120,19 @@ class AdaptiveInFlightTest {
     service.runUntil(TimeUnit.SECONDS.toNanos(10));
     assertThat(service.limit.limit()).as("the idle round trip seen first: at most 6 above the capacity")
         .isBetween(capacity, capacity + 6);
+    assertThat(service.tooMany).isZero();
+  }
+
+  @Test
+  void aSlowServiceIsFoundToo() {
+    int capacity = 32;
+    Simulation service = new Simulation(capacity, 250, AdaptiveInFlight.defaults(), 1024);
+    for (int i = 0; i < 512; i++) {
+      service.send();
+    }
+    service.runUntil(TimeUnit.SECONDS.toNanos(60));
+    assertThat(service.limit.limit()).as("from 4, against answers of 250 ms").isBetween(capacity * 3 / 4,
+        capacity * 5 / 4);
     assertThat(service.tooMany).isZero();
   }
 

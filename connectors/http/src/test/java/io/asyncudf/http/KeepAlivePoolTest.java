@@ -72,5 +72,6 @@ class KeepAlivePoolTest {
     assertThat(KeepAlivePool.announcedTimeout("max=10")).isNull();
     assertThat(KeepAlivePool.announcedTimeout("timeout=soon")).isNull();
     assertThat(KeepAlivePool.announcedTimeout(null)).isNull();
+    assertThat(KeepAlivePool.announcedTimeout("timeout=9223372036854775807")).isEqualTo(Duration.ofHours(1));
   }
 }
