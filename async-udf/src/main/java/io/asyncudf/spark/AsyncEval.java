@@ -20,17 +20,29 @@ public final class AsyncEval extends LogicalPlan {
   private final Attribute result;
   private final LogicalPlan child;
   private final boolean materialize;
+  private final JournalLookup lookup;
+
+  public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child, boolean materialize) {
+    this(call, input, result, child, materialize, null);
+  }
 
   /**
    * @param materialize whether the plan reads this node's output twice in one query (a range shuffle
    *     above samples it), so it must be kept for the query instead of being called again
+   * @param lookup the child's columns of a journal lookup (rows found there are not called), or null
    */
-  public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child, boolean materialize) {
+  public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child, boolean materialize,
+      JournalLookup lookup) {
     this.call = call;
     this.input = input;
     this.result = result;
     this.child = child;
     this.materialize = materialize;
+    this.lookup = lookup;
+  }
+
+  JournalLookup lookup() {
+    return lookup;
   }
 
   boolean materialize() {
@@ -38,7 +50,7 @@ public final class AsyncEval extends LogicalPlan {
   }
 
   AsyncEval materialized() {
-    return materialize ? this : new AsyncEval(call, input, result, child, true);
+    return materialize ? this : new AsyncEval(call, input, result, child, true, lookup);
   }
 
   AsyncCall call() {
@@ -62,6 +74,14 @@ public final class AsyncEval extends LogicalPlan {
     return Plans.append(child.output(), result);
   }
 
+  /** What it reads of its child: the input's columns, and a journal lookup's two columns. */
+  @Override
+  public AttributeSet references() {
+    AttributeSet read = super.references();
+    return lookup == null ? read
+        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer()))));
+  }
+
   @Override
   public AttributeSet producedAttributes() {
     return AttributeSet.apply(result);
@@ -74,12 +94,12 @@ public final class AsyncEval extends LogicalPlan {
 
   @Override
   public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
-    return new AsyncEval(call, input, result, newChildren.head(), materialize);
+    return new AsyncEval(call, input, result, newChildren.head(), materialize, lookup);
   }
 
   @Override
   public int productArity() {
-    return 5;
+    return 6;
   }
 
   @Override
@@ -90,6 +110,7 @@ public final class AsyncEval extends LogicalPlan {
       case 2 -> result;
       case 3 -> child;
       case 4 -> materialize;
+      case 5 -> lookup;
       default -> throw new IndexOutOfBoundsException(n);
     };
   }

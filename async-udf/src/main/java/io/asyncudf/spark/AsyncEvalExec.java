@@ -30,22 +30,25 @@ public final class AsyncEvalExec extends AsyncExec {
   private final Expression input;
   private final Attribute result;
   private final JournalAppend.Spec journal;
+  private final JournalLookup lookup;
 
   public AsyncEvalExec(AsyncCall call, Expression input, Attribute result, SparkPlan child, boolean materialize) {
-    this(call, input, result, child, materialize, null);
+    this(call, input, result, child, materialize, null, null);
   }
 
   /**
    * @param journal what of each output row to journal, or null: appended as rows leave the call, before a
    *     kept output is stored, so what a cancelled task answered stays journaled
+   * @param lookup the child's journal lookup columns (found rows are not called), or null
    */
   public AsyncEvalExec(AsyncCall call, Expression input, Attribute result, SparkPlan child, boolean materialize,
-      JournalAppend.Spec journal) {
+      JournalAppend.Spec journal, JournalLookup lookup) {
     super(child, materialize);
     this.call = call;
     this.input = input;
     this.result = result;
     this.journal = journal;
+    this.lookup = lookup;
   }
 
   @Override
@@ -62,9 +65,28 @@ public final class AsyncEvalExec extends AsyncExec {
   public RDD<InternalRow> doExecute() {
     call.requireShippable();
     ColumnTransform<?, ?, ?> transform = transform(SparkInternals.schemaOf(child().output()));
-    StagedPartitions staged = new StagedPartitions(input, child().output(), transform);
+    StagedPartitions staged = new StagedPartitions(input, child().output(), transform, lookupOrdinals());
     return run(call.name(), call.driver(), transform, journal == null ? staged
         : JournalAppendExec.tap(sparkContext(), journal, output(), callMetrics().journaled()).after(staged));
+  }
+
+  /** Where the lookup's columns are in the child's rows, or null without a lookup. */
+  private ColumnTransform.Found lookupOrdinals() {
+    if (lookup == null) {
+      return null;
+    }
+    List<Attribute> columns = Plans.list(child().output());
+    return new ColumnTransform.Found(ordinal(columns, lookup.found()), ordinal(columns, lookup.answer()),
+        lookup.answer().dataType());
+  }
+
+  private static int ordinal(List<Attribute> columns, Attribute attribute) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).exprId().equals(attribute.exprId())) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("the journal lookup's column " + attribute + " is not in the input " + columns);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -92,11 +114,14 @@ public final class AsyncEvalExec extends AsyncExec {
     private final Expression input;
     private final Seq<Attribute> childOutput;
     private final ColumnTransform<?, ?, ?> transform;
+    private final ColumnTransform.Found found;
 
-    StagedPartitions(Expression input, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform) {
+    StagedPartitions(Expression input, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform,
+        ColumnTransform.Found found) {
       this.input = input;
       this.childOutput = childOutput;
       this.transform = transform;
+      this.found = found;
     }
 
     @Override
@@ -104,12 +129,12 @@ public final class AsyncEvalExec extends AsyncExec {
       UnsafeProjection inputs = UnsafeProjection.create(Plans.seq(List.of(input)), childOutput);
       inputs.initialize((Integer) partitionIndex);
       UnsafeProjection unsafe = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(childOutput)), childOutput);
-      SparkInternals.RowsAside aside = SparkInternals.rowsAside(childOutput.size());
+      ColumnTransform.Aside kept = new ColumnTransform.Aside(SparkInternals.rowsAside(childOutput.size()), found);
       scala.collection.Iterator<InternalRow> staged = rows.map(row -> {
-        aside.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
-        return inputs.apply(row);
-      });
-      return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(staged), aside));
+        kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
+        return found != null && found.in(row) ? null : (InternalRow) inputs.apply(row);
+      }).filter(java.util.Objects::nonNull);
+      return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(staged), kept));
     }
   }
 
@@ -126,12 +151,12 @@ public final class AsyncEvalExec extends AsyncExec {
 
   @Override
   public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) {
-    return new AsyncEvalExec(call, input, result, newChildren.head(), materialize(), journal);
+    return new AsyncEvalExec(call, input, result, newChildren.head(), materialize(), journal, lookup);
   }
 
   @Override
   public int productArity() {
-    return 6;
+    return 7;
   }
 
   @Override
@@ -143,6 +168,7 @@ public final class AsyncEvalExec extends AsyncExec {
       case 3 -> child();
       case 4 -> materialize();
       case 5 -> journal;
+      case 6 -> lookup;
       default -> throw new IndexOutOfBoundsException(n);
     };
   }

@@ -16,7 +16,7 @@ public final class AsyncEvalStrategy extends SparkStrategy {
   public Seq<SparkPlan> apply(LogicalPlan plan) {
     if (plan instanceof AsyncEval eval) {
       return Plans.seq(List.of(new AsyncEvalExec(eval.call(), eval.input(), eval.result(), planLater(eval.child()),
-          eval.materialize())));
+          eval.materialize(), null, eval.lookup())));
     }
     if (plan instanceof AsyncMapRows rows) {
       return Plans.seq(List.of(new AsyncMapRowsExec(rows.call(), rows.input(), rows.output(), planLater(rows.child()),
@@ -24,7 +24,7 @@ public final class AsyncEvalStrategy extends SparkStrategy {
     }
     if (plan instanceof JournalAppend append && append.child() instanceof AsyncEval eval) {
       return Plans.seq(List.of(new AsyncEvalExec(eval.call(), eval.input(), eval.result(), planLater(eval.child()),
-          eval.materialize(), append.spec())));
+          eval.materialize(), append.spec(), eval.lookup())));
     }
     if (plan instanceof JournalAppend append) {
       return Plans.seq(List.of(new JournalAppendExec(append.path(), append.key(), append.json(), append.journaled(),

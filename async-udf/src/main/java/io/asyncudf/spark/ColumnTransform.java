@@ -17,6 +17,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -78,19 +79,115 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
   }
 
   /**
-   * The output rows of one partition, lazily: {@code inputs} holds the call's input per row, {@code
-   * aside} each input's child row, added as the input is read.
+   * Where a journal lookup put its columns in the child's rows: the found key (null when not found) and the
+   * answer, of the call's result type.
    */
-  Iterator<InternalRow> call(Iterator<InternalRow> inputs, SparkInternals.RowsAside aside) {
-    return run(inputs, partitionIndex -> emitter(partitionIndex, aside));
+  record Found(int key, int answer, DataType type) implements Serializable {
+
+    /** Whether {@code row}'s answer was found. */
+    boolean in(InternalRow row) {
+      return !row.isNullAt(key);
+    }
   }
 
-  private ChunkEmitter<ArrowChunk, O, InternalRow> emitter(int partitionIndex, SparkInternals.RowsAside aside) {
+  /**
+   * The child's rows kept aside in input order, every one of them; with a lookup, those found in the
+   * journal too, which are not called and are emitted in their place.
+   */
+  static final class Aside {
+    private final SparkInternals.RowsAside rows;
+    private final Found found;
+    private long added;
+    private long removed;
+
+    Aside(SparkInternals.RowsAside rows, Found found) {
+      this.rows = rows;
+      this.found = found;
+    }
+
+    void add(UnsafeRow row) {
+      rows.add(row);
+      added++;
+    }
+
+    /** The oldest row; valid until the next call. */
+    UnsafeRow remove() {
+      removed++;
+      return rows.remove();
+    }
+
+    boolean isFound(InternalRow row) {
+      return found != null && found.in(row);
+    }
+
+    boolean isEmpty() {
+      return removed >= added;
+    }
+  }
+
+  /**
+   * The output rows of one partition, lazily: {@code inputs} holds the call's input per row called,
+   * {@code aside} each child row, added as the input is read; a row found by a journal lookup is emitted
+   * with its found answer where it stands.
+   */
+  Iterator<InternalRow> call(Iterator<InternalRow> inputs, Aside aside) {
     UnsafeProjection projection = SparkInternals.unsafeProjection(joinedSchema);
     JoinedRow joined = new JoinedRow();
-    return (chunk, outcome) -> PerRow.rows(chunk.size(), row -> {
+    Iterator<InternalRow> called = run(inputs, partitionIndex -> emitter(partitionIndex, aside, projection, joined));
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return called.hasNext() || !aside.isEmpty(); // after the last call, only found rows are left
+      }
+
+      @Override
+      public InternalRow next() {
+        if (called.hasNext()) {
+          return called.next();
+        }
+        UnsafeRow kept = aside.remove();
+        if (!aside.isFound(kept)) {
+          throw new IllegalStateException("a row that was to be called is left after the last output");
+        }
+        return found(kept, aside, projection, joined);
+      }
+    };
+  }
+
+  private static InternalRow found(UnsafeRow kept, Aside aside, UnsafeProjection projection, JoinedRow joined) {
+    Found found = aside.found;
+    Object answer = kept.isNullAt(found.answer()) ? null : kept.get(found.answer(), found.type());
+    return projection.apply(joined.apply(kept, new GenericInternalRow(new Object[] {answer})));
+  }
+
+  private ChunkEmitter<ArrowChunk, O, InternalRow> emitter(int partitionIndex, Aside aside, UnsafeProjection projection,
+      JoinedRow joined) {
+    return (chunk, outcome) -> new Iterator<>() {
+      private int row;
+
+      @Override
+      public boolean hasNext() {
+        return row < chunk.size();
+      }
+
+      @Override
+      public InternalRow next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        UnsafeRow kept = aside.remove();
+        if (aside.isFound(kept)) {
+          return found(kept, aside, projection, joined); // a found row before this chunk's next called row
+        }
+        return called(partitionIndex, chunk, outcome, row++, kept, projection, joined);
+      }
+    };
+  }
+
+  private InternalRow called(int partitionIndex, ArrowChunk chunk, ChunkOutcome<O> outcome, int row, InternalRow kept,
+      UnsafeProjection projection, JoinedRow joined) {
+    {
       InternalRow staged = chunk.row(row);
-      InternalRow kept = aside.remove();
       Object[] extra;
       if (outcome instanceof ChunkOutcome.Success<O> success) {
         Object value = success.outputs().get(row);
@@ -111,7 +208,7 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
         extra = results.failure(error(failure.cause(), failure.attempts(), partitionIndex, chunk, row, staged));
       }
       return projection.apply(joined.apply(kept, new GenericInternalRow(extra)));
-    });
+    }
   }
 
   private InternalRow error(Throwable cause, int attempts, int partitionIndex, ArrowChunk chunk, int row,

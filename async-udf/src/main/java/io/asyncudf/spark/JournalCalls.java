@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.And;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -30,19 +31,19 @@ import scala.Option;
  *
  * <pre>
  * rows keyed by their input  LEFT OUTER JOIN  the journal's answers (one per key)
- *   ├─ found:     the row with the journaled answer
- *   └─ not found: the call ─ JournalAppend (its successful answers) ─ the row with its answer
- * UNION ALL of the two
+ *   └─ the call, which skips the rows found and emits their answers in their place ({@link JournalLookup})
+ *      └─ JournalAppend: the successful answers of the rows it called
  * </pre>
  *
- * so only the rows whose key is not in the journal reach the service, however large the journal (Spark
+ * in one pass over the rows, so only the rows whose key is not in the journal reach the service, however large the journal (Spark
  * picks the join: a broadcast for a small journal, a shuffle for a large one). Failed rows (a non-null
  * error field) are not journaled, so the next run calls them again. The join reads the journal's files
  * as they are when the query is planned (each micro-batch of a stream plans anew).
  *
  * <p>With {@value #DEDUPE}{@code =job} the rows not found are grouped by key first: one call per distinct
  * input in the whole job, its answer joined back to every row with that key (two more shuffles, for
- * inputs that repeat).
+ * inputs that repeat), and a union with the found rows: the rows below are read twice, so this mode
+ * refuses a call whose input comes from another async call, and needs a deterministic input.
  */
 final class JournalCalls {
 
@@ -72,6 +73,28 @@ final class JournalCalls {
     Attribute journaledAnswer = entry.get(1);
     LogicalPlan joined = new Join(keyed, journal, LeftOuter$.MODULE$,
         Option.apply(new EqualTo(key, journaledKey)), JoinHint.NONE());
+    if (!dedupe(spark)) {
+      // one pass: the call skips the rows found and emits their answers where they stand
+      LogicalPlan called = new AsyncEval(call.withoutJournal(), eval.input(), result, joined, eval.materialize(),
+          new JournalLookup(journaledKey, journaledAnswer));
+      LogicalPlan appended = new JournalAppend(call.journal(), key, Journal.json(spark, result),
+          new And(new IsNull(journaledKey), succeeded(call, result)), called);
+      return new Project(Plans.append(outputs(child), result), appended);
+    }
+    if (Plans.list(child.collect(new scala.runtime.AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+      @Override
+      public boolean isDefinedAt(LogicalPlan node) {
+        return node instanceof AsyncEval || node instanceof AsyncMapRows;
+      }
+
+      @Override
+      public LogicalPlan apply(LogicalPlan node) {
+        return node;
+      }
+    })).size() > 0) {
+      throw new UnsupportedOperationException(DEDUPE + "=job reads the rows below the call twice, so it refuses a "
+          + "call whose input comes from another async call (it would be called twice): " + call.name());
+    }
 
     Alias answer = new Alias(journaledAnswer, result.name(), result.exprId(), Plans.seq(List.of()), Option.empty(),
         Plans.seq(List.of()));
@@ -79,9 +102,7 @@ final class JournalCalls {
         new Filter(new IsNotNull(journaledKey), joined));
 
     LogicalPlan missing = new Project(Plans.append(outputs(child), key), new Filter(new IsNull(journaledKey), joined));
-    LogicalPlan answered = dedupe(spark)
-        ? calledOncePerKey(spark, eval, missing, key, child)
-        : new Project(Plans.append(outputs(child), result), journaledCall(spark, eval, eval.input(), missing, key));
+    LogicalPlan answered = calledOncePerKey(spark, eval, missing, key, child);
     return new Union(Plans.seq(List.of(found, answered)), false, false);
   }
 

@@ -91,6 +91,21 @@ class JournalTest {
   }
 
   @Test
+  void aCallBelowAJournaledOneIsCalledOncePerRow() {
+    ColumnUdf<Long, Long, Serializable> plain = client.scores().maxChunkSize(10);
+    List<Row> rows = spark.range(0, 200, 1, 4)
+        .withColumn("a", plain.apply(col("id")))
+        .withColumn("b", journaled().apply(col("a").plus(100_000)))
+        .orderBy("id").collectAsList();
+
+    assertThat(rows).hasSize(200).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (2 * row.getLong(0) + 100_000)));
+    for (long id = 0; id < 200; id++) {
+      assertThat(service.requestsFor(id)).as("requests for the first call's %d", id).isEqualTo(1);
+    }
+    assertThat(service.requests()).isEqualTo(400);
+  }
+
+  @Test
   void failedRowsAreNotJournaledAndAreCalledAgainNextRun() {
     ColumnUdf<Long, Long, Serializable> oddFails = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> new CountingService.Client(service.url()).score(id)
