@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -69,7 +70,7 @@ public final class Journal {
       latest = latest.where(col("written_at").geq(functions.lit(java.sql.Timestamp.from(
           java.time.Instant.now().minus(maxAge)))));
     }
-    return latest.select(col("key").as("k"), from_json(col("answer"), wrapper(type)).getField("v").as("v"));
+    return latest.select(col("key").as("k"), from_json(col("answer"), wrapper(type), JSON_OPTIONS).getField("v").as("v"));
   }
 
   /**
@@ -187,14 +188,25 @@ public final class Journal {
     return latest(spark, path).count();
   }
 
+  /**
+   * How values become JSON, for keys and answers alike: timestamps to the microsecond and in UTC (Spark's
+   * default writes milliseconds in the session's zone, so inputs a microsecond apart shared a key).
+   */
+  private static final Map<String, String> JSON_OPTIONS = Map.of(
+      "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
+      "timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSS",
+      "timeZone", "UTC");
+  private static final String JSON_OPTIONS_SQL = "map('timestampFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX\", "
+      + "'timestampNTZFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSS\", 'timeZone', 'UTC')";
+
   /** The key of a call's input: SHA-256 of its value as JSON, hex. */
   static Expression key(SparkSession spark, Expression input) {
-    return over(spark, input, "sha2(to_json(named_struct('v', `x`)), 256)");
+    return over(spark, input, "sha2(to_json(named_struct('v', `x`), " + JSON_OPTIONS_SQL + "), 256)");
   }
 
   /** An answer as the JSON a journal line keeps. */
   static Expression json(SparkSession spark, Expression answer) {
-    return over(spark, answer, "to_json(named_struct('v', `x`))");
+    return over(spark, answer, "to_json(named_struct('v', `x`), " + JSON_OPTIONS_SQL + ")");
   }
 
   /**

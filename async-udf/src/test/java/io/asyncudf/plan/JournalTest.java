@@ -106,6 +106,22 @@ class JournalTest {
   }
 
   @Test
+  void timestampsAMicrosecondApartAreDifferentKeys() {
+    ColumnUdf<Object, Long, Serializable> micros = AsyncUdf.<Object, Long, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, t) -> {
+              java.time.Instant instant = t instanceof java.sql.Timestamp ts ? ts.toInstant() : (java.time.Instant) t;
+              return CompletableFuture.completedFuture(instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000);
+            }),
+            DataTypes.LongType)
+        .journal(dir.resolve("micros").toString());
+    Dataset<Row> times = spark.range(1_000_000, 1_000_004, 1, 1).selectExpr("id", "timestamp_micros(id) AS t");
+    for (int run = 0; run < 2; run++) {
+      List<Row> rows = times.withColumn("m", micros.apply(col("t"))).orderBy("id").collectAsList();
+      assertThat(rows).as("run %d", run).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(row.getLong(0)));
+    }
+  }
+
+  @Test
   void failedRowsAreNotJournaledAndAreCalledAgainNextRun() {
     ColumnUdf<Long, Long, Serializable> oddFails = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> new CountingService.Client(service.url()).score(id)

@@ -107,7 +107,8 @@ final class ConnectorFunction {
     Map<String, String> conf = SqlFunctions.sessionConf();
     Connection connection = Connection.named(connectionName, conf, clusterConf(conf), System::getenv);
     QueryOptions options = QueryOptions.of(name, conf, perCall);
-    ColumnUdf<Row, Row, Serializable> udf = options.applyTo(AsyncUdf.structToStruct(function.apply(connection, options), output))
+    ColumnUdf<Row, Row, Serializable> udf = options.applyTo(AsyncUdf.structToStruct(function.apply(connection, options), output),
+            connectionName)
         .errorColumn("error")
         .named(name);
     return udf.apply(arguments.struct(name, input, 1, hasOptions ? arguments.size() - 1 : arguments.size()));

@@ -49,7 +49,12 @@ final class QueryOptions {
     return new QueryOptions(function, values);
   }
 
-  <I, O> ColumnUdf<I, O, java.io.Serializable> applyTo(ColumnUdf<I, O, java.io.Serializable> udf) {
+  /**
+   * {@code udf} with these options; a journal goes to the subdirectory {@code <function>.<connection>} of the
+   * path given, so calls of different functions or connections never answer each other (the key is the
+   * call's input only), even with one {@code spark.asyncudf.sql.journal} for the session.
+   */
+  <I, O> ColumnUdf<I, O, java.io.Serializable> applyTo(ColumnUdf<I, O, java.io.Serializable> udf, String connection) {
     ColumnUdf<I, O, java.io.Serializable> configured = udf
         .maxChunkSize(integer("maxChunkSize", 64))
         .maxConcurrentChunks(integer("maxConcurrentChunks", 8))
@@ -57,7 +62,9 @@ final class QueryOptions {
     int attempts = integer("chunkAttempts", 1);
     String journal = values.get("journal");
     if (journal != null && !journal.isBlank()) {
-      configured = configured.journal(journal.trim());
+      String directory = (function + "." + connection).replaceAll("[^A-Za-z0-9_.-]", "_");
+      String base = journal.trim();
+      configured = configured.journal(base + (base.endsWith("/") ? "" : "/") + directory);
     }
     return attempts > 1 ? configured.retry(RetryPolicy.attempts(attempts)) : configured;
   }

@@ -213,12 +213,21 @@ class AsyncSqlFunctionsTest {
     assertThat(server.getRequestCount() - before).as("the second run asked nothing").isEqualTo(50);
     assertThat(again).isEqualTo(first);
     assertThat(first.get(7).getString(2)).startsWith("GET /items/7 ");
+    assertThat(dir.resolve("journal").resolve("async_http_request.api")).isDirectory();
+
+    spark.conf().set("spark.asyncudf.connection.api2.url", server.url("/").toString());
+    try {
+      spark.sql(query.replace("'api'", "'api2'")).collectAsList();
+      assertThat(server.getRequestCount() - before).as("another connection's answers are its own").isEqualTo(100);
+    } finally {
+      spark.conf().unset("spark.asyncudf.connection.api2.url");
+    }
 
     spark.conf().set("spark.asyncudf.sql.journal", journal);
     try {
       List<Row> fromConf = spark.sql("SELECT id, async_http_request('api', 'GET', concat('/items/', id)).text AS text"
           + " FROM people WHERE id < 60 ORDER BY id").collectAsList();
-      assertThat(server.getRequestCount() - before).as("only the 10 new rows").isEqualTo(60);
+      assertThat(server.getRequestCount() - before).as("only the 10 new rows").isEqualTo(110);
       assertThat(fromConf.get(55).getString(1)).startsWith("GET /items/55 ");
     } finally {
       spark.conf().unset("spark.asyncudf.sql.journal");
