@@ -1,6 +1,7 @@
 package io.asyncudf;
 
 import io.asyncudf.spark.Journal;
+import java.time.Duration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,14 +27,29 @@ public final class Journals {
     return Journal.latest(spark, path);
   }
 
+  /** The files {@link #compact(SparkSession, String)} leaves: those written in the last two minutes. */
+  public static final Duration RECENT = Duration.ofMinutes(2);
+
   /**
-   * Rewrites the journal files at {@code path} as a few files holding the latest valid entry per key and
-   * deletes the old ones; files written while it runs are kept as they are. Safe while queries read the
-   * journal. Returns the entries the journal holds afterwards.
+   * {@link #compact(SparkSession, String, Duration)} of the files not written in the last {@link #RECENT two
+   * minutes} (a task may append to its file for up to a minute).
    *
    * @throws java.io.UncheckedIOException if a file cannot be listed, moved or deleted
    */
   public static long compact(SparkSession spark, String path) {
-    return Journal.compact(spark, path);
+    return compact(spark, path, RECENT);
+  }
+
+  /**
+   * Rewrites the journal files at {@code path} last written more than {@code olderThan} ago as a few files
+   * holding the latest valid entry per key and deletes them; younger files, and files written while it
+   * runs, are kept as they are. Queries may read the journal meanwhile: they see an entry twice at worst
+   * (and take one per key), and skip a file deleted after they were planned. Returns the entries the
+   * journal holds afterwards.
+   *
+   * @throws java.io.UncheckedIOException if a file cannot be listed, moved or deleted
+   */
+  public static long compact(SparkSession spark, String path, Duration olderThan) {
+    return Journal.compact(spark, path, olderThan);
   }
 }

@@ -67,7 +67,7 @@ public final class AsyncEvalExec extends AsyncExec {
     ColumnTransform<?, ?, ?> transform = transform(SparkInternals.schemaOf(child().output()));
     StagedPartitions staged = new StagedPartitions(input, child().output(), transform, lookupOrdinals());
     return run(call.name(), call.driver(), transform, journal == null ? staged
-        : JournalAppendExec.tap(sparkContext(), journal, output(), callMetrics().journaled()).after(staged));
+        : JournalAppendExec.tap(this, journal, output(), callMetrics().journaled()).after(staged));
   }
 
   /** Where the lookup's columns are in the child's rows, or null without a lookup. */

@@ -96,7 +96,8 @@ public final class Journal {
   }
 
   private static Dataset<Row> entries(SparkSession spark, List<Path> files) {
-    return spark.read().text(files.stream().map(Path::toString).toArray(String[]::new))
+    // a file compaction deletes after this query was planned is skipped, not an error
+    return spark.read().option("ignoreMissingFiles", "true").text(files.stream().map(Path::toString).toArray(String[]::new))
         .select(expr("substring_index(value, '\\t', 1)").as("crc"),
             expr("substr(value, instr(value, '\\t') + 1)").as("payload"))
         .where("crc = cast(crc32(cast(payload AS BINARY)) AS STRING)")
@@ -131,7 +132,7 @@ public final class Journal {
   private static List<Path> files(SparkSession spark, String path) {
     Path directory = new Path(path);
     try {
-      FileSystem fs = directory.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = directory.getFileSystem(SparkInternals.hadoopConf(spark));
       if (!fs.exists(directory)) {
         return List.of();
       }
@@ -148,16 +149,29 @@ public final class Journal {
   }
 
   /**
-   * Rewrites the journal files at {@code path} that exist now as a few files holding the latest valid entry
-   * per key, then deletes them; files written meanwhile are left as they are. Readers may see an entry twice
-   * while it runs (they take one per key), never none. Returns the entries kept.
+   * Rewrites the journal files at {@code path} last written more than {@code olderThan} ago as a few files
+   * holding the latest valid entry per key, then deletes them; younger files (a running task may still
+   * append to its file for up to a minute) and files written meanwhile are left as they are. Readers may see
+   * an entry twice while it runs (they take one per key), never none; a query planned before it ends skips
+   * the files it deleted. Returns the entries the journal holds afterwards.
    *
    * @throws UncheckedIOException if a file cannot be moved or deleted
    */
-  public static long compact(SparkSession spark, String path) {
-    List<Path> files = files(spark, path);
+  public static long compact(SparkSession spark, String path, Duration olderThan) {
+    long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+    List<Path> files = new java.util.ArrayList<>();
+    try {
+      FileSystem fs = new Path(path).getFileSystem(SparkInternals.hadoopConf(spark));
+      for (Path file : files(spark, path)) {
+        if (fs.getFileStatus(file).getModificationTime() <= cutoff) {
+          files.add(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the journal at " + path + ": " + e.getMessage(), e);
+    }
     if (files.isEmpty()) {
-      return 0;
+      return latest(spark, path).count();
     }
     Path directory = new Path(path);
     String run = java.util.UUID.randomUUID().toString().substring(0, 8);
@@ -166,9 +180,9 @@ public final class Journal {
         .select(functions.concat_ws("\t", expr("cast(unix_millis(written_at) AS STRING)"), col("key"), col("answer"))
             .as("payload"))
         .select(functions.concat_ws("\t", expr("cast(crc32(cast(payload AS BINARY)) AS STRING)"), col("payload")));
-    lines.write().text(staging.toString());
+    lines.write().option("compression", "none").text(staging.toString());
     try {
-      FileSystem fs = directory.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = directory.getFileSystem(SparkInternals.hadoopConf(spark));
       int part = 0;
       for (FileStatus written : fs.listStatus(staging)) {
         if (written.getPath().getName().startsWith("part-")) {

@@ -59,15 +59,14 @@ public final class JournalAppendExec extends SparkPlan {
 
   @Override
   public RDD<InternalRow> doExecute() {
-    return SparkInternals.mapPartitionsWithIndex(child.execute(), tap(sparkContext(),
+    return SparkInternals.mapPartitionsWithIndex(child.execute(), tap(this,
         new JournalAppend.Spec(path, key, json, journaled), child.output(), appended()));
   }
 
   /** The step that appends the journaled rows of a partition of rows with attributes {@code input}. */
-  static JournalTap tap(org.apache.spark.SparkContext sc, JournalAppend.Spec journal, Seq<Attribute> input,
-      SQLMetric appended) {
+  static JournalTap tap(SparkPlan plan, JournalAppend.Spec journal, Seq<Attribute> input, SQLMetric appended) {
     return new JournalTap(journal.path(), Plans.seq(List.of(journal.key(), journal.json(), journal.journaled())), input,
-        new SerializableConfiguration(sc.hadoopConfiguration()), appended);
+        new SerializableConfiguration(SparkInternals.hadoopConf(plan.session())), appended);
   }
 
   @Override

@@ -36,6 +36,7 @@ final class JournalWriter implements AutoCloseable {
   private long flushedAt;
   private boolean dirty;
   private int files;
+  private boolean closed;
   private final ScheduledFuture<?> flusher;
 
   /**
@@ -66,8 +67,8 @@ final class JournalWriter implements AutoCloseable {
       out.hflush();
       flushedAt = clock.getAsLong();
       dirty = false;
-    } catch (IOException e) {
-      // the next append or close reports the broken stream with the journal's location
+    } catch (IOException | RuntimeException e) {
+      // the next append or close reports the broken stream with the journal's location; the timer goes on
     }
   }
 
@@ -77,6 +78,9 @@ final class JournalWriter implements AutoCloseable {
    * @throws UncheckedIOException if the journal cannot be written, naming its location
    */
   synchronized void append(String key, String json) {
+    if (closed) {
+      throw new IllegalStateException("the journal writer for " + directory + " is closed");
+    }
     long now = clock.getAsLong();
     try {
       if (out != null && now - openedAt >= ROLL_INTERVAL_MILLIS) {
@@ -116,6 +120,7 @@ final class JournalWriter implements AutoCloseable {
   /** Flushes and closes the current file, if any. */
   @Override
   public synchronized void close() {
+    closed = true;
     flusher.cancel(false);
     if (out == null) {
       return;

@@ -124,6 +124,14 @@ final class SparkInternals {
     return new IllegalStateException(failure);
   }
 
+  /**
+   * The Hadoop configuration of {@code session}: the SparkContext's with the session's own settings (say
+   * {@code fs.azure...} credentials set with {@code spark.conf.set}), as Spark's file sources use it.
+   */
+  static org.apache.hadoop.conf.Configuration hadoopConf(org.apache.spark.sql.SparkSession session) {
+    return classic(session).sessionState().newHadoopConf();
+  }
+
   /** The analysed logical plan of {@code df} (classic sessions). */
   static LogicalPlan logicalPlan(Dataset<Row> df) {
     return ((org.apache.spark.sql.classic.Dataset<Row>) df).logicalPlan();

@@ -198,7 +198,9 @@ class JournalTest {
     assertThat(Journals.read(spark, path).where("key IS NULL OR answer NOT LIKE '{\"v\":%'").count()).isZero();
     long filesBefore = journalFiles().size();
 
-    assertThat(Journals.compact(spark, path)).isEqualTo(400);
+    assertThat(Journals.compact(spark, path)).as("the files are all too young").isEqualTo(400);
+    assertThat(journalFiles()).hasSize((int) filesBefore);
+    assertThat(Journals.compact(spark, path, java.time.Duration.ZERO)).isEqualTo(400);
     assertThat(journalFiles().size()).as("compacted from %d files", filesBefore).isLessThan((int) filesBefore);
     service.reset();
     assertScores(scored(journaled(), 400), 400);
