@@ -51,7 +51,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
     StructType inputSchema = SparkInternals.schemaOf(input);
     ChunkSettings settings = call.settings().withListener(Listeners.both(callMetrics(), call.settings().listener()));
     ErrorColumn errors = call.errorColumn() == null ? null : new ErrorColumn(SparkInternals.toExternal(inputSchema),
-        SensitiveValues.fromConf(CollectionConverters.asJava(conf().getAllConfs())));
+        SensitiveValues.fromConf(SparkInternals.sessionConf()));
     DataFrameTransform<?> transform = transform(settings, inputSchema, errors);
     return run(call.name(), call.driver(), transform, new Partitions(input, child().output(), transform));
   }
