@@ -7,7 +7,7 @@ import java.io.Serializable;
 /**
  * An in-flight limit that finds the service's capacity instead of being guessed: TCP Vegas as Netflix's
  * concurrency-limits implements it (and as Envoy's adaptive concurrency does in spirit). Every finished
- * request is a sample of its round trip; each window of samples (at least 10 samples and {@code 100 ms},
+ * request is a sample of its round trip; each window of samples (at least 10 samples and {@code 50 ms},
  * see {@link SampleWindows}) compares the window's average round trip with the least seen. While the service answers as fast as when
  * idle the limit rises; when requests queue at the service (round trips grow with the requests in
  * flight) it falls back by a tenth a window, and so it does at once when a window saw a 429 or 503 answer or a

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 /**
  * Feeds an adaptive limit (Vegas) one sample per window of finished requests: the window's average round
  * trip, the most requests in flight and whether any was turned away. A window closes once it holds
- * {@value #MIN_SAMPLES} samples and lasted at least twice its fastest round trip (and {@code 100 ms}), or,
- * as soon as {@code 100 ms} passed, when a request in it was turned away. Unlike Netflix's
+ * {@value #MIN_SAMPLES} samples and lasted at least twice its fastest round trip (and {@code 50 ms}), or,
+ * as soon as {@code 50 ms} passed, when a request in it was turned away. (With 100 ms the ramp from 4 to 64
+ * took a second, and a 20,000-row run reached 0.89 of the best static limit instead of 0.92.) Unlike Netflix's
  * {@code WindowedLimit}, which drops a window with fewer than 10 samples, a slow service's windows wait
  * for their samples: at 4 requests in flight and 200 ms a round trip, a window every half second.
  * Overloaded samples count as drops only; their round trips are not averaged.
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
 final class SampleWindows implements Limit {
 
   static final int MIN_SAMPLES = 10;
-  private static final long MIN_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long MIN_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final Limit delegate;
   private long windowStart = -1;
