@@ -47,6 +47,9 @@ import scala.Option;
  */
 final class JournalCalls {
 
+  /** {@code true}: failed rows (their error struct) are journaled too, and answered from it next run. */
+  static final String FAILURES = "spark.asyncudf.journal.failures";
+
   /** {@code none} (default): every row not found is called; {@code job}: one call per distinct key. */
   static final String DEDUPE = "spark.asyncudf.journal.dedupe";
 
@@ -138,9 +141,13 @@ final class JournalCalls {
     };
   }
 
-  /** Whether a row's answer may be journaled: always, or with errors recorded, when its error is null. */
+  /**
+   * Whether a row's answer may be journaled: always, or with errors recorded, when its error is null, unless
+   * {@value #FAILURES}{@code =true} journals failed rows too.
+   */
   private static Expression succeeded(AsyncCall call, Attribute result) {
-    if (call.errorName() == null || !(result.dataType() instanceof StructType struct)) {
+    boolean failuresToo = Boolean.parseBoolean(SparkSession.active().conf().get(FAILURES, "false").trim());
+    if (failuresToo || call.errorName() == null || !(result.dataType() instanceof StructType struct)) {
       return Literal.create(true, org.apache.spark.sql.types.DataTypes.BooleanType);
     }
     int error = struct.fieldIndex(call.errorName());

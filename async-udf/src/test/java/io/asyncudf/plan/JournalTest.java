@@ -140,6 +140,27 @@ class JournalTest {
     assertThat(service.requests()).isEqualTo(100);
 
     service.reset();
+    spark.conf().set("spark.asyncudf.journal.failures", "true");
+    try {
+      List<Row> journaledFailures = spark.range(0, 100, 1, 2)
+          .withColumn("s", oddFails.journal(dir.resolve("with-failures").toString()).apply(col("id")))
+          .orderBy("id").collectAsList();
+      assertThat(journaledFailures).filteredOn(row -> row.getLong(0) % 2 == 1)
+          .allSatisfy(row -> assertThat(row.getStruct(1).isNullAt(1)).isFalse());
+      service.reset();
+      List<Row> fromJournal = spark.range(0, 100, 1, 2)
+          .withColumn("s", oddFails.parameters("retrying").journal(dir.resolve("with-failures").toString())
+              .apply(col("id")))
+          .orderBy("id").collectAsList();
+      assertThat(service.requests()).as("failures journaled on request: nothing called again").isZero();
+      assertThat(fromJournal).filteredOn(row -> row.getLong(0) % 2 == 1)
+          .allSatisfy(row -> assertThat(row.getStruct(1).getStruct(1).getString(0))
+              .isEqualTo("odd ids fail on the first run"));
+    } finally {
+      spark.conf().unset("spark.asyncudf.journal.failures");
+    }
+
+    service.reset();
     List<Row> second = spark.range(0, 100, 1, 2).withColumn("s", oddFails.parameters("retrying").apply(col("id")))
         .orderBy("id").collectAsList();
     assertThat(service.requests()).as("only the rows that failed").isEqualTo(50);
