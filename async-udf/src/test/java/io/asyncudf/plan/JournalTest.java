@@ -78,6 +78,12 @@ class JournalTest {
     assertScores(scored(journaled(), 1_000), 1_000);
     assertThat(service.requests()).isEqualTo(1_000);
 
+    Dataset<Row> planned = spark.range(0, 10).withColumn("s", journaled().apply(col("id")));
+    planned.collectAsList();
+    assertThat(planned.queryExecution().executedPlan().toString())
+        .as("the journal's tap runs inside the call, not as a node of its own").contains("AsyncEval")
+        .doesNotContain("JournalAppend");
+
     service.reset();
     assertScores(scored(journaled(), 1_000), 1_000);
     assertThat(service.requests()).as("every answer came from the journal").isZero();
