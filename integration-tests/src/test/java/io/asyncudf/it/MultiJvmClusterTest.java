@@ -153,4 +153,22 @@ class MultiJvmClusterTest {
       assertThat(service.requests()).as("one request per row, the sort's sampling pass included").isEqualTo(3000);
     }
   }
+
+  @Test
+  void aJournalWrittenByExecutorJvmsAnswersTheNextRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String journal = dir.resolve("journal").toString();
+    try (LatencyService service = LatencyService.start(5)) {
+      for (int run = 0; run < 2; run++) {
+        List<Row> rows = score(service).journal(journal)
+            .withColumn(spark.range(0, 2000, 1, 4).toDF("id"), "score", col("id")).orderBy("id").collectAsList();
+        assertThat(rows).as("run %d", run).hasSize(2000).allSatisfy(row -> {
+          assertThat(row.isNullAt(2)).as("error for %s", row).isTrue();
+          assertThat(row.getDouble(1)).isEqualTo(LatencyService.scoreOf(row.getLong(0)));
+        });
+        assertThat(service.requests()).as("requests after run %d (the executors' answers journaled)", run)
+            .isEqualTo(2000);
+      }
+    }
+  }
 }
