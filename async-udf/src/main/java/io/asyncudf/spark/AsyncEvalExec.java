@@ -93,7 +93,8 @@ public final class AsyncEvalExec extends AsyncExec {
   private ColumnTransform<?, ?, ?> transform(StructType rowSchema) {
     ChunkSettings settings = call.settings().withListener(Listeners.both(callMetrics(), call.settings().listener()));
     ErrorColumn errors = call.errorName() == null ? null : new ErrorColumn(SparkInternals.toExternal(
-        new StructType().add(errorInputName(), input.dataType(), true)), SensitiveValues.fromConf(SparkInternals.sessionConf()));
+        new StructType().add(errorInputName(), input.dataType(), true)),
+        SensitiveValues.fromConf(SparkInternals.sessionConf()));
     return new ColumnTransform(call.function(), call.parameters(), settings, call.staging(),
         SparkInternals.sessionTimeZone(), rowSchema, input.dataType(), call.results(), call.name(), call.outputType(),
         SparkInternals.toExternal(input.dataType()), SparkInternals.toInternal(call.outputType()), errors);

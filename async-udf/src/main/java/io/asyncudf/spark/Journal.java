@@ -207,10 +207,10 @@ public final class Journal {
    * default writes milliseconds in the session's zone, so inputs a microsecond apart shared a key).
    */
   private static final Map<String, String> JSON_OPTIONS = Map.of(
-      "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX",
+      "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx",
       "timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSS",
       "timeZone", "UTC");
-  private static final String JSON_OPTIONS_SQL = "map('timestampFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX\", "
+  private static final String JSON_OPTIONS_SQL = "map('timestampFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx\", "
       + "'timestampNTZFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSS\", 'timeZone', 'UTC')";
 
   /** The key of a call's input: SHA-256 of its value as JSON, hex. */

@@ -33,7 +33,6 @@ final class JournalWriter implements AutoCloseable {
   private final LongSupplier clock;
   private FSDataOutputStream out;
   private long openedAt;
-  private long flushedAt;
   private boolean dirty;
   private int files;
   private boolean closed;
@@ -65,7 +64,6 @@ final class JournalWriter implements AutoCloseable {
     }
     try {
       out.hflush();
-      flushedAt = clock.getAsLong();
       dirty = false;
     } catch (IOException | RuntimeException e) {
       // the next append or close reports the broken stream with the journal's location; the timer goes on
@@ -90,12 +88,7 @@ final class JournalWriter implements AutoCloseable {
         open(now);
       }
       out.write(Journal.line(now, key, json).getBytes(StandardCharsets.UTF_8));
-      dirty = true;
-      if (now - flushedAt >= FLUSH_INTERVAL_MILLIS) {
-        out.hflush();
-        flushedAt = now;
-        dirty = false;
-      }
+      dirty = true; // the timer flushes it
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the journal at " + directory + ": " + e.getMessage(), e);
     }
@@ -107,7 +100,6 @@ final class JournalWriter implements AutoCloseable {
     String name = "part-" + task + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + files++ + Journal.SUFFIX;
     out = fs.create(new Path(directory, name), false);
     openedAt = now;
-    flushedAt = now;
   }
 
   private void closeFile() throws IOException {
@@ -130,10 +122,5 @@ final class JournalWriter implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the journal file at " + directory + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Whether appended lines wait for the next flush (tests). */
-  synchronized boolean hasUnflushedLines() {
-    return dirty;
   }
 }

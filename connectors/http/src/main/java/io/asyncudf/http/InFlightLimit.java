@@ -49,6 +49,8 @@ final class InFlightLimit {
   }
 
   private final Limit limit;
+  /** Whether the limit learns from samples: a fixed one does not, so no request pays for measuring. */
+  private final boolean adaptive;
   private final String limitName;
   private final Duration maxWait;
   private final Executor handoff;
@@ -87,6 +89,7 @@ final class InFlightLimit {
   InFlightLimit(Limit limit, String limitName, Duration maxWait, Executor handoff, LongSupplier nanoClock,
       Function<Throwable, Outcome> outcome, Runnable onFirstWait) {
     this.limit = limit;
+    this.adaptive = !(limit instanceof FixedLimit);
     this.limitName = limitName;
     this.maxWait = maxWait;
     this.handoff = handoff;
@@ -139,7 +142,7 @@ final class InFlightLimit {
           // a report that fails must not strand the slot
         }
       }
-      int inFlight = inUse();
+      int inFlight = adaptive ? inUse() : 0;
       CompletableFuture<T> running;
       try {
         running = task.get();
@@ -149,7 +152,7 @@ final class InFlightLimit {
       }
       started.set(running);
       running.whenComplete((value, failure) -> {
-        if (!running.isCancelled()) {
+        if (adaptive && !running.isCancelled()) {
           sample(start, inFlight, failure);
         }
         release();
