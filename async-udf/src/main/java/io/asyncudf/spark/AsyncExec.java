@@ -4,6 +4,7 @@ import io.asyncudf.driver.DriverOptions;
 import io.asyncudf.engine.ChunkSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -58,18 +59,21 @@ abstract class AsyncExec extends SparkPlan {
   }
 
   /**
-   * Runs {@code step} over the child's partitions with a driver channel for {@code name}, kept for
-   * the rest of the query when this operator is materialized.
+   * Runs {@code step} over the child's partitions with a driver channel for {@code name}. A materialized
+   * operator's output is kept for the rest of the query, and an equal operator of the same query reads
+   * that instead of running (no driver channel, no calls: its metrics stay at zero).
    */
   final RDD<InternalRow> run(String name, DriverOptions driver, PartitionTransform<?, ?, ?> transform,
       Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
     String execution = sparkContext().getLocalProperty(SQLExecution.EXECUTION_ID_KEY());
     executionId = execution;
-    RDD<InternalRow> input = child.execute();
-    boolean sessionProgress = DriverChannels.enabled(SparkInternals.sessionConf().get(DriverChannels.PROGRESS_KEY));
-    transform.attach(DriverChannels.open(sparkContext(), name, driver, sessionProgress, input.getNumPartitions()));
-    RDD<InternalRow> output = SparkInternals.mapPartitionsWithIndex(input, step);
-    return materialize ? QueryScopedCache.keep(output, execution) : output;
+    Supplier<RDD<InternalRow>> output = () -> {
+      RDD<InternalRow> input = child.execute();
+      boolean sessionProgress = DriverChannels.enabled(SparkInternals.sessionConf().get(DriverChannels.PROGRESS_KEY));
+      transform.attach(DriverChannels.open(sparkContext(), name, driver, sessionProgress, input.getNumPartitions()));
+      return SparkInternals.mapPartitionsWithIndex(input, step);
+    };
+    return materialize ? QueryScopedCache.keep(this, output, execution) : output.get();
   }
 
   /**
@@ -82,7 +86,7 @@ abstract class AsyncExec extends SparkPlan {
         + "Call: " + callText + "\n"
         + "Options: maxChunkSize=" + settings.maxChunkSize() + ", maxConcurrentChunks="
         + settings.maxConcurrentChunks() + ", timeout=" + settings.timeout() + moreOptions + "\n"
-        + (materialize ? "Output kept for the query (read twice above: range shuffle)\n" : "")
+        + (materialize ? "Output kept for the query (read twice: by a range shuffle above, or by an equal operator)\n" : "")
         + "Metrics: " + metricsText() + "\n";
   }
 

@@ -25,16 +25,16 @@ import scala.jdk.javaapi.CollectionConverters;
  * an async call whose input is another's output sees that output as a column. The {@code Project}
  * or {@code Filter} then refers to each call's result attribute; a {@code Filter} is wrapped in a
  * {@code Project} that keeps its original output. Then answers journaled calls from their journal
- * first ({@link JournalCalls}) and marks the async nodes a range shuffle would read twice
- * ({@link KeepSampledOutputs}).
+ * first ({@link JournalCalls}) and marks the async nodes whose output the query would otherwise compute
+ * twice: under a range shuffle, or equal nodes ({@link KeepOutputsReadTwice}).
  */
 public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
 
-  private final KeepSampledOutputs keepSampled = new KeepSampledOutputs();
+  private final KeepOutputsReadTwice keepReadTwice = new KeepOutputsReadTwice();
 
   @Override
   public LogicalPlan apply(LogicalPlan plan) {
-    return keepSampled.apply(JournalCalls.apply(extract(plan)));
+    return keepReadTwice.apply(JournalCalls.apply(extract(plan)));
   }
 
   private LogicalPlan extract(LogicalPlan plan) {

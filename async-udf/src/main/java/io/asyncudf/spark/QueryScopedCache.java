@@ -1,47 +1,57 @@
 package io.asyncudf.spark;
 
 import java.io.Serializable;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerEvent;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.SQLExecution;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd;
 import org.apache.spark.storage.StorageLevel;
 import scala.runtime.AbstractFunction2;
 
 /**
  * Keeps an async operator's output for the rest of one SQL execution, so that a plan that reads
- * it twice (a global sort samples its input in one job and shuffles it in the next) calls the
- * service once per row. The output is stored serialized, in memory while Spark's storage memory
- * has room and on local disk beyond, and released when the execution ends, failed or not.
+ * it twice (a global sort samples its input in one job and shuffles it in the next) or holds two
+ * equal operators (a self-join through the Dataset API) calls the service once per row. Equal
+ * operators of one execution get the same kept output: the first task to compute a partition
+ * stores it, and a task of the other operator waits for it and reads it (Spark's block locks). The
+ * output is stored serialized, in memory while Spark's storage memory has room and on local disk
+ * beyond, and released when the execution ends, failed or not.
  */
 final class QueryScopedCache {
 
   private static final Map<SparkContext, QueryScopedCache> BY_CONTEXT = new WeakHashMap<>();
 
-  private final Map<Long, List<RDD<?>>> kept = new HashMap<>();
+  private final Map<Long, Map<SparkPlan, RDD<InternalRow>>> kept = new HashMap<>();
 
   private QueryScopedCache() {}
 
   /**
-   * {@code output} persisted until execution {@code executionId} ends; {@code output} itself when it
-   * runs outside a running SQL execution (nothing would release it).
+   * The output of {@code operator} kept until execution {@code executionId} ends: the one an equal
+   * operator of that execution kept already, or else {@code output}'s, persisted. {@code output}
+   * itself when it runs outside a running SQL execution (nothing would release it).
+   *
+   * @param output makes the operator's output; not called when an equal operator's is kept already
    */
-  static RDD<InternalRow> keep(RDD<InternalRow> output, String executionId) {
+  static RDD<InternalRow> keep(SparkPlan operator, Supplier<RDD<InternalRow>> output, String executionId) {
     if (executionId == null || SQLExecution.getQueryExecution(Long.parseLong(executionId)) == null) {
-      return output; // outside a running SQL execution (a stale id a thread inherited): nothing would release it
+      return output.get(); // outside a running SQL execution (a stale id a thread inherited): nothing would release it
     }
-    // operators emit one reused row object; Java serialization would write it once and refer back to it
-    RDD<InternalRow> copies = SparkInternals.mapPartitionsWithIndex(output, new CopyRows());
-    forContext(output.sparkContext()).add(Long.parseLong(executionId), copies);
-    return copies.persist(StorageLevel.MEMORY_AND_DISK_SER());
+    return forContext(operator.sparkContext()).keptOrAdd(Long.parseLong(executionId), operator.canonicalized(),
+        () -> {
+          // operators emit one reused row object; Java serialization would write it once and refer back to it
+          RDD<InternalRow> copies = SparkInternals.mapPartitionsWithIndex(output.get(), new CopyRows());
+          return copies.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        });
   }
 
   private static final class CopyRows
@@ -63,13 +73,37 @@ final class QueryScopedCache {
     }
   }
 
-  private synchronized void add(long executionId, RDD<?> rdd) {
-    kept.computeIfAbsent(executionId, id -> new ArrayList<>()).add(rdd);
+  /**
+   * The output kept for {@code canonical} in the execution, or {@code persisted}'s, kept. Made outside
+   * the lock: making it executes the operator's child, which may keep outputs of its own, on this
+   * thread or on another (a broadcast).
+   */
+  private RDD<InternalRow> keptOrAdd(long executionId, SparkPlan canonical, Supplier<RDD<InternalRow>> persisted) {
+    RDD<InternalRow> kept = kept(executionId, canonical);
+    if (kept != null) {
+      return kept;
+    }
+    RDD<InternalRow> made = persisted.get();
+    RDD<InternalRow> first = putIfAbsent(executionId, canonical, made);
+    if (first != null) {
+      made.unpersist(false); // an equal operator on another thread was first
+      return first;
+    }
+    return made;
   }
 
-  private synchronized List<RDD<?>> remove(long executionId) {
-    List<RDD<?>> rdds = kept.remove(executionId);
-    return rdds == null ? List.of() : rdds;
+  private synchronized RDD<InternalRow> kept(long executionId, SparkPlan canonical) {
+    Map<SparkPlan, RDD<InternalRow>> byPlan = kept.get(executionId);
+    return byPlan == null ? null : byPlan.get(canonical);
+  }
+
+  private synchronized RDD<InternalRow> putIfAbsent(long executionId, SparkPlan canonical, RDD<InternalRow> rdd) {
+    return kept.computeIfAbsent(executionId, id -> new HashMap<>()).putIfAbsent(canonical, rdd);
+  }
+
+  private synchronized Collection<RDD<InternalRow>> remove(long executionId) {
+    Map<SparkPlan, RDD<InternalRow>> rdds = kept.remove(executionId);
+    return rdds == null ? List.of() : rdds.values();
   }
 
   /** Unpersists an execution's outputs when it ends. */

@@ -172,6 +172,35 @@ class OneCallPerRowTest {
   }
 
   @Test
+  void theSameDataFrameUsedTwiceInOneQueryCallsEachRowOnce() {
+    Dataset<Row> scored = ids(0).withColumn("s", score.apply(col("id")));
+    List<Row> joined = scored.join(scored, "id").collectAsList(); // a broadcast join: both sides run
+    assertThat(joined).hasSize(ROWS).allSatisfy(row -> {
+      assertThat(row.getLong(1)).isEqualTo(2 * row.getLong(0));
+      assertThat(row.getLong(2)).isEqualTo(2 * row.getLong(0));
+    });
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    List<Row> twice = scored.union(scored).collectAsList();
+    assertThat(twice).hasSize(2 * ROWS).allSatisfy(row -> assertThat(row.getLong(1)).isEqualTo(2 * row.getLong(0)));
+    assertThat(twice.stream().map(row -> row.getLong(0)).distinct().count()).isEqualTo(ROWS);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    Dataset<Row> rows = scoreRows.apply(ids(0));
+    assertThat(rows.join(rows, "id").collectAsList()).hasSize(ROWS)
+        .allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(row.getLong(1)));
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    Dataset<Row> twin = scored.join(scored, "id");
+    assertThat(twin.collectAsList()).hasSize(ROWS);
+    assertThat(twin.collectAsList()).as("a second action calls again").hasSize(ROWS);
+    assertThat(service.requests()).isEqualTo(2L * ROWS);
+  }
+
+  @Test
   void aDriverCallbackRunsOncePerChunkUnderAGlobalSort() {
     AtomicInteger calls = new AtomicInteger();
     DriverCallback<Integer, Integer> chunkSeen = chunk -> calls.incrementAndGet();
