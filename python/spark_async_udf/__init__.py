@@ -21,7 +21,7 @@ import os
 import re
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 __all__ = [
     "EXTENSION",
@@ -265,12 +265,18 @@ def call(name: str, *cols: ColumnOrName):
     return _functions().call_function(name, *[_column(c) for c in cols])
 
 
-def rows(spark: Any, name: str, df: Any) -> Any:
+def rows(spark: Any, name: str, df: Any, partition_by: Union[str, Sequence[str], None] = None,
+         order_by: Union[str, Sequence[str], None] = None) -> Any:
     """``df`` through the table function ``name``: a DataFrame helper registered from Java
     (``DataFrameUdf.register``) or by the server's ``spark.asyncudf.functions.<name>.factory`` (an
     ``AsyncTableFunctionFactory``), any number of output rows per chunk of input rows. Runs
     ``SELECT * FROM name(TABLE(view))`` over a temporary view of ``df`` (one per call, left in the
     session), so the same code runs on classic PySpark and Spark Connect.
+
+    ``partition_by`` and ``order_by`` (SQL expressions over ``df``'s columns, such as ``"patient_id"``
+    or ``"effective DESC"``) arrange the rows the helper sees, as the ``TABLE`` argument's
+    ``PARTITION BY`` and ``ORDER BY`` do: rows with equal keys in one task and together, each key's
+    rows in ``order_by`` order. ``order_by`` alone sorts all rows in one task (``WITH SINGLE PARTITION``).
 
     :raises ValueError: if ``name`` is not a plain identifier
     """
@@ -278,7 +284,17 @@ def rows(spark: Any, name: str, df: Any) -> Any:
         raise ValueError("a table function name must be a plain identifier (letters, digits, _), got " + repr(name))
     view = "_asyncudf_rows_" + uuid.uuid4().hex
     df.createOrReplaceTempView(view)
-    return spark.sql("SELECT * FROM " + name + "(TABLE(" + view + "))")
+    partition = _sql_list(partition_by)
+    order = _sql_list(order_by)
+    clauses = (" PARTITION BY " + partition if partition else " WITH SINGLE PARTITION" if order else "") \
+        + (" ORDER BY " + order if order else "")
+    return spark.sql("SELECT * FROM " + name + "(TABLE(" + view + ")" + clauses + ")")
+
+
+def _sql_list(expressions: Union[str, Sequence[str], None]) -> str:
+    if expressions is None:
+        return ""
+    return expressions if isinstance(expressions, str) else ", ".join(expressions)
 
 
 def progress(spark: Any) -> List[Dict[str, Any]]:

@@ -79,6 +79,19 @@ def test_a_table_function_from_a_conf_factory_takes_a_dataframe_and_calls_each_r
     assert service.requests["score"] - before == 120
 
 
+def test_a_table_function_arranges_its_rows_by_partition_by_and_order_by(spark, service):
+    before = service.requests["score"]
+    patients = spark.range(0, 60, 1, 3).selectExpr("id", "concat('p', id) AS name")
+    ordered = au.rows(spark, "risk_rows", patients, order_by="id DESC").collect()
+    assert [row.id for row in ordered] == list(reversed(range(60)))  # one task, in order, no sort after
+    by_key = au.rows(spark, "risk_rows", patients, partition_by=["id % 3"], order_by="id").collect()
+    assert sorted((row.id, row.risk_score) for row in by_key) == [(i, i / 10) for i in range(60)]
+    for key in range(3):
+        ids = [row.id for row in by_key if row.id % 3 == key]
+        assert ids == sorted(ids), "each key's rows in ORDER BY order"
+    assert service.requests["score"] - before == 120
+
+
 def test_a_table_function_name_must_be_an_identifier(spark):
     with pytest.raises(ValueError, match="plain identifier"):
         au.rows(spark, "risk_rows; DROP TABLE x", spark.range(1))

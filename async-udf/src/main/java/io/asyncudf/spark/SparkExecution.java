@@ -12,10 +12,17 @@ import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.FunctionTableSubqueryArgumentExpression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.Ascending$;
+import org.apache.spark.sql.catalyst.expressions.SortOrder;
+import org.apache.spark.sql.catalyst.expressions.SortOrder$;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Repartition;
+import org.apache.spark.sql.catalyst.plans.logical.RepartitionByExpression;
+import org.apache.spark.sql.catalyst.plans.logical.Sort;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 
 /**
  * Applies the Dataset helpers as query plans, never as jobs: a DataFrame helper becomes an
@@ -66,8 +73,27 @@ public final class SparkExecution {
             + call.name() + "(TABLE(t)) or " + call.name() + "(TABLE(SELECT ...)); got " + given.size()
             + " argument(s): " + given.stream().map(Expression::sql).toList());
       }
-      return rows(call, table.plan());
+      return rows(call, arranged(table));
     };
+  }
+
+  /**
+   * A table argument's rows as its {@code PARTITION BY}, {@code WITH SINGLE PARTITION} and {@code ORDER BY}
+   * ask, as Spark arranges a Python table function's input: rows with equal partition keys in one task,
+   * one key's rows together and sorted by the {@code ORDER BY} keys.
+   */
+  private static LogicalPlan arranged(FunctionTableSubqueryArgumentExpression table) {
+    List<Expression> keys = Plans.list(table.partitionByExpressions());
+    List<SortOrder> order = new ArrayList<>();
+    LogicalPlan plan = table.plan();
+    if (!keys.isEmpty()) {
+      plan = new RepartitionByExpression(table.partitionByExpressions(), plan, Option.empty(), Option.empty());
+      keys.forEach(key -> order.add(SortOrder$.MODULE$.apply(key, Ascending$.MODULE$, Plans.seq(List.of()))));
+    } else if (table.withSinglePartition()) {
+      plan = new Repartition(1, true, plan);
+    }
+    order.addAll(Plans.list(table.orderByExpressions()));
+    return order.isEmpty() ? plan : new Sort(Plans.seq(order), false, plan, Option.empty());
   }
 
   /** The node of {@code call} over {@code child}, with new output attributes. */
