@@ -196,6 +196,80 @@ class StreamingHelpersTest {
   }
 
   @Test
+  void aMemorySourceCallsEachRowOncePerBatchAndOnlyNewRowsAfterARestart() throws Exception {
+    MemorySource source = new MemorySource(spark);
+    Path checkpoint = dir.resolve("memory-source-checkpoint");
+    Function<Dataset<Row>, Dataset<Row>> apply = ids -> scoreRows.apply(ids.select(col("value").as("id")))
+        .withColumn("s", score.apply(col("id")));
+    Map<Long, List<Row>> batches = new ConcurrentHashMap<>();
+    VoidFunction2<Dataset<Row>, Long> collect = (batch, id) -> batches.put(id, batch.collectAsList());
+
+    StreamingQuery first = apply.apply(source.toDF()).writeStream().option("checkpointLocation", checkpoint.toString())
+        .foreachBatch(collect).start();
+    try {
+      source.add(0, 200);
+      first.processAllAvailable();
+      source.add(200, 400);
+      first.processAllAvailable();
+    } finally {
+      first.stop();
+    }
+    List<Row> rows = batches.values().stream().flatMap(List::stream).toList();
+    assertThat(rows).hasSize(400).allSatisfy(row -> {
+      assertThat(row.getLong(1)).isEqualTo(2 * row.getLong(0));
+      assertThat(row.getLong(3)).isEqualTo(2 * row.getLong(0));
+    });
+    assertThat(service.requests()).as("two helpers, 400 rows").isEqualTo(800);
+
+    service.reset();
+    batches.clear();
+    source.add(400, 500);
+    StreamingQuery restarted = apply.apply(source.toDF()).writeStream()
+        .option("checkpointLocation", checkpoint.toString()).foreachBatch(collect).start();
+    try {
+      restarted.processAllAvailable();
+    } finally {
+      restarted.stop();
+    }
+    assertThat(batches.values().stream().flatMap(List::stream).map(row -> row.getLong(0)).sorted().toList())
+        .as("only the rows added after the checkpoint's last batch")
+        .isEqualTo(java.util.stream.LongStream.range(400, 500).boxed().toList());
+    assertThat(service.requests()).isEqualTo(200);
+  }
+
+  /**
+   * Spark's {@code MemoryStream} of longs (column {@code value}), found by name: it moved to
+   * {@code ...streaming.runtime} in Spark 4.1, and this test runs on 4.0 too.
+   */
+  private static final class MemorySource {
+    private final Object stream;
+
+    MemorySource(SparkSession spark) throws ReflectiveOperationException {
+      Class<?> companion;
+      try {
+        companion = Class.forName("org.apache.spark.sql.execution.streaming.runtime.MemoryStream$");
+      } catch (ClassNotFoundException beforeSpark41) {
+        companion = Class.forName("org.apache.spark.sql.execution.streaming.MemoryStream$");
+      }
+      Object module = companion.getField("MODULE$").get(null);
+      stream = companion.getMethod("apply", org.apache.spark.sql.Encoder.class, org.apache.spark.sql.SQLContext.class)
+          .invoke(module, org.apache.spark.sql.Encoders.LONG(), spark.sqlContext());
+    }
+
+    @SuppressWarnings("unchecked")
+    Dataset<Row> toDF() throws ReflectiveOperationException {
+      return (Dataset<Row>) stream.getClass().getMethod("toDF").invoke(stream);
+    }
+
+    /** Adds ids {@code from} (inclusive) to {@code to} (exclusive) as one batch of data. */
+    void add(long from, long to) throws ReflectiveOperationException {
+      List<Long> ids = java.util.stream.LongStream.range(from, to).boxed().toList();
+      stream.getClass().getMethod("addData", scala.collection.IterableOnce.class)
+          .invoke(stream, scala.jdk.javaapi.CollectionConverters.asScala(ids).toList());
+    }
+  }
+
+  @Test
   void aMemorySinkAndADriverCallbackOnAStream() throws Exception {
     Path input = dir.resolve("memory-in");
     writeFile(input, 0);
