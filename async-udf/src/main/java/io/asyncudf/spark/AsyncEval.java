@@ -74,12 +74,13 @@ public final class AsyncEval extends LogicalPlan {
     return Plans.append(child.output(), result);
   }
 
-  /** What it reads of its child: the input's columns, and a journal lookup's two columns. */
+  /** What it reads of its child: the input's columns, and a journal lookup's columns. */
   @Override
   public AttributeSet references() {
     AttributeSet read = super.references();
     return lookup == null ? read
-        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer()))));
+        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer(),
+            lookup.key()))));
   }
 
   @Override

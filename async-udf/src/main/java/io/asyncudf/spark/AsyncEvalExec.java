@@ -77,7 +77,7 @@ public final class AsyncEvalExec extends AsyncExec {
     }
     List<Attribute> columns = Plans.list(child().output());
     return new ColumnTransform.Found(ordinal(columns, lookup.found()), ordinal(columns, lookup.answer()),
-        lookup.answer().dataType());
+        lookup.answer().dataType(), ordinal(columns, lookup.key()), lookup.remembered());
   }
 
   private static int ordinal(List<Attribute> columns, Attribute attribute) {
@@ -131,8 +131,8 @@ public final class AsyncEvalExec extends AsyncExec {
       UnsafeProjection unsafe = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(childOutput)), childOutput);
       ColumnTransform.Aside kept = new ColumnTransform.Aside(SparkInternals.rowsAside(childOutput.size()), found);
       scala.collection.Iterator<InternalRow> staged = rows.map(row -> {
-        kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
-        return found != null && found.in(row) ? null : (InternalRow) inputs.apply(row);
+        boolean call = kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
+        return call ? (InternalRow) inputs.apply(row) : null;
       }).filter(java.util.Objects::nonNull);
       return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(staged), kept));
     }

@@ -79,10 +79,11 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
   }
 
   /**
-   * Where a journal lookup put its columns in the child's rows: the found key (null when not found) and the
-   * answer, of the call's result type.
+   * Where a journal lookup put its columns in the child's rows: the found key (null when not found), the
+   * answer, of the call's result type, and the row's own key; and how many distinct keys a partition
+   * remembers to answer repeats from their first call (0: every row not found is called).
    */
-  record Found(int key, int answer, DataType type) implements Serializable {
+  record Found(int key, int answer, DataType type, int rowKey, int remembered) implements Serializable {
 
     /** Whether {@code row}'s answer was found. */
     boolean in(InternalRow row) {
@@ -92,32 +93,66 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
 
   /**
    * The child's rows kept aside in input order, every one of them; with a lookup, those found in the
-   * journal too, which are not called and are emitted in their place.
+   * journal and those repeating a key called before in the partition too, which are not called and are
+   * emitted in their place.
    */
   static final class Aside {
     private final SparkInternals.RowsAside rows;
     private final Found found;
+    private final RepeatedKeys repeated;
     private long added;
     private long removed;
+    private boolean removedRepeat;
 
     Aside(SparkInternals.RowsAside rows, Found found) {
       this.rows = rows;
       this.found = found;
+      this.repeated = found != null && found.remembered() > 0 ? new RepeatedKeys(found.remembered()) : null;
     }
 
-    void add(UnsafeRow row) {
+    /**
+     * Keeps {@code row} aside.
+     *
+     * @return whether it is to be called: neither found in the journal nor repeating a remembered key
+     */
+    boolean add(UnsafeRow row) {
       rows.add(row);
-      added++;
+      long position = added++;
+      if (found == null) {
+        return true;
+      }
+      if (found.in(row)) {
+        return false;
+      }
+      return repeated == null || !repeated.stage(row.getUTF8String(found.rowKey()), position);
     }
 
     /** The oldest row; valid until the next call. */
     UnsafeRow remove() {
+      removedRepeat = repeated != null && repeated.isRepeat(removed);
       removed++;
       return rows.remove();
     }
 
     boolean isFound(InternalRow row) {
       return found != null && found.in(row);
+    }
+
+    /** Whether the row {@link #remove} gave last repeats a key called before it. */
+    boolean removedRepeat() {
+      return removedRepeat;
+    }
+
+    /** The appended values of the called row {@code row}, kept for the rows that repeat its key. */
+    void answered(InternalRow row, Object[] extra) {
+      if (repeated != null) {
+        repeated.answered(row.getUTF8String(found.rowKey()), extra);
+      }
+    }
+
+    /** The appended values of the first row with {@code row}'s key. */
+    Object[] answerOfRepeat(InternalRow row) {
+      return repeated.answerOf(row.getUTF8String(found.rowKey()));
     }
 
     boolean isEmpty() {
@@ -146,10 +181,13 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
           return called.next();
         }
         UnsafeRow kept = aside.remove();
-        if (!aside.isFound(kept)) {
-          throw new IllegalStateException("a row that was to be called is left after the last output");
+        if (aside.isFound(kept)) {
+          return found(kept, aside, projection, joined);
         }
-        return found(kept, aside, projection, joined);
+        if (aside.removedRepeat()) {
+          return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
+        }
+        throw new IllegalStateException("a row that was to be called is left after the last output");
       }
     };
   }
@@ -179,36 +217,41 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
         if (aside.isFound(kept)) {
           return found(kept, aside, projection, joined); // a found row before this chunk's next called row
         }
-        return called(partitionIndex, chunk, outcome, row++, kept, projection, joined);
+        if (aside.removedRepeat()) { // a repeat of a key called earlier, whose answer is known by now
+          return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
+        }
+        return called(partitionIndex, chunk, outcome, row++, kept, aside, projection, joined);
       }
     };
   }
 
   private InternalRow called(int partitionIndex, ArrowChunk chunk, ChunkOutcome<O> outcome, int row, InternalRow kept,
-      UnsafeProjection projection, JoinedRow joined) {
-    {
-      InternalRow staged = chunk.row(row);
-      Object[] extra;
-      if (outcome instanceof ChunkOutcome.Success<O> success) {
-        Object value = success.outputs().get(row);
-        if (value instanceof RowFailure failed) {
-          // the engine checked it may be recorded: an error column exists and it is no failOn type
-          extra = results.failure(error(failed.cause(), success.attempts(), partitionIndex, chunk, row, staged));
-        } else {
-          try {
-            extra = results.success(value == null ? null : outputToInternal.apply(value));
-            // a value of the wrong Java type may convert and fail only when projected
-            return projection.apply(joined.apply(kept, new GenericInternalRow(extra)));
-          } catch (RuntimeException e) {
-            throw wrongType(partitionIndex, chunk, row, value, e);
-          }
-        }
+      Aside aside, UnsafeProjection projection, JoinedRow joined) {
+    InternalRow staged = chunk.row(row);
+    Object[] extra;
+    InternalRow out;
+    if (outcome instanceof ChunkOutcome.Success<O> success) {
+      Object value = success.outputs().get(row);
+      if (value instanceof RowFailure failed) {
+        // the engine checked it may be recorded: an error column exists and it is no failOn type
+        extra = results.failure(error(failed.cause(), success.attempts(), partitionIndex, chunk, row, staged));
+        out = projection.apply(joined.apply(kept, new GenericInternalRow(extra)));
       } else {
-        ChunkOutcome.Failure<O> failure = (ChunkOutcome.Failure<O>) outcome;
-        extra = results.failure(error(failure.cause(), failure.attempts(), partitionIndex, chunk, row, staged));
+        try {
+          extra = results.success(value == null ? null : outputToInternal.apply(value));
+          // a value of the wrong Java type may convert and fail only when projected
+          out = projection.apply(joined.apply(kept, new GenericInternalRow(extra)));
+        } catch (RuntimeException e) {
+          throw wrongType(partitionIndex, chunk, row, value, e);
+        }
       }
-      return projection.apply(joined.apply(kept, new GenericInternalRow(extra)));
+    } else {
+      ChunkOutcome.Failure<O> failure = (ChunkOutcome.Failure<O>) outcome;
+      extra = results.failure(error(failure.cause(), failure.attempts(), partitionIndex, chunk, row, staged));
+      out = projection.apply(joined.apply(kept, new GenericInternalRow(extra)));
     }
+    aside.answered(kept, extra);
+    return out;
   }
 
   private InternalRow error(Throwable cause, int attempts, int partitionIndex, ArrowChunk chunk, int row,

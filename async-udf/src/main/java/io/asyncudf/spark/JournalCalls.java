@@ -40,7 +40,10 @@ import scala.Option;
  * error field) are not journaled, so the next run calls them again. The join reads the journal's files
  * as they are when the query is planned (each micro-batch of a stream plans anew).
  *
- * <p>With {@value #DEDUPE}{@code =job} the rows not found are grouped by key first: one call per distinct
+ * <p>By default ({@value #DEDUPE}{@code =partition}) a row whose key repeats one of the last
+ * {@value #DEDUPE_KEYS} distinct keys of its partition (default {@value #DEFAULT_DEDUPE_KEYS}) is not called
+ * but answered by that key's first row ({@link RepeatedKeys}); {@code none} calls every row not found.
+ * With {@value #DEDUPE}{@code =job} the rows not found are grouped by key first: one call per distinct
  * input in the whole job, its answer joined back to every row with that key (two more shuffles, for
  * inputs that repeat), and a union with the found rows: the rows below are read twice, so this mode
  * refuses a call whose input comes from another async call, and needs a deterministic input.
@@ -50,8 +53,18 @@ final class JournalCalls {
   /** {@code true}: failed rows (their error struct) are journaled too, and answered from it next run. */
   static final String FAILURES = "spark.asyncudf.journal.failures";
 
-  /** {@code none} (default): every row not found is called; {@code job}: one call per distinct key. */
+  /**
+   * {@code partition} (default): one call per key among a partition's recent keys; {@code none}: every row
+   * not found is called; {@code job}: one call per distinct key in the job.
+   */
   static final String DEDUPE = "spark.asyncudf.journal.dedupe";
+
+  /** How many recent distinct keys a partition remembers with {@value #DEDUPE}{@code =partition}. */
+  static final String DEDUPE_KEYS = "spark.asyncudf.journal.dedupeKeys";
+
+  static final int DEFAULT_DEDUPE_KEYS = 10_000;
+
+  private enum Dedupe { NONE, PARTITION, JOB }
 
   private JournalCalls() {}
 
@@ -76,10 +89,11 @@ final class JournalCalls {
     Attribute journaledAnswer = entry.get(1);
     LogicalPlan joined = new Join(keyed, journal, LeftOuter$.MODULE$,
         Option.apply(new EqualTo(key, journaledKey)), JoinHint.NONE());
-    if (!dedupe(spark)) {
-      // one pass: the call skips the rows found and emits their answers where they stand
+    Dedupe dedupe = dedupe(spark);
+    if (dedupe != Dedupe.JOB) {
+      // one pass: the call skips the rows found and the repeats, and emits their answers where they stand
       LogicalPlan called = new AsyncEval(call.withoutJournal(), eval.input(), result, joined, eval.materialize(),
-          new JournalLookup(journaledKey, journaledAnswer));
+          new JournalLookup(journaledKey, journaledAnswer, key, dedupe == Dedupe.PARTITION ? dedupeKeys(spark) : 0));
       LogicalPlan appended = new JournalAppend(call.journal(), key, Journal.json(spark, result),
           new And(new IsNull(journaledKey), succeeded(call, result)), called);
       return new Project(Plans.append(outputs(child), result), appended);
@@ -132,13 +146,27 @@ final class JournalCalls {
     return new Project(Plans.append(outputs(child), eval.result()), rows);
   }
 
-  private static boolean dedupe(SparkSession spark) {
-    String mode = spark.conf().get(DEDUPE, "none").trim();
+  private static Dedupe dedupe(SparkSession spark) {
+    String mode = spark.conf().get(DEDUPE, "partition").trim();
     return switch (mode) {
-      case "none" -> false;
-      case "job" -> true;
-      default -> throw new IllegalArgumentException(DEDUPE + " must be none or job, was '" + mode + "'");
+      case "none" -> Dedupe.NONE;
+      case "partition" -> Dedupe.PARTITION;
+      case "job" -> Dedupe.JOB;
+      default -> throw new IllegalArgumentException(DEDUPE + " must be partition, none or job, was '" + mode + "'");
     };
+  }
+
+  private static int dedupeKeys(SparkSession spark) {
+    String value = spark.conf().get(DEDUPE_KEYS, String.valueOf(DEFAULT_DEDUPE_KEYS)).trim();
+    try {
+      int keys = Integer.parseInt(value);
+      if (keys >= 1) {
+        return keys;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new IllegalArgumentException(DEDUPE_KEYS + " must be a whole number of keys, at least 1, was '" + value + "'");
   }
 
   /**

@@ -4,8 +4,11 @@ import java.io.Serializable;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 
 /**
- * The two columns a journal lookup adds to an {@link AsyncEval}'s input rows: the journal's key, set
- * when the row's answer was found, and that answer. A found row is not called; its answer is emitted in
- * its place, in input order.
+ * The columns of a journal lookup in an {@link AsyncEval}'s input rows: the journal's key, set when the
+ * row's answer was found, that answer, and the row's own key. A found row is not called; its answer is
+ * emitted in its place, in input order. A row whose key repeats one of the {@code remembered} most recent
+ * distinct keys of its partition is not called either: it gets that key's first answer (0: no such
+ * rows).
  */
-public record JournalLookup(Attribute found, Attribute answer) implements Serializable {}
+public record JournalLookup(Attribute found, Attribute answer, Attribute key, int remembered)
+    implements Serializable {}

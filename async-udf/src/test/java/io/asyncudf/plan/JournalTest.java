@@ -298,6 +298,49 @@ class JournalTest {
   }
 
   @Test
+  void repeatedKeysInOnePartitionAreCalledOnce() {
+    Dataset<Row> repeated = spark.range(0, 1_000, 1, 4).selectExpr("id", "id % 7 AS n");
+    service.latency(5); // repeats are read while their first row's chunk is still in flight
+    try {
+      List<Row> rows = repeated.withColumn("s", journaled().errorColumn("err").apply(col("n")))
+          .orderBy("id").collectAsList();
+      assertThat(rows).hasSize(1_000).allSatisfy(row -> {
+        assertThat(row.getStruct(2).getLong(0)).as("answer of row %d", row.getLong(0)).isEqualTo(2 * (row.getLong(0) % 7));
+        assertThat(row.getStruct(2).isNullAt(1)).isTrue();
+      });
+      assertThat(service.requests()).as("one request per key in each of 4 partitions").isEqualTo(4 * 7);
+    } finally {
+      service.latency(0);
+    }
+
+    service.reset();
+    Dataset<Row> fresh = spark.range(0, 1_000, 1, 4).selectExpr("id", "id % 7 + 100 AS n");
+    spark.conf().set("spark.asyncudf.journal.dedupeKeys", "2");
+    try {
+      List<Row> rows = fresh.withColumn("s", journaled().apply(col("n"))).orderBy("id").collectAsList();
+      assertThat(rows).hasSize(1_000).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * row.getLong(1)));
+      assertThat(service.requests()).as("a key repeated after more distinct keys than remembered is called again")
+          .isEqualTo(1_000);
+
+      spark.conf().set("spark.asyncudf.journal.dedupeKeys", "0");
+      assertThatThrownBy(() -> fresh.withColumn("s", journaled().apply(col("n"))).collectAsList())
+          .hasMessageContaining("spark.asyncudf.journal.dedupeKeys must be a whole number of keys, at least 1, was '0'");
+    } finally {
+      spark.conf().unset("spark.asyncudf.journal.dedupeKeys");
+    }
+
+    service.reset();
+    spark.conf().set("spark.asyncudf.journal.dedupe", "none");
+    try {
+      Dataset<Row> other = spark.range(0, 1_000, 1, 4).selectExpr("id", "id % 7 + 200 AS n");
+      assertThat(other.withColumn("s", journaled().apply(col("n"))).collectAsList()).hasSize(1_000);
+      assertThat(service.requests()).as("dedupe=none calls every row not found").isEqualTo(1_000);
+    } finally {
+      spark.conf().unset("spark.asyncudf.journal.dedupe");
+    }
+  }
+
+  @Test
   void repeatedInputsAreCalledOncePerJobWhenAsked() {
     Dataset<Row> repeated = spark.range(0, 300, 1, 4).selectExpr("id", "id % 30 AS n");
     spark.conf().set("spark.asyncudf.journal.dedupe", "job");
@@ -309,7 +352,7 @@ class JournalTest {
 
       spark.conf().set("spark.asyncudf.journal.dedupe", "all");
       assertThatThrownBy(() -> repeated.withColumn("s", journaled().apply(col("n"))).collectAsList())
-          .hasMessageContaining("spark.asyncudf.journal.dedupe must be none or job, was 'all'");
+          .hasMessageContaining("spark.asyncudf.journal.dedupe must be partition, none or job, was 'all'");
     } finally {
       spark.conf().unset("spark.asyncudf.journal.dedupe");
     }

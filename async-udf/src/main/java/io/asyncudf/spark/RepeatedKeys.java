@@ -1,0 +1,89 @@
+package io.asyncudf.spark;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * One partition's recently called journal keys, so that a row whose key repeats one of them is not
+ * called but answered by the first row's call. Rows go through it in input order: {@link #stage} as
+ * they are read, then {@link #answered} (a called row) or {@link #answerOf} (a repeat) as they are
+ * emitted, so a repeat always finds its first row's answer. Remembers the {@code capacity} most
+ * recently staged distinct keys, and beyond them those a staged repeat still waits for (at most the
+ * rows in flight); a key repeated after more distinct keys than that is called again.
+ */
+final class RepeatedKeys {
+
+  /** A key's answer, once its first row is emitted, and how many staged repeats wait for it. */
+  private static final class Entry {
+    private Object[] answer;
+    private int waiting;
+  }
+
+  private final int capacity;
+  private final LinkedHashMap<UTF8String, Entry> entries = new LinkedHashMap<>();
+  private final ArrayDeque<Long> repeats = new ArrayDeque<>();
+
+  /** @param capacity how many distinct keys to remember, at least 1 */
+  RepeatedKeys(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    }
+    this.capacity = capacity;
+  }
+
+  /**
+   * Stages the row at {@code position} (its index among the partition's rows) with {@code key}.
+   *
+   * @return whether it repeats a remembered key, so it is answered by that key's first row, not called
+   */
+  boolean stage(UTF8String key, long position) {
+    Entry entry = entries.get(key);
+    if (entry != null) {
+      entry.waiting++;
+      repeats.addLast(position);
+      return true;
+    }
+    entries.put(key.clone(), new Entry());
+    evict();
+    return false;
+  }
+
+  /** Whether the row at {@code position} was staged as a repeat; asked once per row, in input order. */
+  boolean isRepeat(long position) {
+    if (!repeats.isEmpty() && repeats.peekFirst() == position) {
+      repeats.removeFirst();
+      return true;
+    }
+    return false;
+  }
+
+  /** Records the answer of the called row with {@code key}, for the repeats that follow it. */
+  void answered(UTF8String key, Object[] answer) {
+    Entry entry = entries.get(key);
+    if (entry != null && entry.answer == null) {
+      entry.answer = answer;
+    }
+  }
+
+  /** The answer of a repeat's first row, which was emitted before it. */
+  Object[] answerOf(UTF8String key) {
+    Entry entry = entries.get(key);
+    if (entry == null || entry.answer == null) {
+      throw new IllegalStateException("a repeated journal key has no answer from its first row: " + key);
+    }
+    entry.waiting--;
+    return entry.answer;
+  }
+
+  /** Forgets the oldest keys beyond the capacity, but none that a staged repeat waits for. */
+  private void evict() {
+    Iterator<Entry> oldest = entries.values().iterator();
+    while (entries.size() > capacity && oldest.hasNext()) {
+      if (oldest.next().waiting == 0) {
+        oldest.remove();
+      }
+    }
+  }
+}
