@@ -44,6 +44,18 @@ final class ClientBootstrap implements AutoCloseable {
     this(config, System::nanoTime);
   }
 
+  /**
+   * AHC's cap on open connections for a configured {@code limit}: a quarter more (at least 16), for
+   * connections the server has closed that the client is still closing. Requests in flight never pass
+   * {@code maxInFlight} (at most the configured limits), so busy and pooled connections stay within
+   * {@code limit}; without the room, when the window fills the limit (keep-alive churn, in-flight equal to
+   * maxConnections), a new request found no permit while closed connections still held theirs: in
+   * {@code ./bench --only churn} three requests a run failed with "Too many connections" after 10 s.
+   */
+  static int withClosingRoom(int limit) {
+    return limit > Integer.MAX_VALUE - Math.max(16, limit / 4) ? Integer.MAX_VALUE : limit + Math.max(16, limit / 4);
+  }
+
   /** @param nanoClock the clock the pool reads connections' announced idle timeouts against */
   @SuppressWarnings("deprecation")
   ClientBootstrap(HttpClientConfig config, LongSupplier nanoClock) {
@@ -59,8 +71,8 @@ final class ClientBootstrap implements AutoCloseable {
         .setFollowRedirect(false)
         .setCookieStore(null)
         .setKeepAlive(true)
-        .setMaxConnections(config.maxConnections())
-        .setMaxConnectionsPerHost(config.maxConnectionsPerHost())
+        .setMaxConnections(withClosingRoom(config.maxConnections()))
+        .setMaxConnectionsPerHost(withClosingRoom(config.maxConnectionsPerHost()))
         .setConnectTimeout(config.connectTimeout())
         .setRequestTimeout(config.requestTimeout())
         .setReadTimeout(config.readTimeout())
