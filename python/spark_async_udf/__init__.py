@@ -292,9 +292,12 @@ def rows(spark: Any, name: str, df: Any, partition_by: Union[str, Sequence[str],
 
 
 def _sql_list(expressions: Union[str, Sequence[str], None]) -> str:
+    """One expression as it is; several in parentheses, as the TABLE argument's clauses need them."""
     if expressions is None:
         return ""
-    return expressions if isinstance(expressions, str) else ", ".join(expressions)
+    if isinstance(expressions, str):
+        return expressions
+    return expressions[0] if len(expressions) == 1 else "(" + ", ".join(expressions) + ")"
 
 
 def progress(spark: Any) -> List[Dict[str, Any]]:

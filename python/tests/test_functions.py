@@ -84,11 +84,12 @@ def test_a_table_function_arranges_its_rows_by_partition_by_and_order_by(spark, 
     patients = spark.range(0, 60, 1, 3).selectExpr("id", "concat('p', id) AS name")
     ordered = au.rows(spark, "risk_rows", patients, order_by="id DESC").collect()
     assert [row.id for row in ordered] == list(reversed(range(60)))  # one task, in order, no sort after
-    by_key = au.rows(spark, "risk_rows", patients, partition_by=["id % 3"], order_by="id").collect()
+    by_key = au.rows(spark, "risk_rows", patients, partition_by=["id % 3", "id % 2"],
+                     order_by=["id % 5", "id DESC"]).collect()
     assert sorted((row.id, row.risk_score) for row in by_key) == [(i, i / 10) for i in range(60)]
-    for key in range(3):
-        ids = [row.id for row in by_key if row.id % 3 == key]
-        assert ids == sorted(ids), "each key's rows in ORDER BY order"
+    for key in range(6):
+        order = [(row.id % 5, -row.id) for row in by_key if (row.id % 3, row.id % 2) == divmod(key, 2)]
+        assert order == sorted(order), "each key's rows in ORDER BY order"
     assert service.requests["score"] - before == 120
 
 

@@ -65,9 +65,9 @@ public final class AsyncEvalExec extends AsyncExec {
   public RDD<InternalRow> doExecute() {
     call.requireShippable();
     ColumnTransform<?, ?, ?> transform = transform(SparkInternals.schemaOf(child().output()));
-    StagedPartitions staged = new StagedPartitions(input, child().output(), transform, lookupOrdinals());
-    return run(call.name(), call.driver(), transform, journal == null ? staged
-        : JournalAppendExec.tap(this, journal, output(), callMetrics().journaled()).after(staged));
+    JournalTap tap = journal == null ? null : JournalAppendExec.tap(this, journal, output(), callMetrics().journaled());
+    return run(call.name(), call.driver(), transform,
+        new StagedPartitions(input, child().output(), transform, lookupOrdinals(), tap));
   }
 
   /** Where the lookup's columns are in the child's rows, or null without a lookup. */
@@ -106,7 +106,7 @@ public final class AsyncEvalExec extends AsyncExec {
 
   /**
    * Stages each child row's input for the engine and keeps the row itself aside (in Spark's
-   * spillable row queue) until its output is emitted.
+   * spillable row queue) until its output is emitted; with a journal, taps the output rows it called.
    */
   private static final class StagedPartitions
       extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
@@ -115,13 +115,16 @@ public final class AsyncEvalExec extends AsyncExec {
     private final Seq<Attribute> childOutput;
     private final ColumnTransform<?, ?, ?> transform;
     private final ColumnTransform.Found found;
+    private final JournalTap tap;
 
+    /** @param tap journals the output rows, or null; rows answered by an earlier row of the same key are not */
     StagedPartitions(Expression input, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform,
-        ColumnTransform.Found found) {
+        ColumnTransform.Found found, JournalTap tap) {
       this.input = input;
       this.childOutput = childOutput;
       this.transform = transform;
       this.found = found;
+      this.tap = tap;
     }
 
     @Override
@@ -134,7 +137,9 @@ public final class AsyncEvalExec extends AsyncExec {
         boolean call = kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
         return call ? (InternalRow) inputs.apply(row) : null;
       }).filter(java.util.Objects::nonNull);
-      return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(staged), kept));
+      scala.collection.Iterator<InternalRow> output =
+          CollectionConverters.asScala(transform.call(CollectionConverters.asJava(staged), kept));
+      return tap == null ? output : tap.apply(partitionIndex, output, kept::removedRepeat);
     }
   }
 

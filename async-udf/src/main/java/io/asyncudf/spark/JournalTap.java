@@ -38,32 +38,17 @@ final class JournalTap
     this.appended = appended;
   }
 
-  /** {@code step}, then this tap over its output. */
-  scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> after(
-      scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
-    return new After(step, this);
-  }
-
-  private static final class After
-      extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
-      implements Serializable {
-    private final scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step;
-    private final JournalTap tap;
-
-    After(scala.Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step,
-        JournalTap tap) {
-      this.step = step;
-      this.tap = tap;
-    }
-
-    @Override
-    public scala.collection.Iterator<InternalRow> apply(Object partition, scala.collection.Iterator<InternalRow> rows) {
-      return tap.apply(partition, step.apply(partition, rows));
-    }
-  }
-
   @Override
   public scala.collection.Iterator<InternalRow> apply(Object partition, scala.collection.Iterator<InternalRow> rows) {
+    return apply(partition, rows, () -> false);
+  }
+
+  /**
+   * The tap over {@code rows}, skipping those for which {@code repeat} is true when they pass: rows that
+   * took the answer of an earlier row with the same key, journaled already.
+   */
+  scala.collection.Iterator<InternalRow> apply(Object partition, scala.collection.Iterator<InternalRow> rows,
+      java.util.function.BooleanSupplier repeat) {
     UnsafeProjection project = UnsafeProjection.create(entry, input);
     project.initialize((Integer) partition);
     TaskContext task = TaskContext.get();
@@ -73,6 +58,9 @@ final class JournalTap
       task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());
     }
     return rows.map(row -> {
+      if (repeat.getAsBoolean()) {
+        return row;
+      }
       UnsafeRow values = project.apply(row);
       if (!values.isNullAt(2) && values.getBoolean(2) && !values.isNullAt(0) && !values.isNullAt(1)) {
         writer.append(values.getUTF8String(0).toString(), values.getUTF8String(1).toString());

@@ -1,11 +1,13 @@
 package io.asyncudf.spark;
 
 import java.io.Serializable;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
@@ -21,9 +23,9 @@ import scala.runtime.AbstractFunction2;
 /**
  * Keeps an async operator's output for the rest of one SQL execution, so that a plan that reads
  * it twice (a global sort samples its input in one job and shuffles it in the next) or holds two
- * equal operators (a self-join through the Dataset API) calls the service once per row. Equal
- * operators of one execution get the same kept output: the first task to compute a partition
- * stores it, and a task of the other operator waits for it and reads it (Spark's block locks). The
+ * equal operators (a self-join through the Dataset API) calls the service once per row. The first
+ * operator to run computes its output in a job of its own and stores it; equal operators of the same
+ * execution wait for that and read the stored output, on whichever executors their tasks run. The
  * output is stored serialized, in memory while Spark's storage memory has room and on local disk
  * beyond, and released when the execution ends, failed or not.
  */
@@ -31,14 +33,15 @@ final class QueryScopedCache {
 
   private static final Map<SparkContext, QueryScopedCache> BY_CONTEXT = new WeakHashMap<>();
 
-  private final Map<Long, Map<SparkPlan, RDD<InternalRow>>> kept = new HashMap<>();
+  private final Map<Long, Map<SparkPlan, CompletableFuture<RDD<InternalRow>>>> kept = new HashMap<>();
 
   private QueryScopedCache() {}
 
   /**
-   * The output of {@code operator} kept until execution {@code executionId} ends: the one an equal
-   * operator of that execution kept already, or else {@code output}'s, persisted. {@code output}
-   * itself when it runs outside a running SQL execution (nothing would release it).
+   * The output of {@code operator} kept until execution {@code executionId} ends and already computed:
+   * the one an equal operator of that execution kept, or else {@code output}'s, persisted and computed
+   * now (a Spark job). {@code output} itself when it runs outside a running SQL execution (nothing would
+   * release it).
    *
    * @param output makes the operator's output; not called when an equal operator's is kept already
    */
@@ -46,11 +49,13 @@ final class QueryScopedCache {
     if (executionId == null || SQLExecution.getQueryExecution(Long.parseLong(executionId)) == null) {
       return output.get(); // outside a running SQL execution (a stale id a thread inherited): nothing would release it
     }
-    return forContext(operator.sparkContext()).keptOrAdd(Long.parseLong(executionId), operator.canonicalized(),
+    return forContext(operator.sparkContext()).keptOrMade(Long.parseLong(executionId), operator.canonicalized(),
         () -> {
           // operators emit one reused row object; Java serialization would write it once and refer back to it
           RDD<InternalRow> copies = SparkInternals.mapPartitionsWithIndex(output.get(), new CopyRows());
-          return copies.persist(StorageLevel.MEMORY_AND_DISK_SER());
+          copies.persist(StorageLevel.MEMORY_AND_DISK_SER());
+          copies.count(); // stored before any reader runs: two tasks on two executors never both compute a partition
+          return copies;
         });
   }
 
@@ -74,36 +79,37 @@ final class QueryScopedCache {
   }
 
   /**
-   * The output kept for {@code canonical} in the execution, or {@code persisted}'s, kept. Made outside
-   * the lock: making it executes the operator's child, which may keep outputs of its own, on this
-   * thread or on another (a broadcast).
+   * The output kept for {@code canonical} in the execution, or {@code made}'s, kept. Made outside the
+   * lock: making it executes the operator's child, which may keep outputs of its own, on this thread or
+   * on another (a broadcast). An equal operator on another thread meanwhile waits for it.
    */
-  private RDD<InternalRow> keptOrAdd(long executionId, SparkPlan canonical, Supplier<RDD<InternalRow>> persisted) {
-    RDD<InternalRow> kept = kept(executionId, canonical);
-    if (kept != null) {
-      return kept;
+  private RDD<InternalRow> keptOrMade(long executionId, SparkPlan canonical, Supplier<RDD<InternalRow>> made) {
+    CompletableFuture<RDD<InternalRow>> mine = new CompletableFuture<>();
+    CompletableFuture<RDD<InternalRow>> first;
+    synchronized (this) {
+      first = kept.computeIfAbsent(executionId, id -> new HashMap<>()).putIfAbsent(canonical, mine);
     }
-    RDD<InternalRow> made = persisted.get();
-    RDD<InternalRow> first = putIfAbsent(executionId, canonical, made);
     if (first != null) {
-      made.unpersist(false); // an equal operator on another thread was first
-      return first;
+      try {
+        return first.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
     }
-    return made;
+    try {
+      RDD<InternalRow> rdd = made.get();
+      mine.complete(rdd);
+      return rdd;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    }
   }
 
-  private synchronized RDD<InternalRow> kept(long executionId, SparkPlan canonical) {
-    Map<SparkPlan, RDD<InternalRow>> byPlan = kept.get(executionId);
-    return byPlan == null ? null : byPlan.get(canonical);
-  }
-
-  private synchronized RDD<InternalRow> putIfAbsent(long executionId, SparkPlan canonical, RDD<InternalRow> rdd) {
-    return kept.computeIfAbsent(executionId, id -> new HashMap<>()).putIfAbsent(canonical, rdd);
-  }
-
-  private synchronized Collection<RDD<InternalRow>> remove(long executionId) {
-    Map<SparkPlan, RDD<InternalRow>> rdds = kept.remove(executionId);
-    return rdds == null ? List.of() : rdds.values();
+  private synchronized List<RDD<InternalRow>> remove(long executionId) {
+    Map<SparkPlan, CompletableFuture<RDD<InternalRow>>> outputs = kept.remove(executionId);
+    return outputs == null ? List.of()
+        : outputs.values().stream().map(output -> output.getNow(null)).filter(Objects::nonNull).toList();
   }
 
   /** Unpersists an execution's outputs when it ends. */

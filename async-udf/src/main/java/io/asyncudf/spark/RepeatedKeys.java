@@ -10,8 +10,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * called but answered by the first row's call. Rows go through it in input order: {@link #stage} as
  * they are read, then {@link #answered} (a called row) or {@link #answerOf} (a repeat) as they are
  * emitted, so a repeat always finds its first row's answer. Remembers the {@code capacity} most
- * recently staged distinct keys, and beyond them those a staged repeat still waits for (at most the
- * rows in flight); a key repeated after more distinct keys than that is called again.
+ * recently used distinct keys (a key that keeps repeating stays), and beyond them those a staged
+ * repeat still waits for (at most the rows in flight); a key not seen for more distinct keys than
+ * that is called again.
  */
 final class RepeatedKeys {
 
@@ -22,7 +23,8 @@ final class RepeatedKeys {
   }
 
   private final int capacity;
-  private final LinkedHashMap<UTF8String, Entry> entries = new LinkedHashMap<>();
+  /** In access order: the least recently staged or answered key first. */
+  private final LinkedHashMap<UTF8String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private final ArrayDeque<Long> repeats = new ArrayDeque<>();
 
   /** @param capacity how many distinct keys to remember, at least 1 */

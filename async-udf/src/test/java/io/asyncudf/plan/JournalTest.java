@@ -297,8 +297,18 @@ class JournalTest {
     }
   }
 
+  private long journalLines() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("journal"))) {
+      long lines = 0;
+      for (Path file : files.filter(f -> f.toString().endsWith(".journal")).toList()) {
+        lines += Files.readAllLines(file, StandardCharsets.UTF_8).size();
+      }
+      return lines;
+    }
+  }
+
   @Test
-  void repeatedKeysInOnePartitionAreCalledOnce() {
+  void repeatedKeysInOnePartitionAreCalledOnce() throws IOException {
     Dataset<Row> repeated = spark.range(0, 1_000, 1, 4).selectExpr("id", "id % 7 AS n");
     service.latency(5); // repeats are read while their first row's chunk is still in flight
     try {
@@ -309,6 +319,7 @@ class JournalTest {
         assertThat(row.getStruct(2).isNullAt(1)).isTrue();
       });
       assertThat(service.requests()).as("one request per key in each of 4 partitions").isEqualTo(4 * 7);
+      assertThat(journalLines()).as("only the rows called are journaled, not their repeats").isEqualTo(4 * 7);
     } finally {
       service.latency(0);
     }

@@ -50,6 +50,23 @@ class RepeatedKeysTest {
   }
 
   @Test
+  void aKeyThatKeepsRepeatingIsNotForgotten() {
+    RepeatedKeys keys = new RepeatedKeys(2);
+    keys.stage(key("a"), 0);
+    keys.stage(key("b"), 1);
+    keys.isRepeat(0);
+    keys.answered(key("a"), new Object[] {"A"});
+    keys.isRepeat(1);
+    keys.answered(key("b"), new Object[] {"B"});
+    assertThat(keys.stage(key("a"), 2)).isTrue();
+    keys.isRepeat(2);
+    keys.answerOf(key("a"));
+    assertThat(keys.stage(key("c"), 3)).as("c is new: b, used least recently, goes").isFalse();
+    assertThat(keys.stage(key("a"), 4)).as("a was used after b").isTrue();
+    assertThat(keys.stage(key("b"), 5)).isFalse();
+  }
+
+  @Test
   void aRepeatWithoutAnAnswerIsAnError() {
     RepeatedKeys keys = new RepeatedKeys(1);
     keys.stage(key("a"), 0);
