@@ -2,17 +2,22 @@ package io.asyncudf.spark;
 
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
@@ -66,8 +71,9 @@ public final class AsyncEvalExec extends AsyncExec {
     call.requireShippable();
     ColumnTransform<?, ?, ?> transform = transform(SparkInternals.schemaOf(child().output()));
     JournalTap tap = journal == null ? null : JournalAppendExec.tap(this, journal, output(), callMetrics().journaled());
+    Expression answerOf = tap == null ? null : Journal.answerOf(session(), result.dataType());
     return run(call.name(), call.driver(), transform,
-        new StagedPartitions(input, child().output(), transform, lookupOrdinals(), tap));
+        new StagedPartitions(input, child().output(), transform, lookupOrdinals(), tap, answerOf));
   }
 
   /** Where the lookup's columns are in the child's rows, or null without a lookup. */
@@ -111,20 +117,47 @@ public final class AsyncEvalExec extends AsyncExec {
   private static final class StagedPartitions
       extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
       implements Serializable {
+    /** At most this much of an earlier attempt's journal lines is read back for a retry; the rest is called again. */
+    private static final long MAX_RECOVERED_BYTES = 256L << 20;
+
     private final Expression input;
     private final Seq<Attribute> childOutput;
     private final ColumnTransform<?, ?, ?> transform;
     private final ColumnTransform.Found found;
     private final JournalTap tap;
+    private final Expression answerOf;
 
-    /** @param tap journals the output rows, or null; rows answered by an earlier row of the same key are not */
+    /**
+     * @param tap journals the output rows, or null; rows answered by an earlier row of the same key are not
+     * @param answerOf the answer in a journal line's JSON (column 0 of a row), with {@code tap}
+     */
     StagedPartitions(Expression input, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform,
-        ColumnTransform.Found found, JournalTap tap) {
+        ColumnTransform.Found found, JournalTap tap, Expression answerOf) {
       this.input = input;
       this.childOutput = childOutput;
       this.transform = transform;
       this.found = found;
       this.tap = tap;
+      this.answerOf = answerOf;
+    }
+
+    /**
+     * What earlier attempts of this task journaled (a retry after a failure, or a speculative copy), as
+     * the appended values of their rows, by key; empty on a first attempt.
+     */
+    private Map<UTF8String, Object[]> recovered(int partition) {
+      TaskContext task = TaskContext.get();
+      if (tap == null || found == null || task == null || task.attemptNumber() == 0) {
+        return Map.of();
+      }
+      UnsafeProjection parse = UnsafeProjection.create(Plans.seq(List.of(answerOf)));
+      Map<UTF8String, Object[]> answers = new HashMap<>();
+      tap.earlierAnswers(partition, MAX_RECOVERED_BYTES).forEach((key, json) -> {
+        UnsafeRow parsed = parse.apply(new GenericInternalRow(new Object[] {UTF8String.fromString(json)}));
+        Object answer = parsed.isNullAt(0) ? null : InternalRow.copyValue(parsed.get(0, answerOf.dataType()));
+        answers.put(UTF8String.fromString(key), new Object[] {answer});
+      });
+      return answers;
     }
 
     @Override
@@ -132,7 +165,8 @@ public final class AsyncEvalExec extends AsyncExec {
       UnsafeProjection inputs = UnsafeProjection.create(Plans.seq(List.of(input)), childOutput);
       inputs.initialize((Integer) partitionIndex);
       UnsafeProjection unsafe = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(childOutput)), childOutput);
-      ColumnTransform.Aside kept = new ColumnTransform.Aside(SparkInternals.rowsAside(childOutput.size()), found);
+      ColumnTransform.Aside kept = new ColumnTransform.Aside(SparkInternals.rowsAside(childOutput.size()), found,
+          recovered((Integer) partitionIndex));
       scala.collection.Iterator<InternalRow> staged = rows.map(row -> {
         boolean call = kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
         return call ? (InternalRow) inputs.apply(row) : null;

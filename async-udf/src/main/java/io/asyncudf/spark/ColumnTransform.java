@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import scala.Function1;
 
 /**
@@ -105,9 +107,15 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
     private boolean removedRepeat;
 
     Aside(SparkInternals.RowsAside rows, Found found) {
+      this(rows, found, Map.of());
+    }
+
+    /** @param recovered answers a failed attempt of this task journaled, by key: those rows are not called */
+    Aside(SparkInternals.RowsAside rows, Found found, Map<UTF8String, Object[]> recovered) {
       this.rows = rows;
       this.found = found;
-      this.repeated = found != null && found.remembered() > 0 ? new RepeatedKeys(found.remembered()) : null;
+      this.repeated = found == null || (found.remembered() == 0 && recovered.isEmpty()) ? null
+          : new RepeatedKeys(Math.max(1, found.remembered()), found.remembered() > 0, recovered);
     }
 
     /**

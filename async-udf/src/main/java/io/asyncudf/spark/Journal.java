@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.RuntimeReplaceable;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
@@ -53,6 +54,31 @@ public final class Journal {
     CRC32 crc = new CRC32();
     crc.update(payload.getBytes(StandardCharsets.UTF_8));
     return crc.getValue() + "\t" + payload + "\n";
+  }
+
+  /**
+   * The key and the answer's JSON of a journal line (without its line end), or null when its checksum
+   * fails: a line cut short or garbled.
+   */
+  static String[] entry(String line) {
+    int tab = line.indexOf('\t');
+    if (tab < 0) {
+      return null;
+    }
+    String payload = line.substring(tab + 1);
+    CRC32 crc = new CRC32();
+    crc.update(payload.getBytes(StandardCharsets.UTF_8));
+    if (!line.substring(0, tab).equals(String.valueOf(crc.getValue()))) {
+      return null;
+    }
+    String[] fields = payload.split("\t", 3);
+    return fields.length == 3 ? new String[] {fields[1], fields[2]} : null;
+  }
+
+  /** The answer of {@code type} in a journal line's JSON, given as column 0 (a string) of a row. */
+  static Expression answerOf(SparkSession spark, DataType type) {
+    return over(spark, new BoundReference(0, DataTypes.StringType, true),
+        "from_json(`x`, '" + wrapper(type).toDDL().replace("'", "\\'") + "', " + JSON_OPTIONS_SQL + ").v");
   }
 
   /**

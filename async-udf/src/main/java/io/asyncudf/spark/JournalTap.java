@@ -1,6 +1,16 @@
 package io.asyncudf.spark;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -11,24 +21,33 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
 import scala.collection.immutable.Seq;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.runtime.AbstractFunction2;
 
 /**
  * Passes a partition's rows on unchanged and appends each journaled one (key, answer as JSON) to the
  * task's own journal files ({@link JournalWriter}), closed when the task ends, whether it succeeded,
- * failed or was killed. A row is appended as it passes, so what a cancelled task answered stays.
+ * failed or was killed. A row is appended as it passes, so what a cancelled task answered stays, and a
+ * retried task can read what its failed attempt answered ({@link #earlierAnswers}): the files of one
+ * tap (one execution of its operator) are named after it and the partition.
  */
 final class JournalTap
     extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
     implements Serializable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JournalTap.class);
 
   private final String path;
   private final Seq<Expression> entry;
   private final Seq<Attribute> input;
   private final SerializableConfiguration hadoop;
   private final SQLMetric appended;
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-  /** @param entry the key (string), the answer as JSON (string) and whether to journal it (boolean), over {@code input} */
+  /**
+   * @param entry the key (string), the answer as JSON (string) and whether to journal it (boolean), over {@code input}
+   */
   JournalTap(String path, Seq<Expression> entry, Seq<Attribute> input, SerializableConfiguration hadoop,
       SQLMetric appended) {
     this.path = path;
@@ -36,6 +55,49 @@ final class JournalTap
     this.input = input;
     this.hadoop = hadoop;
     this.appended = appended;
+  }
+
+  /** The start of the names of the files the attempts of this tap's partition {@code partition} write. */
+  private String filesOf(int partition) {
+    return "part-" + run + "-" + partition + "-";
+  }
+
+  /**
+   * What earlier attempts of this task (a failed attempt, before a retry; the original, beside a speculative
+   * copy) journaled for partition {@code partition}: key to the answer's JSON, from their files' valid lines,
+   * at most {@code maxBytes} of them. Empty when there are none or the journal cannot be read (those rows are
+   * then called again).
+   */
+  Map<String, String> earlierAnswers(int partition, long maxBytes) {
+    Map<String, String> answers = new HashMap<>();
+    Path directory = new Path(path);
+    try {
+      FileSystem fs = directory.getFileSystem(hadoop.value());
+      if (!fs.exists(directory)) {
+        return answers;
+      }
+      long read = 0;
+      for (FileStatus file : fs.listStatus(directory)) {
+        String name = file.getPath().getName();
+        if (!name.startsWith(filesOf(partition)) || !name.endsWith(Journal.SUFFIX)) {
+          continue;
+        }
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(fs.open(file.getPath()),
+            StandardCharsets.UTF_8))) {
+          for (String line = lines.readLine(); line != null && read < maxBytes; line = lines.readLine()) {
+            read += line.length() + 1;
+            String[] entry = Journal.entry(line);
+            if (entry != null) {
+              answers.put(entry[0], entry[1]);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot read what earlier attempts of partition {} journaled at {}; calling its rows again: {}",
+          partition, path, e.toString());
+    }
+    return answers;
   }
 
   @Override
@@ -52,7 +114,7 @@ final class JournalTap
     UnsafeProjection project = UnsafeProjection.create(entry, input);
     project.initialize((Integer) partition);
     TaskContext task = TaskContext.get();
-    String name = partition + "-" + (task == null ? System.nanoTime() : task.taskAttemptId());
+    String name = run + "-" + partition + "-" + (task == null ? System.nanoTime() : task.taskAttemptId());
     JournalWriter writer = new JournalWriter(path, hadoop.value(), name, System::currentTimeMillis);
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());

@@ -2,12 +2,15 @@ package io.asyncudf.spark;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One partition's recently called journal keys, so that a row whose key repeats one of them is not
- * called but answered by the first row's call. Rows go through it in input order: {@link #stage} as
+ * called but answered by the first row's call; and the answers a failed attempt of the task journaled,
+ * so that a retry does not call those rows again. Rows go through it in input order: {@link #stage} as
  * they are read, then {@link #answered} (a called row) or {@link #answerOf} (a repeat) as they are
  * emitted, so a repeat always finds its first row's answer. Remembers the {@code capacity} most
  * recently used distinct keys (a key that keeps repeating stays), and beyond them those a staged
@@ -23,16 +26,31 @@ final class RepeatedKeys {
   }
 
   private final int capacity;
+  private final boolean remember;
+  private final Map<UTF8String, Object[]> recovered;
   /** In access order: the least recently staged or answered key first. */
   private final LinkedHashMap<UTF8String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private final ArrayDeque<Long> repeats = new ArrayDeque<>();
 
   /** @param capacity how many distinct keys to remember, at least 1 */
   RepeatedKeys(int capacity) {
+    this(capacity, true, Map.of());
+  }
+
+  /**
+   * @param capacity how many distinct keys to remember, at least 1
+   * @param remember whether called keys are remembered to answer their repeats; if not, only {@code recovered}
+   *     keys are answered without a call
+   * @param recovered answers known before the partition runs (what a failed attempt of the task journaled),
+   *     by key: their rows are treated as repeats, answered without a call
+   */
+  RepeatedKeys(int capacity, boolean remember, Map<UTF8String, Object[]> recovered) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
     }
     this.capacity = capacity;
+    this.remember = remember;
+    this.recovered = new HashMap<>(recovered);
   }
 
   /**
@@ -42,13 +60,24 @@ final class RepeatedKeys {
    */
   boolean stage(UTF8String key, long position) {
     Entry entry = entries.get(key);
+    if (entry == null && !recovered.isEmpty()) {
+      Object[] answer = recovered.get(key);
+      if (answer != null) {
+        entry = new Entry();
+        entry.answer = answer;
+        entries.put(key.clone(), entry);
+      }
+    }
     if (entry != null) {
       entry.waiting++;
       repeats.addLast(position);
+      evict();
       return true;
     }
-    entries.put(key.clone(), new Entry());
-    evict();
+    if (remember) {
+      entries.put(key.clone(), new Entry());
+      evict();
+    }
     return false;
   }
 

@@ -171,4 +171,50 @@ class MultiJvmClusterTest {
       }
     }
   }
+
+  @Test
+  void aTaskRetriedInTheSameJobTakesWhatItsFailedAttemptJournaled(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String journal = dir.resolve("journal").toString();
+    try (LatencyService service = LatencyService.start(5)) {
+      Dataset<Row> scored = score(service).journal(journal)
+          .withColumn(spark.range(0, 2000, 1, 2).toDF("id"), "score", col("id"));
+      List<Row> rows = scored.mapPartitions(new FailFirstAttemptAfter(700), org.apache.spark.sql.Encoders.row(scored.schema()))
+          .collectAsList();
+      assertThat(rows).hasSize(2000).allSatisfy(row -> {
+        assertThat(row.isNullAt(2)).as("error for %s", row).isTrue();
+        assertThat(row.getDouble(1)).isEqualTo(LatencyService.scoreOf(row.getLong(0)));
+      });
+      assertThat(rows.stream().map(row -> row.getLong(0)).distinct().count()).isEqualTo(2000);
+      // the failed attempt passed 700 rows on; at most its window (4 chunks of 50) more were in flight
+      assertThat(service.requests()).as("requests with one task failed after 700 rows and retried")
+          .isBetween(2000L, 2000L + 4 * 50);
+    }
+  }
+
+  /** Fails the first attempt of partition 0 once it has passed {@code rows} rows on, as a lost task would. */
+  private record FailFirstAttemptAfter(int rows) implements org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> {
+    @Override
+    public java.util.Iterator<Row> call(java.util.Iterator<Row> input) {
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      boolean failing = task.partitionId() == 0 && task.attemptNumber() == 0;
+      return new java.util.Iterator<>() {
+        private int passed;
+
+        @Override
+        public boolean hasNext() {
+          if (failing && passed == rows) {
+            throw new IllegalStateException("scripted failure of the first attempt after " + rows + " rows");
+          }
+          return input.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          passed++;
+          return input.next();
+        }
+      };
+    }
+  }
 }
