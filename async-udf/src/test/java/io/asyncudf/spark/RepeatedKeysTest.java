@@ -67,6 +67,20 @@ class RepeatedKeysTest {
   }
 
   @Test
+  void recoveredAnswersAreNotCalledEvenWithoutRemembering() {
+    Object[] answerOfA = {"A"};
+    RepeatedKeys keys = new RepeatedKeys(1, false, java.util.Map.of(key("a"), answerOfA));
+    assertThat(keys.stage(key("b"), 0)).isFalse();
+    assertThat(keys.stage(key("a"), 1)).as("what a failed attempt journaled").isTrue();
+    assertThat(keys.stage(key("b"), 2)).as("not remembered: called again").isFalse();
+    assertThat(keys.isRepeat(0)).isFalse();
+    keys.answered(key("b"), new Object[] {"B"});
+    assertThat(keys.isRepeat(1)).isTrue();
+    assertThat(keys.answerOf(key("a"))).isSameAs(answerOfA);
+    assertThat(keys.isRepeat(2)).isFalse();
+  }
+
+  @Test
   void aRepeatWithoutAnAnswerIsAnError() {
     RepeatedKeys keys = new RepeatedKeys(1);
     keys.stage(key("a"), 0);
