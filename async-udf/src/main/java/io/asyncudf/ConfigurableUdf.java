@@ -155,7 +155,8 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
   /**
    * Keeps each successful answer in a journal at {@code path} (a Hadoop {@code FileSystem} location) and
    * answers inputs already there from it: a failed or repeated job calls only what it has not called yet.
-   * Column helpers and SQL functions only, for now. See {@link UdfOptions.Builder#journal(String)}.
+   * A DataFrame helper also needs {@link DataFrameUdf#journalKey(String)}, to keep its answers per input
+   * row. See {@link UdfOptions.Builder#journal(String)}.
    *
    * @throws IllegalArgumentException if {@code path} is blank
    */

@@ -26,16 +26,39 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
 
   private final AsyncChunkFunction<Row, Row, P> function;
   private final StructType outputSchema;
+  private final String journalKey;
 
   DataFrameUdf(AsyncChunkFunction<Row, Row, P> function, StructType outputSchema, UdfOptions<P> options) {
+    this(function, outputSchema, options, null);
+  }
+
+  private DataFrameUdf(AsyncChunkFunction<Row, Row, P> function, StructType outputSchema, UdfOptions<P> options,
+      String journalKey) {
     super(options);
     this.function = Objects.requireNonNull(function, "function");
     this.outputSchema = Objects.requireNonNull(outputSchema, "outputSchema");
+    this.journalKey = journalKey;
   }
 
   @Override
   DataFrameUdf<P> with(UdfOptions<P> changed) {
-    return new DataFrameUdf<>(function, outputSchema, changed);
+    return new DataFrameUdf<>(function, outputSchema, changed, journalKey);
+  }
+
+  /**
+   * The input column that names each input row and that every output row carries under the same name
+   * (a patient id that each of the patient's observation rows repeats), of an atomic type. With
+   * {@link #journal(String)} the answers are kept per input row: the output rows with its key, none
+   * included, so that a later run answers that row from the journal without calling. Rows answered from
+   * the journal are emitted as they are read, ahead of chunks still in flight.
+   *
+   * @throws IllegalArgumentException if {@code column} is blank
+   */
+  public DataFrameUdf<P> journalKey(String column) {
+    if (column == null || column.isBlank()) {
+      throw new IllegalArgumentException("journalKey must name a column, got '" + column + "'");
+    }
+    return new DataFrameUdf<>(function, outputSchema, options(), column);
   }
 
   /** Emit in input order (default true): all outputs of chunk n before those of chunk n + 1; or as chunks complete. */
@@ -50,8 +73,9 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
    *
    * @throws UnsupportedOperationException if {@code df} belongs to a Spark Connect session, naming the
    *     route that works there
-   * @throws IllegalArgumentException if the function, parameters or listener do not serialize, or
-   *     the error column clashes with an output column
+   * @throws IllegalArgumentException if the function, parameters or listener do not serialize, the error
+   *     column clashes with an output column, or a journal has no {@link #journalKey} that the output schema
+   *     and {@code df} both have, with one atomic type
    */
   public Dataset<Row> apply(Dataset<Row> df) {
     Objects.requireNonNull(df, "df");
@@ -88,12 +112,8 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
 
   RowsCall call(String name) {
     UdfOptions<P> options = options();
-    if (options.journal() != null) {
-      throw new UnsupportedOperationException("journal(" + options.journal() + ") on DataFrame helper '" + name
-          + "': journals are built for column helpers and SQL functions only so far");
-    }
     return new RowsCall(name, function, options.parameters(), outputSchema, options.chunkSettings(false),
-        options.stagingSettings(), options.errorColumn(), options.driver());
+        options.stagingSettings(), options.errorColumn(), options.driver(), options.journal(), journalKey);
   }
 
   @Override

@@ -20,7 +20,7 @@ public final class AsyncEvalStrategy extends SparkStrategy {
     }
     if (plan instanceof AsyncMapRows rows) {
       return Plans.seq(List.of(new AsyncMapRowsExec(rows.call(), rows.input(), rows.output(), planLater(rows.child()),
-          rows.materialize())));
+          rows.materialize(), rows.lookup())));
     }
     if (plan instanceof JournalAppend append && append.child() instanceof AsyncEval eval) {
       return Plans.seq(List.of(new AsyncEvalExec(eval.call(), eval.input(), eval.result(), planLater(eval.child()),

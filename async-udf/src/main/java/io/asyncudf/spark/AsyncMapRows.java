@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -22,6 +23,7 @@ public final class AsyncMapRows extends LogicalPlan implements MultiInstanceRela
   private final Seq<Attribute> output;
   private final LogicalPlan child;
   private final boolean materialize;
+  private final JournalLookup lookup;
 
   /**
    * @param input the child's columns the function gets, in order (as attributes, so that rules that
@@ -32,11 +34,33 @@ public final class AsyncMapRows extends LogicalPlan implements MultiInstanceRela
    */
   public AsyncMapRows(RowsCall call, Seq<Attribute> input, Seq<Attribute> output, LogicalPlan child,
       boolean materialize) {
+    this(call, input, output, child, materialize, null);
+  }
+
+  /**
+   * @param lookup the child's columns of a journal lookup (rows found there are not called: their journaled
+   *     output rows are emitted), or null
+   */
+  public AsyncMapRows(RowsCall call, Seq<Attribute> input, Seq<Attribute> output, LogicalPlan child,
+      boolean materialize, JournalLookup lookup) {
     this.call = call;
     this.input = input;
     this.output = output;
     this.child = child;
     this.materialize = materialize;
+    this.lookup = lookup;
+  }
+
+  JournalLookup lookup() {
+    return lookup;
+  }
+
+  /** What it reads of its child: the input columns, and a journal lookup's columns. */
+  @Override
+  public AttributeSet references() {
+    AttributeSet read = super.references();
+    return lookup == null ? read
+        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer()))));
   }
 
   RowsCall call() {
@@ -56,14 +80,14 @@ public final class AsyncMapRows extends LogicalPlan implements MultiInstanceRela
   }
 
   AsyncMapRows materialized() {
-    return materialize ? this : new AsyncMapRows(call, input, output, child, true);
+    return materialize ? this : new AsyncMapRows(call, input, output, child, true, lookup);
   }
 
   /** This node with new attribute ids, for a plan that uses it twice (a self-join). */
   @Override
   public LogicalPlan newInstance() {
     List<Attribute> renewed = Plans.list(output).stream().map(Attribute::newInstance).toList();
-    return new AsyncMapRows(call, input, Plans.seq(renewed), child, materialize);
+    return new AsyncMapRows(call, input, Plans.seq(renewed), child, materialize, lookup);
   }
 
   @Override
@@ -83,12 +107,12 @@ public final class AsyncMapRows extends LogicalPlan implements MultiInstanceRela
 
   @Override
   public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
-    return new AsyncMapRows(call, input, output, newChildren.head(), materialize);
+    return new AsyncMapRows(call, input, output, newChildren.head(), materialize, lookup);
   }
 
   @Override
   public int productArity() {
-    return 5;
+    return 6;
   }
 
   @Override
@@ -99,6 +123,7 @@ public final class AsyncMapRows extends LogicalPlan implements MultiInstanceRela
       case 2 -> output;
       case 3 -> child;
       case 4 -> materialize;
+      case 5 -> lookup;
       default -> throw new IndexOutOfBoundsException(n);
     };
   }

@@ -55,16 +55,24 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
 
   /** The output rows of one partition of input rows, lazily. */
   Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    return run(rows, this::emitter);
+    return call(rows, null);
   }
 
-  private ChunkEmitter<ArrowChunk, Row, InternalRow> emitter(int partitionIndex) {
+  /** The output rows of one partition of input rows, lazily, each chunk that succeeded journaled first. */
+  Iterator<InternalRow> call(Iterator<InternalRow> rows, RowsJournal journal) {
+    return run(rows, partitionIndex -> emitter(partitionIndex, journal == null ? null : journal.open(partitionIndex)));
+  }
+
+  private ChunkEmitter<ArrowChunk, Row, InternalRow> emitter(int partitionIndex, RowsJournal.Writer journal) {
     UnsafeProjection projection = SparkInternals.unsafeProjection(resultSchema);
     JoinedRow joined = new JoinedRow();
     GenericInternalRow noError = new GenericInternalRow(1);
     GenericInternalRow noOutput = new GenericInternalRow(outputSchema.size());
     return (chunk, outcome) -> {
       if (outcome instanceof ChunkOutcome.Success<Row> success) {
+        if (journal != null) {
+          journal(journal, success.outputs(), chunk);
+        }
         return outputs(success.outputs(), chunk, partitionIndex, projection, joined, noError);
       }
       ChunkOutcome.Failure<Row> failure = (ChunkOutcome.Failure<Row>) outcome;
@@ -73,6 +81,22 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
             chunk.row(row))
       }))));
     };
+  }
+
+  /** Journals a chunk's outputs, unless one breaks the output contract: emitting them then fails, naming it. */
+  private void journal(RowsJournal.Writer journal, List<Row> outputs, ArrowChunk chunk) {
+    List<InternalRow> internal = new ArrayList<>(outputs.size());
+    for (Row row : outputs) {
+      if (row == null || row.length() != outputSchema.size()) {
+        return;
+      }
+      try {
+        internal.add((InternalRow) outputToInternal.apply(row));
+      } catch (RuntimeException e) {
+        return;
+      }
+    }
+    journal.chunk(chunk, internal);
   }
 
   private Iterator<InternalRow> outputs(List<Row> rows, ArrowChunk chunk, int partitionIndex,

@@ -23,6 +23,10 @@ import org.apache.spark.sql.catalyst.plans.logical.JoinHint;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.Union;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
 
@@ -71,7 +75,46 @@ final class JournalCalls {
   /** {@code plan} with each journaled call answered from its journal first; idempotent. */
   static LogicalPlan apply(LogicalPlan plan) {
     LogicalPlan withChildren = plan.mapChildren(JournalCalls::apply);
-    return withChildren instanceof AsyncEval eval && eval.call().journal() != null ? journaled(eval) : withChildren;
+    if (withChildren instanceof AsyncEval eval && eval.call().journal() != null) {
+      return journaled(eval);
+    }
+    if (withChildren instanceof AsyncMapRows rows && rows.call().journal() != null && rows.lookup() == null) {
+      return journaled(rows);
+    }
+    return withChildren;
+  }
+
+  /**
+   * A journaled DataFrame helper: its rows keyed by their {@code journalKey} column, left-joined with the
+   * journal's answers (per key, the array of output rows with that key), into the helper, which emits a
+   * found row's output rows instead of calling it, and journals what it calls per input row.
+   *
+   * @throws IllegalArgumentException if the input has no {@code journalKey} column, or it differs in type
+   *     from the output's, or is not of an atomic type
+   */
+  private static LogicalPlan journaled(AsyncMapRows rows) {
+    SparkSession spark = SparkSession.active();
+    RowsCall call = rows.call();
+    Attribute column = Plans.<Attribute>list(rows.input()).stream()
+        .filter(attribute -> attribute.name().equals(call.journalKey())).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("journalKey '" + call.journalKey() + "' of " + call.name()
+            + " is not a column of its input " + rows.input().mkString("[", ", ", "]")));
+    DataType outputType = call.outputSchema().apply(call.journalKey()).dataType();
+    if (!column.dataType().sameType(outputType) || column.dataType() instanceof StructType
+        || column.dataType() instanceof ArrayType || column.dataType() instanceof MapType
+        || column.dataType() instanceof BinaryType) {
+      throw new IllegalArgumentException("journalKey '" + call.journalKey() + "' of " + call.name() + " must have one "
+          + "atomic type in the input and the output, got " + column.dataType().simpleString() + " and "
+          + outputType.simpleString());
+    }
+    Alias keyAlias = alias(Journal.key(spark, column), "__journal_key");
+    LogicalPlan keyed = new Project(Plans.append(outputs(rows.child()), keyAlias), rows.child());
+    LogicalPlan journal = Journal.optimizedAnswers(spark, call.journal(), new ArrayType(call.outputSchema(), true));
+    List<Attribute> entry = Plans.list(journal.output());
+    LogicalPlan joined = new Join(keyed, journal, LeftOuter$.MODULE$,
+        Option.apply(new EqualTo(keyAlias.toAttribute(), entry.get(0))), JoinHint.NONE());
+    return new AsyncMapRows(call, rows.input(), rows.output(), joined, rows.materialize(),
+        new JournalLookup(entry.get(0), entry.get(1), keyAlias.toAttribute(), 0));
   }
 
   private static LogicalPlan journaled(AsyncEval eval) {

@@ -16,6 +16,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param name the name shown in plans and the Spark UI
  * @param errorColumn the error column's name when failures are recorded as data, else null
+ * @param journal where answers are journaled, per input row, or null
+ * @param journalKey with a journal: the input column naming each input row, which every output row carries
  */
 public record RowsCall(
     String name,
@@ -25,11 +27,14 @@ public record RowsCall(
     ChunkSettings settings,
     StagingSettings staging,
     String errorColumn,
-    DriverOptions driver)
+    DriverOptions driver,
+    String journal,
+    String journalKey)
     implements Serializable {
 
   /**
-   * @throws IllegalArgumentException if the error column is also a column of the output schema
+   * @throws IllegalArgumentException if the error column is also a column of the output schema, or a journal
+   *     has no key column that the output schema has
    */
   public RowsCall {
     Objects.requireNonNull(name, "name");
@@ -42,6 +47,25 @@ public record RowsCall(
       throw new IllegalArgumentException("errorColumn '" + errorColumn + "' is also a column of the output schema "
           + outputSchema.simpleString());
     }
+    if (journal != null) {
+      if (journalKey == null) {
+        throw new IllegalArgumentException("journal(" + journal + ") on DataFrame helper '" + name + "' needs "
+            + "journalKey(column): the input column that names each input row and that every output row carries, "
+            + "so that answers are kept per input row");
+      }
+      if (!Arrays.asList(outputSchema.fieldNames()).contains(journalKey)) {
+        throw new IllegalArgumentException("journalKey '" + journalKey + "' of DataFrame helper '" + name
+            + "' is not a column of the output schema " + outputSchema.simpleString()
+            + ": every output row must carry its input row's key");
+      }
+    }
+  }
+
+  /** A call without a journal (the form before {@code journal}). */
+  public RowsCall(String name, AsyncChunkFunction<Row, Row, ?> function, Serializable parameters,
+      StructType outputSchema, ChunkSettings settings, StagingSettings staging, String errorColumn,
+      DriverOptions driver) {
+    this(name, function, parameters, outputSchema, settings, staging, errorColumn, driver, null, null);
   }
 
   /** The operator's output: the output schema, then the error column when configured. */

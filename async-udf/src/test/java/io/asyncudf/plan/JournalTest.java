@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.ColumnUdf;
+import io.asyncudf.DataFrameUdf;
 import io.asyncudf.Journals;
 import io.asyncudf.LocalSpark;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
@@ -373,10 +375,64 @@ class JournalTest {
     assertThat(service.requests()).as("all 30 answers journaled once").isZero();
   }
 
+  /** For each input id, {@code id % 3} output rows {@code (id, 2 id + j)}: some inputs have no output at all. */
+  private static DataFrameUdf<Serializable> observations() {
+    CountingService.Client scores = client;
+    return AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
+      List<CompletableFuture<List<Row>>> answers = new java.util.ArrayList<>();
+      for (Row row : rows) {
+        long id = row.getLong(row.fieldIndex("id"));
+        answers.add(scores.score(id).toCompletableFuture().thenApply(score -> java.util.stream.LongStream
+            .range(0, id % 3).mapToObj(j -> RowFactory.create(id, score + j)).toList()));
+      }
+      return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+          .thenApply(done -> answers.stream().flatMap(answer -> answer.join().stream()).toList());
+    }, CountingService.SCORED).maxChunkSize(10).maxConcurrentChunks(4);
+  }
+
+  private static List<String> sortedRows(Dataset<Row> rows) {
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  private static List<String> expectedObservations(long ids) {
+    return java.util.stream.LongStream.range(0, ids).boxed()
+        .flatMap(id -> java.util.stream.LongStream.range(0, id % 3).mapToObj(j -> "[" + id + "," + (2 * id + j) + "]"))
+        .sorted().toList();
+  }
+
   @Test
-  void aDataFrameHelperSaysItHasNoJournalYet() {
-    assertThatThrownBy(() -> client.scoredRows().journal(dir.toString()).apply(spark.range(3).toDF()))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("journals are built for column helpers and SQL functions only so far");
+  void theDataFrameHelperJournalsPerInputRowByItsKey() {
+    DataFrameUdf<Serializable> journaled = observations().journal(dir.resolve("rows").toString()).journalKey("id");
+    assertThat(sortedRows(journaled.apply(spark.range(0, 300, 1, 4).toDF("id")))).isEqualTo(expectedObservations(300));
+    assertThat(service.requests()).isEqualTo(300);
+
+    service.reset();
+    Dataset<Row> again = journaled.apply(spark.range(0, 300, 1, 4).toDF("id"));
+    assertThat(sortedRows(again)).as("rows without outputs answered too").isEqualTo(expectedObservations(300));
+    assertThat(service.requests()).as("every input row answered from the journal").isZero();
+
+    service.reset();
+    assertThat(sortedRows(journaled.apply(spark.range(0, 450, 1, 3).toDF("id")))).isEqualTo(expectedObservations(450));
+    assertThat(service.requests()).as("only the new rows").isEqualTo(150);
+    assertThat(service.requestsFor(299)).isZero();
+  }
+
+  @Test
+  void aDataFrameHelperJournalNeedsAKeyThatItsInputAndOutputCarry() {
+    assertThatThrownBy(() -> client.scoredRows().journal(dir.toString()).apply(spark.range(3).toDF("id")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs journalKey(column)");
+    assertThatThrownBy(() -> client.scoredRows().journal(dir.toString()).journalKey("patient").apply(spark.range(3).toDF("id")))
+        .hasMessageContaining("journalKey 'patient'").hasMessageContaining("is not a column of the output schema");
+    assertThatThrownBy(() -> client.scoredRows().journal(dir.toString()).journalKey("score")
+            .apply(spark.range(3).toDF("id")).collectAsList())
+        .hasStackTraceContaining("journalKey 'score' of async_dataframe_udf is not a column of its input");
+    assertThat(service.requests()).isZero();
+
+    DataFrameUdf<Serializable> foreign = AsyncUdf.<Serializable>dataFrame(
+            (ctx, rows) -> CompletableFuture.completedFuture(List.of(RowFactory.create(-1L, 0L))), CountingService.SCORED)
+        .journal(dir.resolve("foreign").toString()).journalKey("id");
+    assertThatThrownBy(() -> foreign.apply(spark.range(3).toDF("id")).collectAsList())
+        .hasStackTraceContaining("has id = -1, which no input row of its chunk has");
   }
 }
