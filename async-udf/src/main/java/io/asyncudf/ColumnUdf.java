@@ -43,30 +43,42 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
   private final SparkExecution.InputShape inputShape;
   private final String name;
   private final DataType inputType;
+  private final Column journalKey;
 
   ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, SparkExecution.InputShape inputShape,
       UdfOptions<P> options) {
-    this(function, outputType, inputShape, options, DEFAULT_NAME, null);
+    this(function, outputType, inputShape, options, DEFAULT_NAME, null, null);
   }
 
   private ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, SparkExecution.InputShape inputShape,
-      UdfOptions<P> options, String name, DataType inputType) {
+      UdfOptions<P> options, String name, DataType inputType, Column journalKey) {
     super(options);
     this.function = Objects.requireNonNull(function, "function");
     this.outputType = Objects.requireNonNull(outputType, "outputType");
     this.inputShape = inputShape;
     this.name = name;
     this.inputType = inputType;
+    this.journalKey = journalKey;
   }
 
   /** This UDF accepting only inputs of {@code type} (from an input encoder). */
   ColumnUdf<I, O, P> inputType(DataType type) {
-    return new ColumnUdf<>(function, outputType, inputShape, options(), name, type);
+    return new ColumnUdf<>(function, outputType, inputShape, options(), name, type, journalKey);
   }
 
   @Override
   ColumnUdf<I, O, P> with(UdfOptions<P> changed) {
-    return new ColumnUdf<>(function, outputType, inputShape, changed, name, inputType);
+    return new ColumnUdf<>(function, outputType, inputShape, changed, name, inputType, journalKey);
+  }
+
+  /**
+   * With {@link #journal(String)}: keys each row's answer by {@code key} (any expression over the rows the UDF
+   * is applied to, such as {@code col("patient_id")}), not by the input, so that inputs differing in what does
+   * not matter (a timestamp in a request) share an answer. Resolved where the UDF is applied; rows with equal
+   * keys get the first one's answer. Null: keyed by the input (the default).
+   */
+  public ColumnUdf<I, O, P> journalKey(Column key) {
+    return new ColumnUdf<>(function, outputType, inputShape, options(), name, inputType, key);
   }
 
   /**
@@ -76,7 +88,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    * @throws IllegalArgumentException if {@code name} is not a plain identifier
    */
   public ColumnUdf<I, O, P> named(String name) {
-    return new ColumnUdf<>(function, outputType, inputShape, options(), checkName(name), inputType);
+    return new ColumnUdf<>(function, outputType, inputShape, options(), checkName(name), inputType, journalKey);
   }
 
   /** The name shown in plans. */
@@ -121,7 +133,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
       Objects.requireNonNull(input, "input column");
     }
     ClassicRuntime.requireForColumns();
-    return AsyncUdfPlanning.column(call(), List.of(inputs));
+    return AsyncUdfPlanning.column(call(), withKey(List.of(inputs)));
   }
 
   /**
@@ -136,7 +148,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
     Objects.requireNonNull(spark, "spark");
     ClassicRuntime.require(spark);
     ColumnUdf<I, O, P> named = named(name);
-    AsyncUdfPlanning.register(spark, name, named.call());
+    AsyncUdfPlanning.register(spark, name, named.call(), keyed() ? journalKey : null);
     return named;
   }
 
@@ -144,7 +156,21 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
     UdfOptions<P> options = options();
     return new AsyncCall(name, function, options.parameters(), inputType, outputType, inputShape,
         options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), options.driver(),
-        options.journal());
+        options.journal(), keyed());
+  }
+
+  /** Whether the call's last argument is the journal key: a journal with a key named. */
+  private boolean keyed() {
+    return options().journal() != null && journalKey != null;
+  }
+
+  private List<Column> withKey(List<Column> inputs) {
+    if (!keyed()) {
+      return inputs;
+    }
+    List<Column> arguments = new java.util.ArrayList<>(inputs);
+    arguments.add(journalKey);
+    return arguments;
   }
 
   static String checkName(String name) {
@@ -170,7 +196,8 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
     Objects.requireNonNull(df, "df");
     ClassicRuntime.require(df.sparkSession());
     boolean nameless = name.equals(DEFAULT_NAME) && outputColumn != null && NAME.matcher(outputColumn).matches();
-    return SparkExecution.column(df, outputColumn, input, nameless ? named(outputColumn).call() : call());
+    return SparkExecution.column(df, outputColumn, input, nameless ? named(outputColumn).call() : call(),
+        keyed() ? journalKey : null);
   }
 
   @Override

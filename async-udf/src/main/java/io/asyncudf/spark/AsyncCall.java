@@ -17,6 +17,8 @@ import org.apache.spark.sql.types.DataType;
  * @param inputType the only input type accepted (from an input encoder), or null for any
  * @param errorName the error field's name when failures are recorded as data, else null
  * @param journal where answers are journaled, or null
+ * @param journalKeyed whether the call's last argument is the journal key the user named (else the key is
+ *     the input)
  */
 public record AsyncCall(
     String name,
@@ -29,7 +31,8 @@ public record AsyncCall(
     StagingSettings staging,
     String errorName,
     DriverOptions driver,
-    String journal)
+    String journal,
+    boolean journalKeyed)
     implements Serializable {
 
   public AsyncCall {
@@ -43,17 +46,25 @@ public record AsyncCall(
     results(); // checks the error name against a struct output's fields
   }
 
+  /** A call keyed by its input when journaled (the form before {@code journalKeyed}). */
+  public AsyncCall(String name, AsyncChunkFunction<?, ?, ?> function, Serializable parameters, DataType inputType,
+      DataType outputType, InputShape shape, ChunkSettings settings, StagingSettings staging, String errorName,
+      DriverOptions driver, String journal) {
+    this(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver, journal,
+        false);
+  }
+
   /** A call without a journal (the form before {@code journal}). */
   public AsyncCall(String name, AsyncChunkFunction<?, ?, ?> function, Serializable parameters, DataType inputType,
       DataType outputType, InputShape shape, ChunkSettings settings, StagingSettings staging, String errorName,
       DriverOptions driver) {
-    this(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver, null);
+    this(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver, null, false);
   }
 
   /** This call, its answers no longer journaled here (the plan journals them around it). */
   AsyncCall withoutJournal() {
     return new AsyncCall(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver,
-        null);
+        null, false);
   }
 
   /** The type of the call's value: the output, or with errors recorded the struct of output and error. */

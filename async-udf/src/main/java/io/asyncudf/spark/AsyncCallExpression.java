@@ -48,16 +48,20 @@ public final class AsyncCallExpression extends Expression implements Unevaluable
    * become one struct, its fields named after the columns.
    */
   static AsyncCallExpression of(AsyncCall call, Seq<Expression> arguments) {
-    if (call.shape() == InputShape.STRUCT && arguments.size() > 1) {
+    java.util.List<Expression> given = new java.util.ArrayList<>(Plans.list(arguments));
+    Expression key = call.journalKeyed() && !given.isEmpty() ? given.remove(given.size() - 1) : null;
+    if (call.shape() == InputShape.STRUCT && given.size() > 1) {
       java.util.List<Expression> fields = new java.util.ArrayList<>();
-      java.util.List<Expression> given = Plans.list(arguments);
       for (int i = 0; i < given.size(); i++) {
         fields.add(Literal.create(fieldName(given.get(i), i), DataTypes.StringType));
         fields.add(given.get(i));
       }
-      return new AsyncCallExpression(call, Plans.seq(java.util.List.of(new CreateNamedStruct(Plans.seq(fields)))));
+      given = new java.util.ArrayList<>(java.util.List.of(new CreateNamedStruct(Plans.seq(fields))));
     }
-    return new AsyncCallExpression(call, arguments);
+    if (key != null) {
+      given.add(key);
+    }
+    return new AsyncCallExpression(call, Plans.seq(given));
   }
 
   private static String fieldName(Expression argument, int index) {
@@ -70,6 +74,11 @@ public final class AsyncCallExpression extends Expression implements Unevaluable
   /** The value the function gets per row. */
   Expression input() {
     return arguments.head();
+  }
+
+  /** The journal key the user named, or null when the input is the key. */
+  Expression journalKey() {
+    return call.journalKeyed() && arguments.size() > 1 ? arguments.last() : null;
   }
 
   @Override
@@ -103,14 +112,16 @@ public final class AsyncCallExpression extends Expression implements Unevaluable
     if (arguments.isEmpty()) {
       return new TypeCheckResult.TypeCheckFailure(call.name() + " needs at least one input column");
     }
-    if (Plans.exists(arguments.head(), e -> e instanceof NamedLambdaVariable || e instanceof OuterReference)) {
+    if (Plans.<Expression>list(arguments).stream().anyMatch(argument ->
+        Plans.exists(argument, e -> e instanceof NamedLambdaVariable || e instanceof OuterReference))) {
       return new TypeCheckResult.TypeCheckFailure(call.name() + " cannot take a lambda variable or an outer "
           + "reference (inside transform(...), filter(...) or a correlated subquery): it runs over whole "
           + "partitions; compute it on a column first");
     }
-    if (arguments.size() != 1) {
+    int inputs = arguments.size() - (call.journalKeyed() ? 1 : 0);
+    if (inputs != 1) {
       return new TypeCheckResult.TypeCheckFailure(call.name() + " takes one scalar input column, got "
-          + arguments.size() + "; use a struct-input UDF (structToScalar, structToStruct) for several columns");
+          + inputs + "; use a struct-input UDF (structToScalar, structToStruct) for several columns");
     }
     if (call.shape() == InputShape.STRUCT && !(arguments.head().dataType() instanceof StructType)) {
       return new TypeCheckResult.TypeCheckFailure(call.name() + " takes a struct or several columns, got "

@@ -21,24 +21,36 @@ public final class AsyncEval extends LogicalPlan {
   private final LogicalPlan child;
   private final boolean materialize;
   private final JournalLookup lookup;
+  private final Expression journalKey;
 
   public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child, boolean materialize) {
-    this(call, input, result, child, materialize, null);
+    this(call, input, result, child, materialize, null, null);
+  }
+
+  public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child, boolean materialize,
+      JournalLookup lookup) {
+    this(call, input, result, child, materialize, lookup, null);
   }
 
   /**
    * @param materialize whether the plan reads this node's output twice in one query (a range shuffle
    *     above samples it), so it must be kept for the query instead of being called again
    * @param lookup the child's columns of a journal lookup (rows found there are not called), or null
+   * @param journalKey the journal key the user named, over the child's columns; null when the input is the key
    */
   public AsyncEval(AsyncCall call, Expression input, Attribute result, LogicalPlan child, boolean materialize,
-      JournalLookup lookup) {
+      JournalLookup lookup, Expression journalKey) {
     this.call = call;
     this.input = input;
     this.result = result;
     this.child = child;
     this.materialize = materialize;
     this.lookup = lookup;
+    this.journalKey = journalKey;
+  }
+
+  Expression journalKey() {
+    return journalKey;
   }
 
   JournalLookup lookup() {
@@ -50,7 +62,7 @@ public final class AsyncEval extends LogicalPlan {
   }
 
   AsyncEval materialized() {
-    return materialize ? this : new AsyncEval(call, input, result, child, true, lookup);
+    return materialize ? this : new AsyncEval(call, input, result, child, true, lookup, journalKey);
   }
 
   AsyncCall call() {
@@ -95,12 +107,12 @@ public final class AsyncEval extends LogicalPlan {
 
   @Override
   public LogicalPlan withNewChildrenInternal(IndexedSeq<LogicalPlan> newChildren) {
-    return new AsyncEval(call, input, result, newChildren.head(), materialize, lookup);
+    return new AsyncEval(call, input, result, newChildren.head(), materialize, lookup, journalKey);
   }
 
   @Override
   public int productArity() {
-    return 6;
+    return 7;
   }
 
   @Override
@@ -112,6 +124,7 @@ public final class AsyncEval extends LogicalPlan {
       case 3 -> child;
       case 4 -> materialize;
       case 5 -> lookup;
+      case 6 -> journalKey;
       default -> throw new IndexOutOfBoundsException(n);
     };
   }

@@ -49,12 +49,18 @@ public final class AsyncUdfPlanning {
     }
   }
 
-  /** The column of {@code call} applied to {@code inputs}. */
+  /**
+   * The column of {@code call} applied to {@code inputs}; for a call with a journal key the user named
+   * ({@link AsyncCall#journalKeyed()}), the last of {@code inputs} is that key.
+   */
   public static Column column(AsyncCall call, List<Column> inputs) {
     installIntoActiveSession();
-    List<Column> arguments = call.shape() == SparkExecution.InputShape.STRUCT && inputs.size() > 1
-        ? List.of(functions.struct(inputs.toArray(Column[]::new)))
-        : inputs;
+    List<Column> values = call.journalKeyed() ? inputs.subList(0, inputs.size() - 1) : inputs;
+    List<Column> arguments = new java.util.ArrayList<>(call.shape() == SparkExecution.InputShape.STRUCT
+        && values.size() > 1 ? List.of(functions.struct(values.toArray(Column[]::new))) : values);
+    if (call.journalKeyed()) {
+      arguments.add(inputs.get(inputs.size() - 1));
+    }
     return SparkInternals.column(expression(call, arguments.stream().map(SparkInternals::expression).toList()));
   }
 
@@ -66,12 +72,32 @@ public final class AsyncUdfPlanning {
 
   /** A Spark function builder: the expression of {@code call} applied to the arguments given in SQL. */
   static Function1<Seq<Expression>, Expression> functionBuilder(AsyncCall call) {
-    return arguments -> expression(call, Plans.list(arguments));
+    return functionBuilder(call, null);
+  }
+
+  /** The same, with {@code journalKey} (or null) appended as the call's journal key. */
+  private static Function1<Seq<Expression>, Expression> functionBuilder(AsyncCall call, Expression journalKey) {
+    return arguments -> {
+      List<Expression> given = new java.util.ArrayList<>(Plans.list(arguments));
+      if (journalKey != null) {
+        given.add(journalKey);
+      }
+      return expression(call, given);
+    };
   }
 
   /** Registers {@code call} as temporary SQL function {@code name} of {@code session} and installs the planner. */
   public static void register(SparkSession session, String name, AsyncCall call) {
+    register(session, name, call, null);
+  }
+
+  /**
+   * Registers {@code call} as temporary SQL function {@code name}, its journal key {@code journalKey} (resolved
+   * where the function is called), or none when null.
+   */
+  public static void register(SparkSession session, String name, AsyncCall call, Column journalKey) {
     install(session);
-    SparkInternals.registerFunction(session, name, functionBuilder(call));
+    SparkInternals.registerFunction(session, name,
+        functionBuilder(call, journalKey == null ? null : SparkInternals.expression(session, journalKey)));
   }
 }

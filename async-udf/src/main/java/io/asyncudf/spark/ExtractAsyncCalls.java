@@ -119,7 +119,7 @@ public final class ExtractAsyncCalls extends Rule<LogicalPlan> {
           }
           Attribute result = new AttributeReference(call.call().name(), call.dataType(), true, Metadata.empty(),
               NamedExpression.newExprId(), Plans.seq(List.of()));
-          child = new AsyncEval(call.call(), call.input(), result, child, false);
+          child = new AsyncEval(call.call(), call.input(), result, child, false, null, call.journalKey());
           results.put(call, result);
         }
       }

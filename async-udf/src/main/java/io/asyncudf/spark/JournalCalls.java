@@ -123,7 +123,8 @@ final class JournalCalls {
     LogicalPlan child = eval.child();
     Attribute result = eval.result();
 
-    Alias keyAlias = alias(Journal.key(spark, eval.input()), "__journal_key");
+    Alias keyAlias = alias(Journal.key(spark, eval.journalKey() != null ? eval.journalKey() : eval.input()),
+        "__journal_key");
     Attribute key = keyAlias.toAttribute();
     LogicalPlan keyed = new Project(Plans.append(outputs(child), keyAlias), child);
     LogicalPlan journal = Journal.optimizedAnswers(spark, call.journal(), result.dataType());

@@ -117,6 +117,12 @@ public final class SparkExecution {
    *     name is blank or both names are equal, or what the call ships does not serialize
    */
   public static Dataset<Row> column(Dataset<Row> df, String outputColumn, Column input, AsyncCall call) {
+    return column(df, outputColumn, input, call, null);
+  }
+
+  /** The same, the call's journal key {@code journalKey} when it has one the user named. */
+  public static Dataset<Row> column(Dataset<Row> df, String outputColumn, Column input, AsyncCall call,
+      Column journalKey) {
     if (outputColumn == null || outputColumn.isBlank()) {
       throw new IllegalArgumentException("outputColumn must be a non-blank column name, got '" + outputColumn + "'");
     }
@@ -128,7 +134,7 @@ public final class SparkExecution {
       throw new IllegalArgumentException("errorColumn and outputColumn are both '" + outputColumn + "'");
     }
     checkShape(call.shape(), resolve(df, input));
-    Column value = AsyncUdfPlanning.column(call, List.of(input));
+    Column value = AsyncUdfPlanning.column(call, journalKey == null ? List.of(input) : List.of(input, journalKey));
     if (errorColumn == null) {
       return df.withColumn(outputColumn, value);
     }

@@ -254,6 +254,11 @@ final class SparkInternals {
     return ExpressionUtils.expression(column);
   }
 
+  /** {@code column} as a Catalyst expression of {@code session}, for a plan the Dataset API does not convert (SQL). */
+  static Expression expression(org.apache.spark.sql.SparkSession session, Column column) {
+    return classic(session).expression(column);
+  }
+
   /** Registers (or replaces) temporary function {@code name} of session {@code session}. */
   static void registerFunction(org.apache.spark.sql.SparkSession session, String name,
       Function1<Seq<Expression>, Expression> builder) {

@@ -99,6 +99,29 @@ class JournalTest {
   }
 
   @Test
+  void aKeyTheUserNamesDecidesWhatIsAnsweredFromTheJournal() {
+    ColumnUdf<Long, Long, Serializable> keyed = journaled().journalKey(col("id"));
+    assertScores(scored(keyed, 200), 200);
+    assertThat(service.requests()).isEqualTo(200);
+
+    service.reset();
+    List<Row> otherInputs = spark.range(0, 200, 1, 4).withColumn("s", keyed.apply(col("id").plus(1_000)))
+        .orderBy("id").collectAsList();
+    assertScores(otherInputs, 200); // the answers journaled under each id, not calls with the new inputs
+    assertThat(keyed.withColumn(spark.range(0, 200, 1, 4).toDF("id"), "s", col("id").plus(2_000)).collectAsList())
+        .allSatisfy(row -> assertThat(row.getLong(1)).isEqualTo(2 * row.getLong(0)));
+    keyed.register(spark, "keyed_score");
+    assertThat(spark.sql("SELECT id, keyed_score(id + 3000) AS s FROM range(0, 200, 1, 4)").collectAsList())
+        .allSatisfy(row -> assertThat(row.getLong(1)).isEqualTo(2 * row.getLong(0)));
+    assertThat(service.requests()).as("every row's key is journaled").isZero();
+
+    service.reset();
+    assertThat(spark.range(0, 200, 1, 4).withColumn("s", journaled().apply(col("id").plus(1_000))).collectAsList())
+        .hasSize(200);
+    assertThat(service.requests()).as("keyed by the input, the new inputs are called").isEqualTo(200);
+  }
+
+  @Test
   void aCallBelowAJournaledOneIsCalledOncePerRow() {
     ColumnUdf<Long, Long, Serializable> plain = client.scores().maxChunkSize(10);
     List<Row> rows = spark.range(0, 200, 1, 4)
