@@ -65,9 +65,12 @@ public final class HttpConnector implements AutoCloseable {
   private final TokenCache tokens;
   private final String fixedAuthorization;
   private final Set<String> credentialOrigins;
-  /** Re-sends of one attempt whose pooled connections the server had closed, at most. */
-  private static final int MAX_RESENDS = 3;
 
+  /**
+   * Re-sends of one attempt whose pooled connections the server had closed, at most: as many as the pool may
+   * hold, since each such connection fails at most one request (it is closed then).
+   */
+  private final int maxResends;
   private final LongAdder attempts = new LongAdder();
   private final LongAdder resends = new LongAdder();
   private final LongAdder retryCount = new LongAdder();
@@ -83,6 +86,7 @@ public final class HttpConnector implements AutoCloseable {
     this.config = config;
     this.shared = shared;
     this.bootstrap = new ClientBootstrap(config, nanoClock);
+    this.maxResends = ClientBootstrap.withClosingRoom(config.maxConnectionsPerHost());
     this.rules = new RetryRules(config.retry(), retryCount::increment);
     this.retries = new RequestRetries(config.retry().maxAttempts());
     this.rateLimit = config.requestsPerSecond() > 0
@@ -284,7 +288,7 @@ public final class HttpConnector implements AutoCloseable {
     AtomicBoolean cancelled = new AtomicBoolean();
     CompletableFuture<HttpResponse> answer;
     try {
-      answer = send(builder.build(), description, request.isIdempotent(), MAX_RESENDS, call, cancelled, scope);
+      answer = send(builder.build(), description, request.isIdempotent(), maxResends, call, cancelled, scope);
     } catch (RuntimeException e) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(e);
@@ -322,9 +326,10 @@ public final class HttpConnector implements AutoCloseable {
    * balancers close idle or much-used connections without saying so) is sent again at once, on
    * another connection, up to {@code resendsLeft} times: no backoff, not a retry of the retry policy.
    * Counted in {@link #resends()}. Non-idempotent requests are never re-sent here. The re-send belongs to
-   * the exchange, not to the retry loop: it keeps the attempt's in-flight slot, so it finds no idle pooled
-   * connection and opens a fresh one (sent through the loop, re-sends queued for a slot and could land on
-   * other connections the server was about to close, running past their budget into backoff).
+   * the exchange, not to the retry loop: it keeps the attempt's in-flight slot (sent through the loop,
+   * re-sends would queue for a slot). It may land on another pooled connection the server has closed
+   * too (the pool may hold more connections than requests in flight), so the budget is the most
+   * connections the pool holds: each closed one fails at most one request, then is gone.
    */
   private CompletableFuture<HttpResponse> send(Request built, RequestDescription description, boolean idempotent,
       int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call, AtomicBoolean cancelled,
