@@ -75,7 +75,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    * With {@link #journal(String)}: keys each row's answer by {@code key} (any expression over the rows the UDF
    * is applied to, such as {@code col("patient_id")}), not by the input, so that inputs differing in what does
    * not matter (a timestamp in a request) share an answer. Resolved where the UDF is applied; rows with equal
-   * keys get the first one's answer. Null: keyed by the input (the default).
+   * keys share one journal entry. Null: keyed by the input (the default).
    */
   public ColumnUdf<I, O, P> journalKey(Column key) {
     return new ColumnUdf<>(function, outputType, inputShape, options(), name, inputType, key);

@@ -46,8 +46,9 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
   }
 
   /**
-   * The input column that names each input row and that every output row carries under the same name
-   * (a patient id that each of the patient's observation rows repeats), of an atomic type. With
+   * The input column that names each input row (unique, as a primary key) and that every output row carries
+   * under the same name (a patient id that each of the patient's observation rows repeats), of an atomic type.
+   * With
    * {@link #journal(String)} the answers are kept per input row: the output rows with its key, none
    * included, so that a later run answers that row from the journal without calling. Rows answered from
    * the journal are emitted as they are read, ahead of chunks still in flight.

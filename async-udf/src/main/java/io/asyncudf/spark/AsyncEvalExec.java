@@ -117,8 +117,11 @@ public final class AsyncEvalExec extends AsyncExec {
   private static final class StagedPartitions
       extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
       implements Serializable {
-    /** At most this much of an earlier attempt's journal lines is read back for a retry; the rest is called again. */
-    private static final long MAX_RECOVERED_BYTES = 256L << 20;
+    /**
+     * At most this much of earlier attempts' journal lines is read back for a retry (held on the heap while the
+     * task runs, outside Spark's memory accounting); the rows beyond are called again.
+     */
+    private static final long MAX_RECOVERED_BYTES = 32L << 20;
 
     private final Expression input;
     private final Seq<Attribute> childOutput;
@@ -147,15 +150,18 @@ public final class AsyncEvalExec extends AsyncExec {
      */
     private Map<UTF8String, Object[]> recovered(int partition) {
       TaskContext task = TaskContext.get();
-      if (tap == null || found == null || task == null || task.attemptNumber() == 0) {
+      if (tap == null || found == null || task == null
+          || (task.attemptNumber() == 0 && task.stageAttemptNumber() == 0)) {
         return Map.of();
       }
       UnsafeProjection parse = UnsafeProjection.create(Plans.seq(List.of(answerOf)));
       Map<UTF8String, Object[]> answers = new HashMap<>();
-      tap.earlierAnswers(partition, MAX_RECOVERED_BYTES).forEach((key, json) -> {
+      tap.earlierAnswers(partition, MAX_RECOVERED_BYTES, (key, json) -> {
         UnsafeRow parsed = parse.apply(new GenericInternalRow(new Object[] {UTF8String.fromString(json)}));
-        Object answer = parsed.isNullAt(0) ? null : InternalRow.copyValue(parsed.get(0, answerOf.dataType()));
-        answers.put(UTF8String.fromString(key), new Object[] {answer});
+        if (!parsed.isNullAt(0)) { // an answer that no longer reads as the result type is called again
+          answers.put(UTF8String.fromString(key),
+              new Object[] {InternalRow.copyValue(parsed.get(0, answerOf.dataType()))});
+        }
       });
       return answers;
     }

@@ -171,10 +171,10 @@ public final class AsyncMapRowsExec extends AsyncExec {
       this.result = SparkInternals.unsafeProjection(resultSchema);
     }
 
-    /** Keeps {@code row} if it was found in the journal; whether it was. */
+    /** Keeps {@code row} if it was found in the journal with an answer that reads; whether it was. */
     boolean offer(InternalRow row) {
-      if (row.isNullAt(found.key())) {
-        return false;
+      if (row.isNullAt(found.key()) || row.isNullAt(found.answer())) {
+        return false; // not found, or an answer that no longer reads as the output schema: called again
       }
       rows.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
       added++;

@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A journal of one call's answers: a directory of text files, any Hadoop {@code FileSystem} location.
  * Each line is one answer: the CRC-32 of the rest of the line, the time it was written (epoch
- * milliseconds), the key (SHA-256 of the call's input as JSON) and the answer as JSON, separated by tabs.
+ * milliseconds), the key (SHA-256 of the call's input, or of the key the helper names, as JSON) and the
+ * answer as JSON, separated by tabs.
  * Tasks append to files of their own ({@link JournalWriter}); a line cut short by a crash, or garbled,
  * fails its checksum and is skipped, so a half-written file never yields a wrong answer. Reading takes,
  * per key, the latest answer. Not meant to be used directly: see {@code io.asyncudf.Journals}.
@@ -78,7 +79,7 @@ public final class Journal {
   /** The answer of {@code type} in a journal line's JSON, given as column 0 (a string) of a row. */
   static Expression answerOf(SparkSession spark, DataType type) {
     return over(spark, new BoundReference(0, DataTypes.StringType, true),
-        "from_json(`x`, '" + wrapper(type).toDDL().replace("'", "\\'") + "', " + JSON_OPTIONS_SQL + ").v");
+        x -> from_json(x, wrapper(type), JSON_OPTIONS).getField("v"));
   }
 
   /**
@@ -254,9 +255,15 @@ public final class Journal {
    * {@code value}'s type, then with {@code value} in the placeholder's place.
    */
   private static Expression over(SparkSession spark, Expression value, String sql) {
+    return over(spark, value, x -> expr(sql));
+  }
+
+  /** The same for the column {@code column} makes of column {@code x}. */
+  private static Expression over(SparkSession spark, Expression value,
+      java.util.function.Function<org.apache.spark.sql.Column, org.apache.spark.sql.Column> column) {
     Dataset<Row> placeholder = spark.createDataFrame(List.of(), new StructType().add("x", value.dataType(), true));
     Attribute x = (Attribute) Plans.list(SparkInternals.logicalPlan(placeholder).output()).get(0);
-    Project resolved = (Project) SparkInternals.logicalPlan(placeholder.selectExpr(sql));
+    Project resolved = (Project) SparkInternals.logicalPlan(placeholder.select(column.apply(col("x"))));
     Expression expression = replaced(((Alias) resolved.projectList().head()).child());
     return Plans.transformUp(expression, node -> node instanceof Attribute attribute && attribute.exprId().equals(x.exprId())
         ? value : node);

@@ -95,18 +95,7 @@ final class JournalCalls {
   private static LogicalPlan journaled(AsyncMapRows rows) {
     SparkSession spark = SparkSession.active();
     RowsCall call = rows.call();
-    Attribute column = Plans.<Attribute>list(rows.input()).stream()
-        .filter(attribute -> attribute.name().equals(call.journalKey())).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("journalKey '" + call.journalKey() + "' of " + call.name()
-            + " is not a column of its input " + rows.input().mkString("[", ", ", "]")));
-    DataType outputType = call.outputSchema().apply(call.journalKey()).dataType();
-    if (!column.dataType().sameType(outputType) || column.dataType() instanceof StructType
-        || column.dataType() instanceof ArrayType || column.dataType() instanceof MapType
-        || column.dataType() instanceof BinaryType) {
-      throw new IllegalArgumentException("journalKey '" + call.journalKey() + "' of " + call.name() + " must have one "
-          + "atomic type in the input and the output, got " + column.dataType().simpleString() + " and "
-          + outputType.simpleString());
-    }
+    Attribute column = requireKey(call, Plans.list(rows.input()));
     Alias keyAlias = alias(Journal.key(spark, column), "__journal_key");
     LogicalPlan keyed = new Project(Plans.append(outputs(rows.child()), keyAlias), rows.child());
     LogicalPlan journal = Journal.optimizedAnswers(spark, call.journal(), new ArrayType(call.outputSchema(), true));
@@ -174,6 +163,27 @@ final class JournalCalls {
     LogicalPlan called = new AsyncEval(call.withoutJournal(), input, eval.result(), rows, eval.materialize());
     return new JournalAppend(call.journal(), key, Journal.json(spark, eval.result()), succeeded(call, eval.result()),
         called);
+  }
+
+  /**
+   * The input column that is {@code call}'s journal key.
+   *
+   * @throws IllegalArgumentException if {@code input} has no such column, or it differs in type from the output's,
+   *     or is not of an atomic type
+   */
+  static Attribute requireKey(RowsCall call, List<Attribute> input) {
+    Attribute column = input.stream().filter(attribute -> attribute.name().equals(call.journalKey())).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("journalKey '" + call.journalKey() + "' of " + call.name()
+            + " is not a column of its input " + input));
+    DataType outputType = call.outputSchema().apply(call.journalKey()).dataType();
+    if (!column.dataType().sameType(outputType) || column.dataType() instanceof StructType
+        || column.dataType() instanceof ArrayType || column.dataType() instanceof MapType
+        || column.dataType() instanceof BinaryType) {
+      throw new IllegalArgumentException("journalKey '" + call.journalKey() + "' of " + call.name() + " must have one "
+          + "atomic type in the input and the output, got " + column.dataType().simpleString() + " and "
+          + outputType.simpleString());
+    }
+    return column;
   }
 
   /** The rows of {@code missing} with their answers, one call per distinct key, joined back by key. */

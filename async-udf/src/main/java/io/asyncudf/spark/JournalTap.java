@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -63,41 +61,46 @@ final class JournalTap
   }
 
   /**
-   * What earlier attempts of this task (a failed attempt, before a retry; the original, beside a speculative
-   * copy) journaled for partition {@code partition}: key to the answer's JSON, from their files' valid lines,
-   * at most {@code maxBytes} of them. Empty when there are none or the journal cannot be read (those rows are
-   * then called again).
+   * Hands {@code answers} what earlier attempts of this task (a failed attempt, before a retry; the original,
+   * beside a speculative copy) journaled for partition {@code partition}: each valid line's key and answer
+   * JSON, at most {@code maxBytes} of lines. A file that cannot be read is skipped (its rows are called
+   * again).
    */
-  Map<String, String> earlierAnswers(int partition, long maxBytes) {
-    Map<String, String> answers = new HashMap<>();
+  void earlierAnswers(int partition, long maxBytes, java.util.function.BiConsumer<String, String> answers) {
     Path directory = new Path(path);
+    FileStatus[] files;
+    FileSystem fs;
     try {
-      FileSystem fs = directory.getFileSystem(hadoop.value());
+      fs = directory.getFileSystem(hadoop.value());
       if (!fs.exists(directory)) {
-        return answers;
+        return;
       }
-      long read = 0;
-      for (FileStatus file : fs.listStatus(directory)) {
-        String name = file.getPath().getName();
-        if (!name.startsWith(filesOf(partition)) || !name.endsWith(Journal.SUFFIX)) {
-          continue;
-        }
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(fs.open(file.getPath()),
-            StandardCharsets.UTF_8))) {
-          for (String line = lines.readLine(); line != null && read < maxBytes; line = lines.readLine()) {
-            read += line.length() + 1;
-            String[] entry = Journal.entry(line);
-            if (entry != null) {
-              answers.put(entry[0], entry[1]);
-            }
+      files = fs.listStatus(directory);
+    } catch (IOException e) {
+      LOG.warn("cannot list the journal at {} for what earlier attempts of partition {} answered; calling its rows "
+          + "again: {}", path, partition, e.toString());
+      return;
+    }
+    long read = 0;
+    for (FileStatus file : files) {
+      String name = file.getPath().getName();
+      if (!name.startsWith(filesOf(partition)) || !name.endsWith(Journal.SUFFIX)) {
+        continue;
+      }
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(fs.open(file.getPath()),
+          StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null && read < maxBytes; line = lines.readLine()) {
+          read += line.length() + 1;
+          String[] entry = Journal.entry(line);
+          if (entry != null) {
+            answers.accept(entry[0], entry[1]);
           }
         }
+      } catch (IOException e) { // e.g. a file a dead executor left open on HDFS
+        LOG.warn("cannot read {} (an earlier attempt's journal); calling its rows again: {}", file.getPath(),
+            e.toString());
       }
-    } catch (IOException e) {
-      LOG.warn("cannot read what earlier attempts of partition {} journaled at {}; calling its rows again: {}",
-          partition, path, e.toString());
     }
-    return answers;
   }
 
   @Override

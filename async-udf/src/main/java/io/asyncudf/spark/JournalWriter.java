@@ -39,7 +39,8 @@ final class JournalWriter implements AutoCloseable {
   private final ScheduledFuture<?> flusher;
 
   /**
-   * @param task names the task in file names, e.g. {@code 3-1042} (partition and task attempt)
+   * @param task names the task in file names, e.g. {@code 1a2b3c4d-3-1042} (the operator's run, partition and
+   *     task attempt)
    * @param clock milliseconds, for the flush and roll intervals and the entries' times
    */
   JournalWriter(String directory, Configuration hadoop, String task, LongSupplier clock) {

@@ -2,7 +2,6 @@ package io.asyncudf.spark;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -42,7 +41,7 @@ final class RepeatedKeys {
    * @param remember whether called keys are remembered to answer their repeats; if not, only {@code recovered}
    *     keys are answered without a call
    * @param recovered answers known before the partition runs (what a failed attempt of the task journaled),
-   *     by key: their rows are treated as repeats, answered without a call
+   *     by key: their rows are treated as repeats, answered without a call; kept, not copied
    */
   RepeatedKeys(int capacity, boolean remember, Map<UTF8String, Object[]> recovered) {
     if (capacity < 1) {
@@ -50,7 +49,7 @@ final class RepeatedKeys {
     }
     this.capacity = capacity;
     this.remember = remember;
-    this.recovered = new HashMap<>(recovered);
+    this.recovered = recovered;
   }
 
   /**

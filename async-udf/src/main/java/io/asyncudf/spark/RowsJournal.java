@@ -21,9 +21,9 @@ import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Journals a DataFrame helper's answers per input row: for each input row of a chunk that succeeded,
- * the chunk's output rows that carry its key (none is an answer too), as soon as the chunk completes,
- * to the task's own journal files ({@link JournalWriter}), closed when the task ends. A failed chunk
- * is not journaled.
+ * the chunk's output rows that carry its key (none is an answer too), when the chunk's rows are
+ * emitted, to the task's own journal files ({@link JournalWriter}), closed when the task ends. A
+ * failed chunk is not journaled, nor are input rows whose key is null (they are called every run).
  */
 final class RowsJournal implements Serializable {
 
@@ -89,7 +89,8 @@ final class RowsJournal implements Serializable {
     /**
      * Journals a chunk that succeeded: each input row's key with the output rows that carry it.
      *
-     * @throws OutputContractException if an output row carries a key no input row of the chunk has
+     * @throws OutputContractException if two input rows of the chunk have one key, or an output row carries a
+     *     key no input row of the chunk has
      */
     void chunk(ArrowChunk chunk, List<InternalRow> outputs) {
       Map<Object, List<InternalRow>> byKey = new LinkedHashMap<>();
@@ -97,8 +98,14 @@ final class RowsJournal implements Serializable {
       for (int i = 0; i < chunk.size(); i++) {
         InternalRow row = chunk.row(i);
         Object value = value(row, inputKey);
-        byKey.computeIfAbsent(value, v -> new ArrayList<>());
-        journalKeys.computeIfAbsent(value, v -> keys.apply(row).getUTF8String(0).toString());
+        if (byKey.put(value, new ArrayList<>()) != null && value != NULL_KEY) {
+          throw new OutputContractException(ChunkDescription.of(partition, chunk.chunkIndex(), chunk.firstRowIndex(),
+              chunk.size()) + " has two input rows with " + keyName + " = " + value + ": with a journal, "
+              + keyName + " must name one input row (its answer is every output row with that key)");
+        }
+        if (value != NULL_KEY) {
+          journalKeys.put(value, keys.apply(row).getUTF8String(0).toString());
+        }
       }
       for (int i = 0; i < outputs.size(); i++) {
         Object value = value(outputs.get(i), outputKey);
@@ -112,6 +119,9 @@ final class RowsJournal implements Serializable {
         rows.add(outputs.get(i));
       }
       byKey.forEach((value, rows) -> {
+        if (value == NULL_KEY) {
+          return; // rows without a key are called every run
+        }
         String answer = jsons.apply(new GenericInternalRow(new Object[] {new GenericArrayData(rows.toArray())}))
             .getUTF8String(0).toString();
         writer.append(journalKeys.get(value), answer);

@@ -48,6 +48,9 @@ public final class SparkExecution {
    */
   public static Dataset<Row> dataFrame(Dataset<Row> df, RowsCall call) {
     call.requireShippable();
+    if (call.journal() != null) {
+      JournalCalls.requireKey(call, Plans.list(SparkInternals.logicalPlan(df).output()));
+    }
     AsyncUdfPlanning.install(df.sparkSession());
     return SparkInternals.ofRows(df, rows(call, SparkInternals.logicalPlan(df)));
   }

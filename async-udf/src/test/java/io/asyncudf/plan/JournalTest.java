@@ -457,5 +457,8 @@ class JournalTest {
         .journal(dir.resolve("foreign").toString()).journalKey("id");
     assertThatThrownBy(() -> foreign.apply(spark.range(3).toDF("id")).collectAsList())
         .hasStackTraceContaining("has id = -1, which no input row of its chunk has");
+    assertThatThrownBy(() -> observations().journal(dir.resolve("twice").toString()).journalKey("id")
+            .apply(spark.range(0, 10, 1, 1).selectExpr("id % 3 AS id")).collectAsList())
+        .hasStackTraceContaining("has two input rows with id = 0");
   }
 }

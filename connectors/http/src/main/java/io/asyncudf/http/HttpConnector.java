@@ -67,8 +67,9 @@ public final class HttpConnector implements AutoCloseable {
   private final Set<String> credentialOrigins;
 
   /**
-   * Re-sends of one attempt whose pooled connections the server had closed, at most: as many as the pool may
-   * hold, since each such connection fails at most one request (it is closed then).
+   * Re-sends of one attempt whose pooled connections the server had closed, at most: one more than the idle
+   * connections the pool may hold (each such connection fails at most one request, then is closed), up to 32,
+   * so that a request that itself makes the server drop its connection is not sent over and over.
    */
   private final int maxResends;
   private final LongAdder attempts = new LongAdder();
@@ -86,7 +87,7 @@ public final class HttpConnector implements AutoCloseable {
     this.config = config;
     this.shared = shared;
     this.bootstrap = new ClientBootstrap(config, nanoClock);
-    this.maxResends = ClientBootstrap.withClosingRoom(config.maxConnectionsPerHost());
+    this.maxResends = Math.min(config.maxInFlight() + 1, 32);
     this.rules = new RetryRules(config.retry(), retryCount::increment);
     this.retries = new RequestRetries(config.retry().maxAttempts());
     this.rateLimit = config.requestsPerSecond() > 0
@@ -328,8 +329,8 @@ public final class HttpConnector implements AutoCloseable {
    * Counted in {@link #resends()}. Non-idempotent requests are never re-sent here. The re-send belongs to
    * the exchange, not to the retry loop: it keeps the attempt's in-flight slot (sent through the loop,
    * re-sends would queue for a slot). It may land on another pooled connection the server has closed
-   * too (the pool may hold more connections than requests in flight), so the budget is the most
-   * connections the pool holds: each closed one fails at most one request, then is gone.
+   * too (the pool may hold idle connections, up to about the requests in flight), so the budget is one
+   * more than those, up to 32: each closed one fails at most one request, then is gone.
    */
   private CompletableFuture<HttpResponse> send(Request built, RequestDescription description, boolean idempotent,
       int resendsLeft, AtomicReference<ListenableFuture<HttpResponse>> call, AtomicBoolean cancelled,
