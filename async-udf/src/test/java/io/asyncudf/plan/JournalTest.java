@@ -296,6 +296,20 @@ class JournalTest {
       assertThat(service.requests()).as("requests with the %s checkpoint", checkpoint)
           .isEqualTo(checkpoint.equals("first") ? 150 : 0);
     }
+
+    DataFrameUdf<Serializable> rows = observations().journal(dir.resolve("rows").toString()).journalKey("id");
+    for (String checkpoint : List.of("rows-first", "rows-second")) {
+      service.reset();
+      Dataset<Row> stream = spark.readStream().schema("id LONG").option("maxFilesPerTrigger", 1).json(input.toString());
+      var query = rows.apply(stream).writeStream().format("memory").queryName("journaled_rows_" + checkpoint.substring(5))
+          .option("checkpointLocation", dir.resolve(checkpoint).toString()).start();
+      query.processAllAvailable();
+      query.stop();
+      assertThat(sortedRows(spark.table("journaled_rows_" + checkpoint.substring(5))))
+          .as("the DataFrame helper's rows with the %s checkpoint", checkpoint).isEqualTo(expectedObservations(150));
+      assertThat(service.requests()).as("requests of the DataFrame helper with the %s checkpoint", checkpoint)
+          .isEqualTo(checkpoint.equals("rows-first") ? 150 : 0);
+    }
   }
 
   /** Counts the tasks running, from Spark's listener events. */
