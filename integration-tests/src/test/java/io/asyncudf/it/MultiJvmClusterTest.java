@@ -155,6 +155,17 @@ class MultiJvmClusterTest {
   }
 
   @Test
+  void theSameDataFrameUsedTwiceAcrossExecutorJvmsCallsEachRowOnce() throws Exception {
+    try (LatencyService service = LatencyService.start(5)) {
+      Dataset<Row> scored = score(service).withColumn(spark.range(0, 2000, 1, 4).toDF("id"), "score", col("id"));
+      List<Row> twice = scored.union(scored).collectAsList(); // both copies' tasks in one stage, on two executors
+      assertThat(twice).hasSize(4000)
+          .allSatisfy(row -> assertThat(row.getDouble(1)).isEqualTo(LatencyService.scoreOf(row.getLong(0))));
+      assertThat(service.requests()).as("one request per row for a DataFrame read twice").isEqualTo(2000);
+    }
+  }
+
+  @Test
   void aJournalWrittenByExecutorJvmsAnswersTheNextRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     String journal = dir.resolve("journal").toString();
