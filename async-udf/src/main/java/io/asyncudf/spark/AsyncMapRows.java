@@ -60,7 +60,8 @@ public final class AsyncMapRows extends LogicalPlan implements MultiInstanceRela
   public AttributeSet references() {
     AttributeSet read = super.references();
     return lookup == null ? read
-        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer()))));
+        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer(),
+            lookup.key()))));
   }
 
   RowsCall call() {

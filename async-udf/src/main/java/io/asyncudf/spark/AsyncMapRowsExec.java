@@ -2,8 +2,12 @@ package io.asyncudf.spark;
 
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -19,6 +23,7 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -75,7 +80,8 @@ public final class AsyncMapRowsExec extends AsyncExec {
         SensitiveValues.fromConf(SparkInternals.sessionConf()));
     DataFrameTransform<?> transform = transform(settings, inputSchema, errors);
     Found found = lookup == null ? null : new Found(ordinal(child().output(), lookup.found()),
-        ordinal(child().output(), lookup.answer()), call.outputSchema(), call.errorColumn() != null);
+        ordinal(child().output(), lookup.answer()), ordinal(child().output(), lookup.key()), call.outputSchema(),
+        call.errorColumn() != null, Journal.answerOf(session(), new ArrayType(call.outputSchema(), true)));
     return run(call.name(), call.driver(), transform,
         new Partitions(input, child().output(), transform, found, journal(inputSchema)));
   }
@@ -106,9 +112,17 @@ public final class AsyncMapRowsExec extends AsyncExec {
 
   /**
    * Where a journal lookup put its columns in the child's rows (the found key, null when not found; the
-   * array of journaled output rows), and how a journaled output row becomes a row of this operator.
+   * array of journaled output rows; the row's own key), how a journaled output row becomes a row of this
+   * operator, and how a journal line's JSON becomes such an array (for a retry's recovered answers).
    */
-  private record Found(int key, int answer, StructType outputSchema, boolean errorColumn) implements Serializable {}
+  private record Found(int key, int answer, int rowKey, StructType outputSchema, boolean errorColumn,
+      Expression answerOf) implements Serializable {}
+
+  /**
+   * At most this much of earlier attempts' journal lines is read back for a retry (held on the heap while the
+   * task runs); the rows beyond are called again.
+   */
+  private static final long MAX_RECOVERED_BYTES = 32L << 20;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private DataFrameTransform<?> transform(ChunkSettings settings, StructType inputSchema, ErrorColumn errors) {
@@ -142,9 +156,26 @@ public final class AsyncMapRowsExec extends AsyncExec {
         return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(rows.map(projection::apply)),
             journal));
       }
-      FoundRows answered = new FoundRows(found, childOutput);
+      FoundRows answered = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
       scala.collection.Iterator<InternalRow> called = rows.filter(row -> !answered.offer(row)).map(projection::apply);
       return CollectionConverters.asScala(answered.before(transform.call(CollectionConverters.asJava(called), journal)));
+    }
+
+    /** What earlier attempts of this task journaled (a retry, or a speculative copy), by key; empty at first. */
+    private Map<String, ArrayData> recovered(int partition) {
+      TaskContext task = TaskContext.get();
+      if (journal == null || task == null || (task.attemptNumber() == 0 && task.stageAttemptNumber() == 0)) {
+        return Map.of();
+      }
+      UnsafeProjection parse = UnsafeProjection.create(Plans.seq(List.of(found.answerOf())));
+      Map<String, ArrayData> answers = new HashMap<>();
+      journal.earlierAnswers(partition, MAX_RECOVERED_BYTES, (key, json) -> {
+        UnsafeRow parsed = parse.apply(new GenericInternalRow(new Object[] {UTF8String.fromString(json)}));
+        if (!parsed.isNullAt(0)) {
+          answers.put(key, parsed.getArray(0).copy());
+        }
+      });
+      return answers;
     }
   }
 
@@ -154,6 +185,9 @@ public final class AsyncMapRowsExec extends AsyncExec {
    */
   private static final class FoundRows {
     private final Found found;
+    private final Map<String, ArrayData> recovered;
+    private final ArrayDeque<ArrayData> recoveredAnswers = new ArrayDeque<>();
+    private final ArrayDeque<Long> recoveredRows = new ArrayDeque<>();
     private final SparkInternals.RowsAside rows;
     private final UnsafeProjection unsafe;
     private final UnsafeProjection result;
@@ -162,8 +196,10 @@ public final class AsyncMapRowsExec extends AsyncExec {
     private long added;
     private long removed;
 
-    FoundRows(Found found, Seq<Attribute> childOutput) {
+    /** @param recovered what an earlier attempt of this task journaled, by key: those rows are answered too */
+    FoundRows(Found found, Seq<Attribute> childOutput, Map<String, ArrayData> recovered) {
       this.found = found;
+      this.recovered = recovered;
       this.rows = SparkInternals.rowsAside(childOutput.size());
       this.unsafe = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(childOutput)), childOutput);
       StructType resultSchema = found.errorColumn() ? found.outputSchema().add("error", ErrorColumn.TYPE, true)
@@ -173,8 +209,16 @@ public final class AsyncMapRowsExec extends AsyncExec {
 
     /** Keeps {@code row} if it was found in the journal with an answer that reads; whether it was. */
     boolean offer(InternalRow row) {
+      ArrayData earlier = null;
       if (row.isNullAt(found.key()) || row.isNullAt(found.answer())) {
-        return false; // not found, or an answer that no longer reads as the output schema: called again
+        // not found, or an answer that no longer reads as the output schema: called, unless an earlier attempt
+        // of this task answered it
+        earlier = recovered.isEmpty() ? null : recovered.get(row.getUTF8String(found.rowKey()).toString());
+        if (earlier == null) {
+          return false;
+        }
+        recoveredAnswers.addLast(earlier);
+        recoveredRows.addLast(added);
       }
       rows.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
       added++;
@@ -196,8 +240,13 @@ public final class AsyncMapRowsExec extends AsyncExec {
             }
             if (removed < added) {
               UnsafeRow row = rows.remove();
+              if (!recoveredRows.isEmpty() && recoveredRows.peekFirst() == removed) {
+                recoveredRows.removeFirst();
+                answer = recoveredAnswers.removeFirst();
+              } else {
+                answer = row.getArray(found.answer()).copy();
+              }
               removed++;
-              answer = row.isNullAt(found.answer()) ? null : row.getArray(found.answer()).copy();
               next = 0;
               continue;
             }

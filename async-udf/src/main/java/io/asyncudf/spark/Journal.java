@@ -40,6 +40,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Journal {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Journal.class);
+
   /** The suffix of journal files; other files in the directory are ignored. */
   static final String SUFFIX = ".journal";
   /** Entries older than this session key (a duration such as {@code 30d}) are not answers: they are called again. */
@@ -74,6 +76,48 @@ public final class Journal {
     }
     String[] fields = payload.split("\t", 3);
     return fields.length == 3 ? new String[] {fields[1], fields[2]} : null;
+  }
+
+  /**
+   * Hands {@code answers} the key and answer JSON of each valid line of the journal files at {@code path} whose
+   * names start with {@code prefix}, at most {@code maxBytes} of lines. A file that cannot be read is skipped,
+   * with a warning (its rows are called again).
+   */
+  static void readLines(String path, org.apache.hadoop.conf.Configuration hadoop, String prefix, long maxBytes,
+      java.util.function.BiConsumer<String, String> answers) {
+    Path directory = new Path(path);
+    FileStatus[] files;
+    FileSystem fs;
+    try {
+      fs = directory.getFileSystem(hadoop);
+      if (!fs.exists(directory)) {
+        return;
+      }
+      files = fs.listStatus(directory);
+    } catch (IOException e) {
+      LOG.warn("cannot list the journal at {}; calling the rows its files {}* answered again: {}", path, prefix,
+          e.toString());
+      return;
+    }
+    long read = 0;
+    for (FileStatus file : files) {
+      String name = file.getPath().getName();
+      if (!name.startsWith(prefix) || !name.endsWith(SUFFIX)) {
+        continue;
+      }
+      try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+          fs.open(file.getPath()), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null && read < maxBytes; line = lines.readLine()) {
+          read += line.length() + 1;
+          String[] entry = entry(line);
+          if (entry != null) {
+            answers.accept(entry[0], entry[1]);
+          }
+        }
+      } catch (IOException e) { // e.g. a file a dead executor left open on HDFS
+        LOG.warn("cannot read the journal file {}; calling its rows again: {}", file.getPath(), e.toString());
+      }
+    }
   }
 
   /** The answer of {@code type} in a journal line's JSON, given as column 0 (a string) of a row. */

@@ -1,14 +1,7 @@
 package io.asyncudf.spark;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -19,8 +12,6 @@ import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
 import scala.collection.immutable.Seq;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import scala.runtime.AbstractFunction2;
 
 /**
@@ -33,8 +24,6 @@ import scala.runtime.AbstractFunction2;
 final class JournalTap
     extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
     implements Serializable {
-
-  private static final Logger LOG = LoggerFactory.getLogger(JournalTap.class);
 
   private final String path;
   private final Seq<Expression> entry;
@@ -67,40 +56,7 @@ final class JournalTap
    * again).
    */
   void earlierAnswers(int partition, long maxBytes, java.util.function.BiConsumer<String, String> answers) {
-    Path directory = new Path(path);
-    FileStatus[] files;
-    FileSystem fs;
-    try {
-      fs = directory.getFileSystem(hadoop.value());
-      if (!fs.exists(directory)) {
-        return;
-      }
-      files = fs.listStatus(directory);
-    } catch (IOException e) {
-      LOG.warn("cannot list the journal at {} for what earlier attempts of partition {} answered; calling its rows "
-          + "again: {}", path, partition, e.toString());
-      return;
-    }
-    long read = 0;
-    for (FileStatus file : files) {
-      String name = file.getPath().getName();
-      if (!name.startsWith(filesOf(partition)) || !name.endsWith(Journal.SUFFIX)) {
-        continue;
-      }
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(fs.open(file.getPath()),
-          StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null && read < maxBytes; line = lines.readLine()) {
-          read += line.length() + 1;
-          String[] entry = Journal.entry(line);
-          if (entry != null) {
-            answers.accept(entry[0], entry[1]);
-          }
-        }
-      } catch (IOException e) { // e.g. a file a dead executor left open on HDFS
-        LOG.warn("cannot read {} (an earlier attempt's journal); calling its rows again: {}", file.getPath(),
-            e.toString());
-      }
-    }
+    Journal.readLines(path, hadoop.value(), filesOf(partition), maxBytes, answers);
   }
 
   @Override

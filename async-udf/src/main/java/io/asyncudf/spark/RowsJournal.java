@@ -60,6 +60,14 @@ final class RowsJournal implements Serializable {
     this.appended = appended;
   }
 
+  /**
+   * Hands {@code answers} what earlier attempts of this task (before a retry, or beside a speculative copy)
+   * journaled for partition {@code partition}: key and answer JSON, at most {@code maxBytes} of lines.
+   */
+  void earlierAnswers(int partition, long maxBytes, java.util.function.BiConsumer<String, String> answers) {
+    Journal.readLines(path, hadoop.value(), "part-" + run + "-" + partition + "-", maxBytes, answers);
+  }
+
   /** The journal of partition {@code partition} in this task, closed when the task ends. */
   Writer open(int partition) {
     TaskContext task = TaskContext.get();

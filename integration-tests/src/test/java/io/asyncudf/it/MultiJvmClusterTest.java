@@ -203,6 +203,35 @@ class MultiJvmClusterTest {
     }
   }
 
+  @Test
+  void aDataFrameHelperRetriedInTheSameJobTakesWhatItsFailedAttemptJournaled(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    try (LatencyService service = LatencyService.start(5)) {
+      HttpClientConfig config = HttpClientConfig.builder().baseUrl(service.baseUri().toString()).build();
+      StructType scoredSchema = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
+      Dataset<Row> scored = AsyncUdf.<HttpClientConfig>dataFrame((ctx, rows) -> {
+            List<CompletableFuture<Row>> answers = new java.util.ArrayList<>();
+            for (Row row : rows) {
+              long id = row.getLong(0);
+              answers.add(HttpConnector.shared(ctx.parameters()).send(ctx, HttpRequest.get("score?id=" + id))
+                  .toCompletableFuture().thenApply(response -> RowFactory.create(id, response.json().get("score").asDouble())));
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
+          }, scoredSchema)
+          .parameters(config).maxChunkSize(50).maxConcurrentChunks(4)
+          .journal(dir.resolve("journal").toString()).journalKey("id")
+          .apply(spark.range(0, 2000, 1, 2).toDF("id"));
+      List<Row> rows = scored.mapPartitions(new FailFirstAttemptAfter(700), org.apache.spark.sql.Encoders.row(scoredSchema))
+          .collectAsList();
+      assertThat(rows).hasSize(2000)
+          .allSatisfy(row -> assertThat(row.getDouble(1)).isEqualTo(LatencyService.scoreOf(row.getLong(0))));
+      assertThat(rows.stream().map(row -> row.getLong(0)).distinct().count()).isEqualTo(2000);
+      assertThat(service.requests()).as("requests with one task failed after 700 rows and retried")
+          .isBetween(2000L, 2000L + 4 * 50);
+    }
+  }
+
   /** Fails the first attempt of partition 0 once it has passed {@code rows} rows on, as a lost task would. */
   private record FailFirstAttemptAfter(int rows) implements org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> {
     @Override
