@@ -89,10 +89,7 @@ public final class AsyncEval extends LogicalPlan {
   /** What it reads of its child: the input's columns, and a journal lookup's columns. */
   @Override
   public AttributeSet references() {
-    AttributeSet read = super.references();
-    return lookup == null ? read
-        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer(),
-            lookup.key()))));
+    return JournalLookup.reads(super.references(), lookup);
   }
 
   @Override

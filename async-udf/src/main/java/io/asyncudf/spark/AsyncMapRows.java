@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.spark.sql.catalyst.analysis.MultiInstanceRelation;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -58,10 +57,7 @@ public final class AsyncMapRows extends LogicalPlan implements MultiInstanceRela
   /** What it reads of its child: the input columns, and a journal lookup's columns. */
   @Override
   public AttributeSet references() {
-    AttributeSet read = super.references();
-    return lookup == null ? read
-        : read.$plus$plus(AttributeSet.apply(Plans.seq(List.<Expression>of(lookup.found(), lookup.answer(),
-            lookup.key()))));
+    return JournalLookup.reads(super.references(), lookup);
   }
 
   RowsCall call() {

@@ -2,6 +2,8 @@ package io.asyncudf.spark;
 
 import java.io.Serializable;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 
 /**
  * The columns of a journal lookup in an {@link AsyncEval}'s input rows: the journal's key, set when the
@@ -11,4 +13,11 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
  * rows).
  */
 public record JournalLookup(Attribute found, Attribute answer, Attribute key, int remembered)
-    implements Serializable {}
+    implements Serializable {
+
+  /** What a node that reads {@code read} of its child reads with {@code lookup} (or null): its columns too. */
+  static AttributeSet reads(AttributeSet read, JournalLookup lookup) {
+    return lookup == null ? read : read.$plus$plus(AttributeSet.apply(
+        Plans.seq(java.util.List.<Expression>of(lookup.found(), lookup.answer(), lookup.key()))));
+  }
+}
