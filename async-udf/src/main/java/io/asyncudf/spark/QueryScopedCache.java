@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -109,7 +108,8 @@ final class QueryScopedCache {
   private synchronized List<RDD<InternalRow>> remove(long executionId) {
     Map<SparkPlan, CompletableFuture<RDD<InternalRow>>> outputs = kept.remove(executionId);
     return outputs == null ? List.of()
-        : outputs.values().stream().map(output -> output.getNow(null)).filter(Objects::nonNull).toList();
+        : outputs.values().stream().filter(output -> output.isDone() && !output.isCompletedExceptionally())
+            .map(CompletableFuture::join).toList();
   }
 
   /** Unpersists an execution's outputs when it ends. */
