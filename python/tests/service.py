@@ -49,8 +49,14 @@ class Service:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            # the default listen backlog of 5 drops connections when hundreds open at once (tasks keep up to
+            # 512 requests in flight): the clients then wait out SYN retransmits and connect timeouts, retry,
+            # and the service sees requests twice; real services listen with a backlog in the hundreds
+            request_queue_size = 1024
+            daemon_threads = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
