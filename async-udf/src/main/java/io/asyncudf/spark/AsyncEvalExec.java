@@ -5,13 +5,11 @@ import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
@@ -117,11 +115,6 @@ public final class AsyncEvalExec extends AsyncExec {
   private static final class StagedPartitions
       extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
       implements Serializable {
-    /**
-     * At most this much of earlier attempts' journal lines is read back for a retry (held on the heap while the
-     * task runs, outside Spark's memory accounting); the rows beyond are called again.
-     */
-    private static final long MAX_RECOVERED_BYTES = 32L << 20;
 
     private final Expression input;
     private final Seq<Attribute> childOutput;
@@ -149,20 +142,12 @@ public final class AsyncEvalExec extends AsyncExec {
      * the appended values of their rows, by key; empty on a first attempt.
      */
     private Map<UTF8String, Object[]> recovered(int partition) {
-      TaskContext task = TaskContext.get();
-      if (tap == null || found == null || task == null
-          || (task.attemptNumber() == 0 && task.stageAttemptNumber() == 0)) {
+      if (tap == null || found == null) {
         return Map.of();
       }
-      UnsafeProjection parse = UnsafeProjection.create(Plans.seq(List.of(answerOf)));
       Map<UTF8String, Object[]> answers = new HashMap<>();
-      tap.earlierAnswers(partition, MAX_RECOVERED_BYTES, (key, json) -> {
-        UnsafeRow parsed = parse.apply(new GenericInternalRow(new Object[] {UTF8String.fromString(json)}));
-        if (!parsed.isNullAt(0)) { // an answer that no longer reads as the result type is called again
-          answers.put(UTF8String.fromString(key),
-              new Object[] {InternalRow.copyValue(parsed.get(0, answerOf.dataType()))});
-        }
-      });
+      tap.run().earlierAnswers(partition, answerOf)
+          .forEach((key, answer) -> answers.put(UTF8String.fromString(key), new Object[] {answer}));
       return answers;
     }
 

@@ -3,11 +3,9 @@ package io.asyncudf.spark;
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -23,7 +21,6 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
@@ -93,9 +90,9 @@ public final class AsyncMapRowsExec extends AsyncExec {
     }
     int inputKey = inputSchema.fieldIndex(call.journalKey());
     DataType keyType = inputSchema.fields()[inputKey].dataType();
-    return new RowsJournal(call.journal(), new SerializableConfiguration(SparkInternals.hadoopConf(session())),
-        call.journalKey(), Journal.key(session(), new BoundReference(inputKey, keyType, true)), inputKey,
-        call.outputSchema().fieldIndex(call.journalKey()), keyType,
+    JournalRun run = new JournalRun(call.journal(), new SerializableConfiguration(SparkInternals.hadoopConf(session())));
+    return new RowsJournal(run, call.journalKey(), Journal.key(session(), new BoundReference(inputKey, keyType, true)),
+        inputKey, call.outputSchema().fieldIndex(call.journalKey()), keyType,
         Journal.json(session(), new BoundReference(0, new ArrayType(call.outputSchema(), true), true)),
         callMetrics().journaled());
   }
@@ -117,12 +114,6 @@ public final class AsyncMapRowsExec extends AsyncExec {
    */
   private record Found(int key, int answer, int rowKey, StructType outputSchema, boolean errorColumn,
       Expression answerOf) implements Serializable {}
-
-  /**
-   * At most this much of earlier attempts' journal lines is read back for a retry (held on the heap while the
-   * task runs); the rows beyond are called again.
-   */
-  private static final long MAX_RECOVERED_BYTES = 32L << 20;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private DataFrameTransform<?> transform(ChunkSettings settings, StructType inputSchema, ErrorColumn errors) {
@@ -162,20 +153,8 @@ public final class AsyncMapRowsExec extends AsyncExec {
     }
 
     /** What earlier attempts of this task journaled (a retry, or a speculative copy), by key; empty at first. */
-    private Map<String, ArrayData> recovered(int partition) {
-      TaskContext task = TaskContext.get();
-      if (journal == null || task == null || (task.attemptNumber() == 0 && task.stageAttemptNumber() == 0)) {
-        return Map.of();
-      }
-      UnsafeProjection parse = UnsafeProjection.create(Plans.seq(List.of(found.answerOf())));
-      Map<String, ArrayData> answers = new HashMap<>();
-      journal.earlierAnswers(partition, MAX_RECOVERED_BYTES, (key, json) -> {
-        UnsafeRow parsed = parse.apply(new GenericInternalRow(new Object[] {UTF8String.fromString(json)}));
-        if (!parsed.isNullAt(0)) {
-          answers.put(key, parsed.getArray(0).copy());
-        }
-      });
-      return answers;
+    private Map<String, Object> recovered(int partition) {
+      return journal == null ? Map.of() : journal.run().earlierAnswers(partition, found.answerOf());
     }
   }
 
@@ -185,7 +164,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
    */
   private static final class FoundRows {
     private final Found found;
-    private final Map<String, ArrayData> recovered;
+    private final Map<String, Object> recovered;
     private final ArrayDeque<ArrayData> recoveredAnswers = new ArrayDeque<>();
     private final ArrayDeque<Long> recoveredRows = new ArrayDeque<>();
     private final SparkInternals.RowsAside rows;
@@ -197,7 +176,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
     private long removed;
 
     /** @param recovered what an earlier attempt of this task journaled, by key: those rows are answered too */
-    FoundRows(Found found, Seq<Attribute> childOutput, Map<String, ArrayData> recovered) {
+    FoundRows(Found found, Seq<Attribute> childOutput, Map<String, Object> recovered) {
       this.found = found;
       this.recovered = recovered;
       this.rows = SparkInternals.rowsAside(childOutput.size());
@@ -213,7 +192,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
       if (row.isNullAt(found.key()) || row.isNullAt(found.answer())) {
         // not found, or an answer that no longer reads as the output schema: called, unless an earlier attempt
         // of this task answered it
-        earlier = recovered.isEmpty() ? null : recovered.get(row.getUTF8String(found.rowKey()).toString());
+        earlier = recovered.isEmpty() ? null : (ArrayData) recovered.get(row.getUTF8String(found.rowKey()).toString());
         if (earlier == null) {
           return false;
         }

@@ -65,8 +65,9 @@ public final class JournalAppendExec extends SparkPlan {
 
   /** The step that appends the journaled rows of a partition of rows with attributes {@code input}. */
   static JournalTap tap(SparkPlan plan, JournalAppend.Spec journal, Seq<Attribute> input, SQLMetric appended) {
-    return new JournalTap(journal.path(), Plans.seq(List.of(journal.key(), journal.json(), journal.journaled())), input,
-        new SerializableConfiguration(SparkInternals.hadoopConf(plan.session())), appended);
+    return new JournalTap(new JournalRun(journal.path(), new SerializableConfiguration(
+        SparkInternals.hadoopConf(plan.session()))), Plans.seq(List.of(journal.key(), journal.json(), journal.journaled())),
+        input, appended);
   }
 
   @Override

@@ -1,16 +1,12 @@
 package io.asyncudf.spark;
 
 import java.io.Serializable;
-import java.util.UUID;
-import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.metric.SQLMetric;
-import org.apache.spark.util.SerializableConfiguration;
-import org.apache.spark.util.TaskCompletionListener;
 import scala.collection.immutable.Seq;
 import scala.runtime.AbstractFunction2;
 
@@ -18,45 +14,30 @@ import scala.runtime.AbstractFunction2;
  * Passes a partition's rows on unchanged and appends each journaled one (key, answer as JSON) to the
  * task's own journal files ({@link JournalWriter}), closed when the task ends, whether it succeeded,
  * failed or was killed. A row is appended as it passes, so what a cancelled task answered stays, and a
- * retried task can read what its failed attempt answered ({@link #earlierAnswers}): the files of one
- * tap (one execution of its operator) are named after it and the partition.
+ * retried task can read what its failed attempt answered ({@link JournalRun#earlierAnswers}).
  */
 final class JournalTap
     extends AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>>
     implements Serializable {
 
-  private final String path;
+  private final JournalRun run;
   private final Seq<Expression> entry;
   private final Seq<Attribute> input;
-  private final SerializableConfiguration hadoop;
   private final SQLMetric appended;
-  private final String run = UUID.randomUUID().toString().substring(0, 8);
 
   /**
    * @param entry the key (string), the answer as JSON (string) and whether to journal it (boolean), over {@code input}
    */
-  JournalTap(String path, Seq<Expression> entry, Seq<Attribute> input, SerializableConfiguration hadoop,
-      SQLMetric appended) {
-    this.path = path;
+  JournalTap(JournalRun run, Seq<Expression> entry, Seq<Attribute> input, SQLMetric appended) {
+    this.run = run;
     this.entry = entry;
     this.input = input;
-    this.hadoop = hadoop;
     this.appended = appended;
   }
 
-  /** The start of the names of the files the attempts of this tap's partition {@code partition} write. */
-  private String filesOf(int partition) {
-    return "part-" + run + "-" + partition + "-";
-  }
-
-  /**
-   * Hands {@code answers} what earlier attempts of this task (a failed attempt, before a retry; the original,
-   * beside a speculative copy) journaled for partition {@code partition}: each valid line's key and answer
-   * JSON, at most {@code maxBytes} of lines. A file that cannot be read is skipped (its rows are called
-   * again).
-   */
-  void earlierAnswers(int partition, long maxBytes, java.util.function.BiConsumer<String, String> answers) {
-    Journal.readLines(path, hadoop.value(), filesOf(partition), maxBytes, answers);
+  /** The journal files this tap's tasks write, and what earlier attempts of a task wrote. */
+  JournalRun run() {
+    return run;
   }
 
   @Override
@@ -72,12 +53,7 @@ final class JournalTap
       java.util.function.BooleanSupplier repeat) {
     UnsafeProjection project = UnsafeProjection.create(entry, input);
     project.initialize((Integer) partition);
-    TaskContext task = TaskContext.get();
-    String name = run + "-" + partition + "-" + (task == null ? System.nanoTime() : task.taskAttemptId());
-    JournalWriter writer = new JournalWriter(path, hadoop.value(), name, System::currentTimeMillis);
-    if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());
-    }
+    JournalWriter writer = run.writer((Integer) partition);
     return rows.map(row -> {
       if (repeat.getAsBoolean()) {
         return row;

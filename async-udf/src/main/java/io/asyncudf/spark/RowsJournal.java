@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -16,8 +14,6 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.util.SerializableConfiguration;
-import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Journals a DataFrame helper's answers per input row: for each input row of a chunk that succeeded,
@@ -29,8 +25,7 @@ final class RowsJournal implements Serializable {
 
   private static final Object NULL_KEY = new Object();
 
-  private final String path;
-  private final SerializableConfiguration hadoop;
+  private final JournalRun run;
   private final String keyName;
   private final Expression key;
   private final int inputKey;
@@ -38,7 +33,6 @@ final class RowsJournal implements Serializable {
   private final DataType keyType;
   private final Expression json;
   private final SQLMetric appended;
-  private final String run = UUID.randomUUID().toString().substring(0, 8);
 
   /**
    * @param keyName the key column's name, for messages
@@ -47,10 +41,9 @@ final class RowsJournal implements Serializable {
    * @param outputKey where it is in the output rows
    * @param json the journal's JSON of an array of output rows given as column 0 of a row
    */
-  RowsJournal(String path, SerializableConfiguration hadoop, String keyName, Expression key, int inputKey,
-      int outputKey, DataType keyType, Expression json, SQLMetric appended) {
-    this.path = path;
-    this.hadoop = hadoop;
+  RowsJournal(JournalRun run, String keyName, Expression key, int inputKey, int outputKey, DataType keyType,
+      Expression json, SQLMetric appended) {
+    this.run = run;
     this.keyName = keyName;
     this.key = key;
     this.inputKey = inputKey;
@@ -60,24 +53,14 @@ final class RowsJournal implements Serializable {
     this.appended = appended;
   }
 
-  /**
-   * Hands {@code answers} what earlier attempts of this task (before a retry, or beside a speculative copy)
-   * journaled for partition {@code partition}: key and answer JSON, at most {@code maxBytes} of lines.
-   */
-  void earlierAnswers(int partition, long maxBytes, java.util.function.BiConsumer<String, String> answers) {
-    Journal.readLines(path, hadoop.value(), "part-" + run + "-" + partition + "-", maxBytes, answers);
+  /** The journal files this journal's tasks write, and what earlier attempts of a task wrote. */
+  JournalRun run() {
+    return run;
   }
 
   /** The journal of partition {@code partition} in this task, closed when the task ends. */
   Writer open(int partition) {
-    TaskContext task = TaskContext.get();
-    JournalWriter writer = new JournalWriter(path, hadoop.value(),
-        run + "-" + partition + "-" + (task == null ? System.nanoTime() : task.taskAttemptId()),
-        System::currentTimeMillis);
-    if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());
-    }
-    return new Writer(writer, partition);
+    return new Writer(run.writer(partition), partition);
   }
 
   /** One partition's journal. */
