@@ -1,8 +1,5 @@
 package io.asyncudf;
 
-import io.asyncudf.spark.ClassicRuntime;
-import io.asyncudf.spark.DriverChannels;
-import io.asyncudf.spark.SparkExecution.InputShape;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Encoder;
@@ -42,19 +39,19 @@ public final class AsyncUdf {
   /** A scalar (non-struct) column to a column of {@code outputType}, one output per input. */
   public static <I, O, P extends Serializable> ColumnUdf<I, O, P> scalarToScalar(AsyncChunkFunction<I, O, P> fn,
       DataType outputType) {
-    return new ColumnUdf<>(fn, outputType, InputShape.SCALAR, UdfOptions.defaults());
+    return new ColumnUdf<>(fn, outputType, false, UdfOptions.defaults());
   }
 
   /** A scalar (non-struct) column to a struct column, one {@code Row} per input. */
   public static <I, P extends Serializable> ColumnUdf<I, Row, P> scalarToStruct(AsyncChunkFunction<I, Row, P> fn,
       StructType outputType) {
-    return new ColumnUdf<>(fn, outputType, InputShape.SCALAR, UdfOptions.defaults());
+    return new ColumnUdf<>(fn, outputType, false, UdfOptions.defaults());
   }
 
   /** A struct column (each input a {@code Row}) to a column of {@code outputType}. */
   public static <O, P extends Serializable> ColumnUdf<Row, O, P> structToScalar(AsyncChunkFunction<Row, O, P> fn,
       DataType outputType) {
-    return new ColumnUdf<>(fn, outputType, InputShape.STRUCT, UdfOptions.defaults());
+    return new ColumnUdf<>(fn, outputType, true, UdfOptions.defaults());
   }
 
   /**
@@ -66,21 +63,21 @@ public final class AsyncUdf {
    */
   public static <I, O, P extends Serializable> ColumnUdf<I, O, P> scalarToScalar(Encoder<I> input, Encoder<O> output,
       AsyncChunkFunction<I, O, P> fn) {
-    return new ColumnUdf<>(fn, valueType("output", output), InputShape.SCALAR, UdfOptions.defaults())
+    return new ColumnUdf<>(fn, valueType("output", output), false, UdfOptions.defaults())
         .inputType(valueType("input", input));
   }
 
   /** A scalar column of the input encoder's type to a struct column of {@code outputType}. */
   public static <I, P extends Serializable> ColumnUdf<I, Row, P> scalarToStruct(Encoder<I> input,
       AsyncChunkFunction<I, Row, P> fn, StructType outputType) {
-    return new ColumnUdf<>(fn, outputType, InputShape.SCALAR, UdfOptions.defaults())
+    return new ColumnUdf<>(fn, outputType, false, UdfOptions.defaults())
         .inputType(valueType("input", input));
   }
 
   /** A struct column (or several columns, as one {@code Row}) to a column of the output encoder's type. */
   public static <O, P extends Serializable> ColumnUdf<Row, O, P> structToScalar(Encoder<O> output,
       AsyncChunkFunction<Row, O, P> fn) {
-    return new ColumnUdf<>(fn, valueType("output", output), InputShape.STRUCT, UdfOptions.defaults());
+    return new ColumnUdf<>(fn, valueType("output", output), true, UdfOptions.defaults());
   }
 
   private static DataType valueType(String what, Encoder<?> encoder) {
@@ -96,7 +93,7 @@ public final class AsyncUdf {
   /** A struct column to a struct column, one {@code Row} per input {@code Row}. */
   public static <P extends Serializable> ColumnUdf<Row, Row, P> structToStruct(AsyncChunkFunction<Row, Row, P> fn,
       StructType outputType) {
-    return new ColumnUdf<>(fn, outputType, InputShape.STRUCT, UdfOptions.defaults());
+    return new ColumnUdf<>(fn, outputType, true, UdfOptions.defaults());
   }
 
   /**
@@ -104,7 +101,7 @@ public final class AsyncUdf {
    * 20), oldest first, then the ones running. Empty off the driver.
    */
   public static List<JobProgress> progress() {
-    return DriverChannels.progress();
+    return SparkAdapters.get().progress();
   }
 
   /**
@@ -115,7 +112,6 @@ public final class AsyncUdf {
    * @throws UnsupportedOperationException for a Spark Connect client session (the server starts it)
    */
   public static void installDriverChannel(SparkSession spark) {
-    ClassicRuntime.require(spark);
-    DriverChannels.install(spark.sparkContext());
+    SparkAdapters.get().installDriverChannel(spark);
   }
 }

@@ -1,7 +1,5 @@
 package io.asyncudf;
 
-import io.asyncudf.engine.ChunkDescription;
-
 /**
  * A chunk that still failed after its retries, failing the Spark task because the UDF records no
  * errors (no {@code errorColumn}) or because the failure's type must always fail ({@code failOn}).
@@ -17,7 +15,7 @@ public final class ChunkFailedException extends RuntimeException {
   private final int attempts;
 
   public ChunkFailedException(int partitionIndex, int chunkIndex, long firstRowIndex, int size, int attempts, Throwable cause) {
-    super(ChunkDescription.of(partitionIndex, chunkIndex, firstRowIndex, size) + " failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ")
+    super(chunk(partitionIndex, chunkIndex, firstRowIndex, size) + " failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ")
         + describe(cause), cause);
     this.partitionIndex = partitionIndex;
     this.chunkIndex = chunkIndex;
@@ -44,6 +42,12 @@ public final class ChunkFailedException extends RuntimeException {
 
   public int attempts() {
     return attempts;
+  }
+
+  /** As the engine names chunks: {@code "chunk 2 of partition 0 (rows 200-299)"}. */
+  private static String chunk(int partitionIndex, int chunkIndex, long firstRowIndex, int size) {
+    String range = size == 1 ? "row " + firstRowIndex : "rows " + firstRowIndex + "-" + (firstRowIndex + size - 1);
+    return "chunk " + chunkIndex + " of partition " + partitionIndex + " (" + range + ")";
   }
 
   static String describe(Throwable cause) {

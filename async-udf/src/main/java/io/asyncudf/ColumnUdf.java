@@ -1,9 +1,5 @@
 package io.asyncudf;
 
-import io.asyncudf.spark.AsyncCall;
-import io.asyncudf.spark.AsyncUdfPlanning;
-import io.asyncudf.spark.ClassicRuntime;
-import io.asyncudf.spark.SparkExecution;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -40,22 +36,22 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
 
   private final AsyncChunkFunction<I, O, P> function;
   private final DataType outputType;
-  private final SparkExecution.InputShape inputShape;
+  private final boolean structInput;
   private final String name;
   private final DataType inputType;
   private final Column journalKey;
 
-  ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, SparkExecution.InputShape inputShape,
+  ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, boolean structInput,
       UdfOptions<P> options) {
-    this(function, outputType, inputShape, options, DEFAULT_NAME, null, null);
+    this(function, outputType, structInput, options, DEFAULT_NAME, null, null);
   }
 
-  private ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, SparkExecution.InputShape inputShape,
+  private ColumnUdf(AsyncChunkFunction<I, O, P> function, DataType outputType, boolean structInput,
       UdfOptions<P> options, String name, DataType inputType, Column journalKey) {
     super(options);
     this.function = Objects.requireNonNull(function, "function");
     this.outputType = Objects.requireNonNull(outputType, "outputType");
-    this.inputShape = inputShape;
+    this.structInput = structInput;
     this.name = name;
     this.inputType = inputType;
     this.journalKey = journalKey;
@@ -63,12 +59,12 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
 
   /** This UDF accepting only inputs of {@code type} (from an input encoder). */
   ColumnUdf<I, O, P> inputType(DataType type) {
-    return new ColumnUdf<>(function, outputType, inputShape, options(), name, type, journalKey);
+    return new ColumnUdf<>(function, outputType, structInput, options(), name, type, journalKey);
   }
 
   @Override
   ColumnUdf<I, O, P> with(UdfOptions<P> changed) {
-    return new ColumnUdf<>(function, outputType, inputShape, changed, name, inputType, journalKey);
+    return new ColumnUdf<>(function, outputType, structInput, changed, name, inputType, journalKey);
   }
 
   /**
@@ -78,7 +74,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    * keys share one journal entry. Null: keyed by the input (the default).
    */
   public ColumnUdf<I, O, P> journalKey(Column key) {
-    return new ColumnUdf<>(function, outputType, inputShape, options(), name, inputType, key);
+    return new ColumnUdf<>(function, outputType, structInput, options(), name, inputType, key);
   }
 
   /**
@@ -88,7 +84,27 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    * @throws IllegalArgumentException if {@code name} is not a plain identifier
    */
   public ColumnUdf<I, O, P> named(String name) {
-    return new ColumnUdf<>(function, outputType, inputShape, options(), checkName(name), inputType, journalKey);
+    return new ColumnUdf<>(function, outputType, structInput, options(), checkName(name), inputType, journalKey);
+  }
+
+  /** The function called with each chunk. */
+  public AsyncChunkFunction<I, O, P> function() {
+    return function;
+  }
+
+  /** Whether each input is a {@code Row}: a struct column, or several columns taken as one struct. */
+  public boolean structInput() {
+    return structInput;
+  }
+
+  /** The only input type accepted (from an input encoder), or null for any of the input shape. */
+  public DataType inputType() {
+    return inputType;
+  }
+
+  /** The journal key set by {@link #journalKey(Column)}, or null: keyed by the input. */
+  public Column journalKey() {
+    return journalKey;
   }
 
   /** The name shown in plans. */
@@ -107,7 +123,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    * struct, else one field {@code value}) followed by the error struct under the error column's name.
    */
   public DataType resultType() {
-    return call().resultType();
+    return SparkAdapters.get().resultType(this);
   }
 
   /**
@@ -132,8 +148,7 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
     for (Column input : inputs) {
       Objects.requireNonNull(input, "input column");
     }
-    ClassicRuntime.requireForColumns();
-    return AsyncUdfPlanning.column(call(), withKey(List.of(inputs)));
+    return SparkAdapters.get().column(this, List.of(inputs));
   }
 
   /**
@@ -146,31 +161,9 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    */
   public ColumnUdf<I, O, P> register(SparkSession spark, String name) {
     Objects.requireNonNull(spark, "spark");
-    ClassicRuntime.require(spark);
     ColumnUdf<I, O, P> named = named(name);
-    AsyncUdfPlanning.register(spark, name, named.call(), keyed() ? journalKey : null);
+    SparkAdapters.get().register(named, spark);
     return named;
-  }
-
-  AsyncCall call() {
-    UdfOptions<P> options = options();
-    return new AsyncCall(name, function, options.parameters(), inputType, outputType, inputShape,
-        options.chunkSettings(true), options.stagingSettings(), options.errorColumn(), options.driver(),
-        options.journal(), keyed());
-  }
-
-  /** Whether the call's last argument is the journal key: a journal with a key named. */
-  private boolean keyed() {
-    return options().journal() != null && journalKey != null;
-  }
-
-  private List<Column> withKey(List<Column> inputs) {
-    if (!keyed()) {
-      return inputs;
-    }
-    List<Column> arguments = new java.util.ArrayList<>(inputs);
-    arguments.add(journalKey);
-    return arguments;
   }
 
   static String checkName(String name) {
@@ -194,10 +187,8 @@ public final class ColumnUdf<I, O, P extends Serializable> extends ConfigurableU
    */
   public Dataset<Row> withColumn(Dataset<Row> df, String outputColumn, Column input) {
     Objects.requireNonNull(df, "df");
-    ClassicRuntime.require(df.sparkSession());
     boolean nameless = name.equals(DEFAULT_NAME) && outputColumn != null && NAME.matcher(outputColumn).matches();
-    return SparkExecution.column(df, outputColumn, input, nameless ? named(outputColumn).call() : call(),
-        keyed() ? journalKey : null);
+    return SparkAdapters.get().withColumn(nameless ? named(outputColumn) : this, df, outputColumn, input);
   }
 
   @Override

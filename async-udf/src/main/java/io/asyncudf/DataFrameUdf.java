@@ -1,8 +1,5 @@
 package io.asyncudf;
 
-import io.asyncudf.spark.ClassicRuntime;
-import io.asyncudf.spark.RowsCall;
-import io.asyncudf.spark.SparkExecution;
 import java.io.Serializable;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
@@ -26,23 +23,40 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
 
   private final AsyncChunkFunction<Row, Row, P> function;
   private final StructType outputSchema;
+  private final String name;
   private final String journalKey;
 
   DataFrameUdf(AsyncChunkFunction<Row, Row, P> function, StructType outputSchema, UdfOptions<P> options) {
-    this(function, outputSchema, options, null);
+    this(function, outputSchema, options, DEFAULT_NAME, null);
   }
 
   private DataFrameUdf(AsyncChunkFunction<Row, Row, P> function, StructType outputSchema, UdfOptions<P> options,
-      String journalKey) {
+      String name, String journalKey) {
     super(options);
     this.function = Objects.requireNonNull(function, "function");
     this.outputSchema = Objects.requireNonNull(outputSchema, "outputSchema");
+    this.name = name;
     this.journalKey = journalKey;
   }
 
   @Override
   DataFrameUdf<P> with(UdfOptions<P> changed) {
-    return new DataFrameUdf<>(function, outputSchema, changed, journalKey);
+    return new DataFrameUdf<>(function, outputSchema, changed, name, journalKey);
+  }
+
+  /**
+   * The name shown in query plans, {@code explain()} and the Spark UI (default {@code async_dataframe_udf});
+   * {@link #register} sets it to the table function's name.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a plain identifier
+   */
+  public DataFrameUdf<P> named(String name) {
+    return new DataFrameUdf<>(function, outputSchema, options(), ColumnUdf.checkName(name), journalKey);
+  }
+
+  /** The name shown in plans. */
+  public String name() {
+    return name;
   }
 
   /**
@@ -59,7 +73,22 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
     if (column == null || column.isBlank()) {
       throw new IllegalArgumentException("journalKey must name a column, got '" + column + "'");
     }
-    return new DataFrameUdf<>(function, outputSchema, options(), column);
+    return new DataFrameUdf<>(function, outputSchema, options(), name, column);
+  }
+
+  /** The function called with each chunk of input rows. */
+  public AsyncChunkFunction<Row, Row, P> function() {
+    return function;
+  }
+
+  /** The schema of the output rows (without the error column). */
+  public StructType outputSchema() {
+    return outputSchema;
+  }
+
+  /** The input column set by {@link #journalKey(String)}, or null. */
+  public String journalKey() {
+    return journalKey;
   }
 
   /** Emit in input order (default true): all outputs of chunk n before those of chunk n + 1; or as chunks complete. */
@@ -80,14 +109,13 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
    */
   public Dataset<Row> apply(Dataset<Row> df) {
     Objects.requireNonNull(df, "df");
-    ClassicRuntime.require(df.sparkSession());
-    return SparkExecution.dataFrame(df, call(DEFAULT_NAME));
+    return SparkAdapters.get().apply(this, df);
   }
 
   /**
    * Makes this UDF the temporary table function {@code name} of {@code spark}, over one table
    * argument: {@code SELECT * FROM name(TABLE(patients))}, {@code name(TABLE(SELECT id FROM t))}. It
-   * runs as {@link #apply(Dataset)} does, shown in plans under {@code name}. Returns this UDF.
+   * runs as {@link #apply(Dataset)} does, shown in plans under {@code name}. Returns the UDF, named {@code name}.
    *
    * @throws IllegalArgumentException if {@code name} is not a plain identifier, or the function,
    *     parameters or listener do not serialize
@@ -95,30 +123,13 @@ public final class DataFrameUdf<P extends Serializable> extends ConfigurableUdf<
    */
   public DataFrameUdf<P> register(SparkSession spark, String name) {
     Objects.requireNonNull(spark, "spark");
-    ClassicRuntime.require(spark);
-    SparkExecution.registerTableFunction(spark, call(ColumnUdf.checkName(name)));
-    return this;
-  }
-
-  /**
-   * This UDF's call as table function {@code name}, for the session extension that registers table
-   * functions from {@code spark.asyncudf.functions.<name>.factory}; not meant for user code.
-   *
-   * @throws IllegalArgumentException if {@code name} is not a plain identifier, or the error column
-   *     is also a column of the output schema
-   */
-  public RowsCall tableFunction(String name) {
-    return call(ColumnUdf.checkName(name));
-  }
-
-  RowsCall call(String name) {
-    UdfOptions<P> options = options();
-    return new RowsCall(name, function, options.parameters(), outputSchema, options.chunkSettings(false),
-        options.stagingSettings(), options.errorColumn(), options.driver(), options.journal(), journalKey);
+    DataFrameUdf<P> named = named(name);
+    SparkAdapters.get().register(named, spark);
+    return named;
   }
 
   @Override
   public String toString() {
-    return "DataFrameUdf" + options() + " -> " + outputSchema.simpleString();
+    return "DataFrameUdf " + name + options() + " -> " + outputSchema.simpleString();
   }
 }

@@ -1,6 +1,5 @@
 package io.asyncudf;
 
-import io.asyncudf.spark.Journal;
 import java.time.Duration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +23,7 @@ public final class Journals {
    * @throws java.io.UncheckedIOException if the location cannot be listed
    */
   public static Dataset<Row> read(SparkSession spark, String path) {
-    return Journal.latest(spark, path);
+    return SparkAdapters.get().readJournal(spark, path);
   }
 
   /** The files {@link #compact(SparkSession, String)} leaves: those written in the last two minutes. */
@@ -50,6 +49,6 @@ public final class Journals {
    * @throws java.io.UncheckedIOException if a file cannot be listed, moved or deleted
    */
   public static long compact(SparkSession spark, String path, Duration olderThan) {
-    return Journal.compact(spark, path, olderThan);
+    return SparkAdapters.get().compactJournal(spark, path, olderThan);
   }
 }

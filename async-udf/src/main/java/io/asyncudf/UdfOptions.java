@@ -1,9 +1,5 @@
 package io.asyncudf;
 
-import io.asyncudf.driver.DriverOptions;
-import io.asyncudf.engine.ChunkSettings;
-import io.asyncudf.engine.FailurePolicy;
-import io.asyncudf.spark.StagingSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +8,9 @@ import java.util.Objects;
 /**
  * The options of an async UDF, shared by {@link ColumnUdf} and {@link DataFrameUdf}: an immutable
  * value, validated as it is built. {@code ordered} applies to {@code DataFrameUdf} only (column
- * helpers always keep input order).
+ * helpers always keep input order). The options live on the driver: what the executors need (the
+ * parameters, the listener, the retry policy) is copied into the query plan, never the callback or the
+ * driver listener.
  *
  * <pre>{@code
  * UdfOptions<Serializable> options = UdfOptions.builder().maxChunkSize(200).maxConcurrentChunks(16).build();
@@ -32,15 +30,15 @@ public record UdfOptions<P extends Serializable>(
     AsyncUdfListener listener,
     boolean ordered,
     long stagingMemoryLimit,
-    DriverOptions driver,
-    String journal)
-    implements Serializable {
+    DriverCallback<?, ?> callback,
+    AsyncUdfListener driverListener,
+    boolean progress,
+    String journal) {
 
   static final int DEFAULT_MAX_CHUNK_SIZE = 100;
   static final int DEFAULT_MAX_CONCURRENT_CHUNKS = 8;
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
   static final long DEFAULT_STAGING_MEMORY_LIMIT = 64L << 20;
-  private static final int TARGET_BATCH_ROWS = 4096;
 
   /**
    * @throws IllegalArgumentException if a value is out of range (see {@link Builder})
@@ -56,26 +54,9 @@ public record UdfOptions<P extends Serializable>(
     }
     failOn = checkTypes(failOn);
     checkAtLeastOne("stagingMemoryLimit", stagingMemoryLimit);
-    driver = driver == null ? DriverOptions.none() : driver;
     if (journal != null && journal.isBlank()) {
       throw new IllegalArgumentException("journal must be a path (any Hadoop FileSystem location), got '" + journal + "'");
     }
-  }
-
-  /** Options without a journal (the form before {@link #journal()}). */
-  public UdfOptions(P parameters, int maxChunkSize, int maxConcurrentChunks, Duration timeout, RetryPolicy retry,
-      String errorColumn, List<Class<? extends Throwable>> failOn, AsyncUdfListener listener, boolean ordered,
-      long stagingMemoryLimit, DriverOptions driver) {
-    this(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn, listener, ordered,
-        stagingMemoryLimit, driver, null);
-  }
-
-  /** Options without driver-side parts (the form before {@link #driver()}). */
-  public UdfOptions(P parameters, int maxChunkSize, int maxConcurrentChunks, Duration timeout, RetryPolicy retry,
-      String errorColumn, List<Class<? extends Throwable>> failOn, AsyncUdfListener listener, boolean ordered,
-      long stagingMemoryLimit) {
-    this(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn, listener, ordered,
-        stagingMemoryLimit, DriverOptions.none());
   }
 
   private static void checkAtLeastOne(String option, long value) {
@@ -105,7 +86,7 @@ public record UdfOptions<P extends Serializable>(
   /** The defaults: chunks of 100, 8 in flight, 5-minute timeout, no retries, no error column, ordered, 64 MiB staging. */
   public static <P extends Serializable> UdfOptions<P> defaults() {
     return new UdfOptions<>(null, DEFAULT_MAX_CHUNK_SIZE, DEFAULT_MAX_CONCURRENT_CHUNKS, DEFAULT_TIMEOUT,
-        RetryPolicy.none(), null, List.of(), null, true, DEFAULT_STAGING_MEMORY_LIMIT, DriverOptions.none(), null);
+        RetryPolicy.none(), null, List.of(), null, true, DEFAULT_STAGING_MEMORY_LIMIT, null, null, false, null);
   }
 
   /** A builder starting from the {@linkplain #defaults() defaults}. */
@@ -118,22 +99,17 @@ public record UdfOptions<P extends Serializable>(
     return new Builder<>(this);
   }
 
-  /** @param onePerInput a column helper's settings: one output per input, always in input order */
-  ChunkSettings chunkSettings(boolean onePerInput) {
-    return new ChunkSettings(maxChunkSize, maxConcurrentChunks, timeout, retry,
-        new FailurePolicy(errorColumn != null, failOn), listener, ordered || onePerInput, onePerInput);
-  }
-
-  StagingSettings stagingSettings() {
-    return new StagingSettings(stagingMemoryLimit, Math.max(TARGET_BATCH_ROWS, maxChunkSize));
-  }
-
   @Override
   public String toString() {
     return "{maxChunkSize=" + maxChunkSize + ", maxConcurrentChunks=" + maxConcurrentChunks + ", timeout=" + timeout
         + ", retry=" + retry + ", errorColumn=" + errorColumn + ", ordered=" + ordered
-        + ", stagingMemoryLimit=" + stagingMemoryLimit + ", driver=" + driver
+        + ", stagingMemoryLimit=" + stagingMemoryLimit + ", callback=" + typeName(callback)
+        + ", driverListener=" + typeName(driverListener) + ", progress=" + progress
         + (journal == null ? "" : ", journal=" + journal) + "}";
+  }
+
+  private static String typeName(Object value) {
+    return value == null ? "none" : value.getClass().getName();
   }
 
   /** Builds {@link UdfOptions}; each setter checks its value at once. Not thread-safe. */
@@ -148,11 +124,15 @@ public record UdfOptions<P extends Serializable>(
     private AsyncUdfListener listener;
     private boolean ordered;
     private long stagingMemoryLimit;
-    private DriverOptions driver;
+    private DriverCallback<?, ?> callback;
+    private AsyncUdfListener driverListener;
+    private boolean progress;
     private String journal;
 
     private Builder(UdfOptions<P> from) {
-      driver = from.driver;
+      callback = from.callback;
+      driverListener = from.driverListener;
+      progress = from.progress;
       parameters = from.parameters;
       maxChunkSize = from.maxChunkSize;
       maxConcurrentChunks = from.maxConcurrentChunks;
@@ -273,7 +253,7 @@ public record UdfOptions<P extends Serializable>(
      * @throws NullPointerException if {@code callback} is null
      */
     public Builder<P> callback(DriverCallback<?, ?> callback) {
-      driver = driver.callback(Objects.requireNonNull(callback, "callback"));
+      this.callback = Objects.requireNonNull(callback, "callback");
       return this;
     }
 
@@ -283,13 +263,13 @@ public record UdfOptions<P extends Serializable>(
      * @throws NullPointerException if {@code listener} is null
      */
     public Builder<P> driverListener(AsyncUdfListener listener) {
-      driver = driver.listener(Objects.requireNonNull(listener, "listener"));
+      driverListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
     /** Shows a progress line on the driver while the UDF runs (default false; or {@code spark.asyncudf.progress=true}). */
     public Builder<P> progress(boolean value) {
-      driver = driver.progress(value);
+      progress = value;
       return this;
     }
 
@@ -311,7 +291,7 @@ public record UdfOptions<P extends Serializable>(
 
     public UdfOptions<P> build() {
       return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
-          listener, ordered, stagingMemoryLimit, driver, journal);
+          listener, ordered, stagingMemoryLimit, callback, driverListener, progress, journal);
     }
   }
 }

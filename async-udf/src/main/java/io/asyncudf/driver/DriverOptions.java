@@ -2,6 +2,7 @@ package io.asyncudf.driver;
 
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.DriverCallback;
+import io.asyncudf.UdfOptions;
 import java.io.Serializable;
 
 /**
@@ -21,6 +22,11 @@ public final class DriverOptions implements Serializable {
     this.callback = callback;
     this.listener = listener;
     this.progress = progress;
+  }
+
+  /** The driver-side options of {@code options}. */
+  public static DriverOptions of(UdfOptions<?> options) {
+    return none().callback(options.callback()).listener(options.driverListener()).progress(options.progress());
   }
 
   public static DriverOptions none() {

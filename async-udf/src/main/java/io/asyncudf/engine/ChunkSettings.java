@@ -2,6 +2,7 @@ package io.asyncudf.engine;
 
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.RetryPolicy;
+import io.asyncudf.UdfOptions;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -27,6 +28,17 @@ public record ChunkSettings(
     boolean ordered,
     boolean onePerInput)
     implements Serializable {
+
+  /**
+   * The settings {@code options} give.
+   *
+   * @param onePerInput a column helper's settings: one output per input, always in input order
+   */
+  public static ChunkSettings of(UdfOptions<?> options, boolean onePerInput) {
+    return new ChunkSettings(options.maxChunkSize(), options.maxConcurrentChunks(), options.timeout(), options.retry(),
+        new FailurePolicy(options.errorColumn() != null, options.failOn()), options.listener(),
+        options.ordered() || onePerInput, onePerInput);
+  }
 
   /** These settings with events going to {@code value} instead. */
   public ChunkSettings withListener(AsyncUdfListener value) {

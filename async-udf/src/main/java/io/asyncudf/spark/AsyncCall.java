@@ -1,6 +1,8 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.ColumnUdf;
+import io.asyncudf.UdfOptions;
 import io.asyncudf.driver.DriverOptions;
 import io.asyncudf.engine.ChunkSettings;
 import io.asyncudf.spark.SparkExecution.InputShape;
@@ -10,8 +12,7 @@ import org.apache.spark.sql.types.DataType;
 
 /**
  * What one async call in a query plan runs: a column helper's function, parameters and settings.
- * Immutable and serializable; created by {@code io.asyncudf.ColumnUdf}, not meant to be used
- * directly.
+ * Immutable and serializable; made from a {@code ColumnUdf} by {@link #of}.
  *
  * @param name the function name shown in plans and the Spark UI
  * @param inputType the only input type accepted (from an input encoder), or null for any
@@ -46,19 +47,13 @@ public record AsyncCall(
     results(); // checks the error name against a struct output's fields
   }
 
-  /** A call keyed by its input when journaled (the form before {@code journalKeyed}). */
-  public AsyncCall(String name, AsyncChunkFunction<?, ?, ?> function, Serializable parameters, DataType inputType,
-      DataType outputType, InputShape shape, ChunkSettings settings, StagingSettings staging, String errorName,
-      DriverOptions driver, String journal) {
-    this(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver, journal,
-        false);
-  }
-
-  /** A call without a journal (the form before {@code journal}). */
-  public AsyncCall(String name, AsyncChunkFunction<?, ?, ?> function, Serializable parameters, DataType inputType,
-      DataType outputType, InputShape shape, ChunkSettings settings, StagingSettings staging, String errorName,
-      DriverOptions driver) {
-    this(name, function, parameters, inputType, outputType, shape, settings, staging, errorName, driver, null, false);
+  /** The call {@code udf} makes: keyed by its {@link ColumnUdf#journalKey()} when it has a journal and a key. */
+  public static AsyncCall of(ColumnUdf<?, ?, ?> udf) {
+    UdfOptions<?> options = udf.options();
+    return new AsyncCall(udf.name(), udf.function(), options.parameters(), udf.inputType(), udf.outputType(),
+        udf.structInput() ? InputShape.STRUCT : InputShape.SCALAR, ChunkSettings.of(options, true),
+        StagingSettings.of(options), options.errorColumn(), DriverOptions.of(options), options.journal(),
+        options.journal() != null && udf.journalKey() != null);
   }
 
   /** This call, its answers no longer journaled here (the plan journals them around it). */

@@ -1,6 +1,8 @@
 package io.asyncudf.spark;
 
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.DataFrameUdf;
+import io.asyncudf.UdfOptions;
 import io.asyncudf.driver.DriverOptions;
 import io.asyncudf.engine.ChunkSettings;
 import java.io.Serializable;
@@ -11,8 +13,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * What one application of a DataFrame helper runs: chunks of whole input rows in, any number of
- * output rows of {@code outputSchema} out. Immutable and serializable; created by
- * {@code io.asyncudf.DataFrameUdf}, not meant to be used directly.
+ * output rows of {@code outputSchema} out. Immutable and serializable; made from a {@code DataFrameUdf} by
+ * {@link #of}.
  *
  * @param name the name shown in plans and the Spark UI
  * @param errorColumn the error column's name when failures are recorded as data, else null
@@ -61,11 +63,17 @@ public record RowsCall(
     }
   }
 
-  /** A call without a journal (the form before {@code journal}). */
-  public RowsCall(String name, AsyncChunkFunction<Row, Row, ?> function, Serializable parameters,
-      StructType outputSchema, ChunkSettings settings, StagingSettings staging, String errorColumn,
-      DriverOptions driver) {
-    this(name, function, parameters, outputSchema, settings, staging, errorColumn, driver, null, null);
+  /**
+   * What {@code udf} runs, shown in plans under its name.
+   *
+   * @throws IllegalArgumentException if the error column is also a column of the output schema, or a journal
+   *     has no key column that the output schema has
+   */
+  public static RowsCall of(DataFrameUdf<?> udf) {
+    UdfOptions<?> options = udf.options();
+    return new RowsCall(udf.name(), udf.function(), options.parameters(), udf.outputSchema(), ChunkSettings.of(options, false),
+        StagingSettings.of(options), options.errorColumn(), DriverOptions.of(options), options.journal(),
+        udf.journalKey());
   }
 
   /** The operator's output: the output schema, then the error column when configured. */

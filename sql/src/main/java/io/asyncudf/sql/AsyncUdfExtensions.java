@@ -102,7 +102,7 @@ public final class AsyncUdfExtensions extends AbstractFunction1<SparkSessionExte
         if (udf == null) {
           throw new IllegalArgumentException(key + "=" + className + " returned no UDF for " + name);
         }
-        return udf.tableFunction(name);
+        return RowsCall.of(udf.named(name));
       }
       ColumnUdf<?, ?, ?> udf = ((AsyncFunctionFactory) factory).create(name, Map.copyOf(options));
       if (udf == null) {

@@ -1,7 +1,7 @@
 package io.asyncudf.sql;
 
-import io.asyncudf.Secret;
-import io.asyncudf.TlsSettings;
+import io.asyncudf.connector.Secret;
+import io.asyncudf.connector.TlsSettings;
 import io.asyncudf.http.ClientSecretGrant;
 import io.asyncudf.http.HttpAuth;
 import io.asyncudf.http.HttpClientConfig;

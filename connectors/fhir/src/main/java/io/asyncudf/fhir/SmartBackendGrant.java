@@ -9,7 +9,7 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.asyncudf.Secret;
+import io.asyncudf.connector.Secret;
 import io.asyncudf.http.TokenGrant;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

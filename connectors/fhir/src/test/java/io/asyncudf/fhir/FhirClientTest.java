@@ -120,7 +120,7 @@ class FhirClientTest {
     try (MockWebServer other = new MockWebServer();
         HttpConnector authenticated = HttpConnector.create(HttpClientConfig.builder()
             .baseUrl(server.url("/fhir/").toString())
-            .auth(io.asyncudf.http.HttpAuth.bearer(io.asyncudf.Secret.of("fhir-bearer-token")))
+            .auth(io.asyncudf.http.HttpAuth.bearer(io.asyncudf.connector.Secret.of("fhir-bearer-token")))
             .build())) {
       other.start(0);
       server.enqueue(fhirJson(200, searchset(List.of("1", "2"), other.url("/fhir?page=2").toString())));

@@ -10,7 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.asyncudf.http.HttpAuth;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.http.HttpConnector;
-import io.asyncudf.Secret;
+import io.asyncudf.connector.Secret;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

@@ -1,6 +1,6 @@
 package io.asyncudf.http;
 
-import io.asyncudf.TlsSettings;
+import io.asyncudf.connector.TlsSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;

@@ -1,6 +1,6 @@
 package io.asyncudf.http;
 
-import io.asyncudf.Secret;
+import io.asyncudf.connector.Secret;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

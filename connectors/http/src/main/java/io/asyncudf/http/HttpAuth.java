@@ -1,6 +1,6 @@
 package io.asyncudf.http;
 
-import io.asyncudf.Secret;
+import io.asyncudf.connector.Secret;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Base64;

@@ -1,7 +1,7 @@
 package io.asyncudf.http;
 
-import io.asyncudf.TlsSettings;
-import io.asyncudf.Secret;
+import io.asyncudf.connector.TlsSettings;
+import io.asyncudf.connector.Secret;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;

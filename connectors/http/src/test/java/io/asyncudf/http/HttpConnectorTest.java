@@ -1,6 +1,6 @@
 package io.asyncudf.http;
 
-import io.asyncudf.Secret;
+import io.asyncudf.connector.Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,7 @@
 package io.asyncudf.http;
 
-import io.asyncudf.Secret;
-import io.asyncudf.TlsSettings;
+import io.asyncudf.connector.Secret;
+import io.asyncudf.connector.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.asyncudf.opensearch;
 
-import io.asyncudf.Secret;
-import io.asyncudf.TlsSettings;
+import io.asyncudf.connector.Secret;
+import io.asyncudf.connector.TlsSettings;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.asyncudf.TlsSettings;
+import io.asyncudf.connector.TlsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

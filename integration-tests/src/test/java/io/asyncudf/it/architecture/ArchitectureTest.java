@@ -1,6 +1,10 @@
 package io.asyncudf.it.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.mapping;
+import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -8,13 +12,18 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The architecture's claims, checked on the library's main classes (every module's jar):
- * dependencies point one way, the engine is Spark-free, Spark's internals stay in the Spark adapter,
- * and connector clients need neither Spark nor the engine.
+ * dependencies point one way (no package cycles, the API package on no implementation package), every
+ * package lives in one jar, the engine is Spark-free, Spark's internals stay in the Spark adapter, and
+ * connector clients need neither Spark nor the engine.
  */
 class ArchitectureTest {
 
@@ -47,6 +56,46 @@ class ArchitectureTest {
         "io.asyncudf.partition.SparkPartitionInformation", "io.asyncudf.sql.AsyncUdfExtensions",
         "io.asyncudf.driver.LeaseService", "io.asyncudf.spark.DriverEndpoint");
     assertThat(library.stream().map(JavaClass::getName)).noneMatch(name -> name.endsWith("Test"));
+  }
+
+  @Test
+  void noPackageDependsOnItselfThroughOthers() {
+    SliceAssignment everyPackage = new SliceAssignment() {
+      @Override
+      public SliceIdentifier getIdentifierOf(JavaClass type) {
+        return type.getPackageName().startsWith("io.asyncudf")
+            ? SliceIdentifier.of(type.getPackageName())
+            : SliceIdentifier.ignore();
+      }
+
+      @Override
+      public String getDescription() {
+        return "every package of the library";
+      }
+    };
+    holds(slices().assignedFrom(everyPackage).should().beFreeOfCycles());
+  }
+
+  @Test
+  void theApiPackageDependsOnNoImplementationPackage() {
+    holds(noClasses().that().resideInAPackage("io.asyncudf")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.driver..",
+            "io.asyncudf.spark..", "io.asyncudf.sql.."));
+  }
+
+  @Test
+  void everyPackageLivesInOneJar() {
+    Map<String, Set<String>> jarsByPackage = library.stream()
+        .filter(type -> type.getSource().isPresent())
+        .collect(groupingBy(JavaClass::getPackageName, mapping(ArchitectureTest::classPathEntry, toSet())));
+    assertThat(jarsByPackage).isNotEmpty().allSatisfy((pkg, jars) -> assertThat(jars).as(pkg).hasSize(1));
+  }
+
+  /** The jar or classes folder {@code type} was read from. */
+  private static String classPathEntry(JavaClass type) {
+    String uri = type.getSource().orElseThrow().getUri().toString();
+    int entry = uri.indexOf("!/");
+    return entry >= 0 ? uri.substring(0, entry) : uri.substring(0, uri.length() - (type.getName() + ".class").length());
   }
 
   @Test

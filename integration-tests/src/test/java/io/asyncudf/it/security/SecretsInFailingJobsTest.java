@@ -9,7 +9,7 @@ import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.ColumnUdf;
 import io.asyncudf.RetryPolicy;
-import io.asyncudf.Secret;
+import io.asyncudf.connector.Secret;
 import io.asyncudf.fhir.FhirClient;
 import io.asyncudf.fhir.SmartBackendGrant;
 import io.asyncudf.http.ClientSecretGrant;

@@ -1,4 +1,4 @@
-package io.asyncudf;
+package io.asyncudf.connector;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.asyncudf;
+package io.asyncudf.connector;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
