@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Builds python/target/wheel/spark_async_udf-*.whl around the shaded jar and installs it into every
-# python/.venv-<line> (which setup-venvs.sh creates). Needs dist/ built: mvn -q install -DskipTests.
+# Builds target/wheel/spark_async_udf-<version>-py3-none-any.whl around the shaded jar, with the system
+# python3's pip as the only build front-end (its build isolation fetches the setuptools pyproject.toml names):
+# no venv is made and the source tree is left as it is, as the build runs on a copy under target/wheel-src/.
+# Called by the Maven build (module python, package phase) after dist is built; by hand:
+#   python/build-wheel.sh 0.1.0-SNAPSHOT      (PYTHON=/path/to/python3 picks another interpreter)
 set -euo pipefail
 cd "$(dirname "$0")"
 VERSION="${1:?project version}"
+PYTHON="${PYTHON:-python3}"
 JAR="../dist/target/spark-async-udf-all-${VERSION}.jar"
 test -f "$JAR" || { echo "missing $JAR: build dist first (mvn -q install -DskipTests)" >&2; exit 1; }
-./setup-venvs.sh
-rm -rf spark_async_udf/jars build target/wheel
-mkdir -p spark_async_udf/jars target/wheel
-cp "$JAR" spark_async_udf/jars/
-.venv-4.1/bin/pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w target/wheel .
-rm -rf spark_async_udf/jars build ./*.egg-info
-for venv in .venv-*/; do
-  "${venv}bin/pip" install -q --disable-pip-version-check --no-deps --force-reinstall target/wheel/spark_async_udf-*.whl
-done
+SOURCES=target/wheel-src
+rm -rf "$SOURCES" target/wheel
+mkdir -p "$SOURCES/spark_async_udf/jars" target/wheel
+cp pyproject.toml README.md "$SOURCES/"
+cp spark_async_udf/*.py spark_async_udf/py.typed "$SOURCES/spark_async_udf/"
+cp "$JAR" "$SOURCES/spark_async_udf/jars/"
+"$PYTHON" -m pip wheel -q --disable-pip-version-check --no-deps -w target/wheel "$SOURCES"
+ls target/wheel/spark_async_udf-*-py3-none-any.whl >/dev/null

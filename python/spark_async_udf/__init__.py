@@ -13,28 +13,38 @@ Connect.
     au.connection(builder, "scores", url="https://scores.internal/api/", auth="bearer", token_env="SCORES_TOKEN")
     spark = builder.getOrCreate()
     df.withColumn("r", au.http_request("scores", "GET", concat(lit("score?id="), col("id"))))
+
+PySpark is not a dependency (it comes from the cluster or your environment): it is imported only when
+a Column is built.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, TypedDict, Union
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame, SparkSession
 
 __all__ = [
     "EXTENSION",
-    "progress",
-    "jar_path",
+    "ColumnOrName",
+    "OptionValue",
+    "RunProgress",
+    "call",
+    "check",
     "configure",
     "connection",
-    "check",
-    "http_request",
+    "connection_keys",
     "fhir_read",
     "fhir_search",
+    "http_request",
+    "jar_path",
     "opensearch_get",
-    "call",
+    "progress",
     "rows",
 ]
 
@@ -43,8 +53,15 @@ __version__ = "0.1.0"
 #: The session extension the SQL functions come from.
 EXTENSION = "io.asyncudf.sql.AsyncUdfExtensions"
 
+#: A Column, or the name of a column.
+ColumnOrName = Union["Column", str]
+#: The value of an option or a connection key; it is sent as a string (``True`` as ``"true"``).
+OptionValue = Union[str, int, float, bool]
+
 _CONNECTION = "spark.asyncudf.connection."
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_AUTH_KINDS = ("none", "basic", "bearer", "oauth2")
+_STRING_MAP = "map<string,string>"
 
 
 def jar_path() -> str:
@@ -52,33 +69,54 @@ def jar_path() -> str:
 
     :raises FileNotFoundError: if this installation carries no jar (a source checkout that was not built)
     """
-    jars = sorted((Path(__file__).parent / "jars").glob("spark-async-udf-all-*.jar"))
+    directory = Path(__file__).parent / "jars"
+    jars = sorted(directory.glob("spark-async-udf-all-*.jar"))
     if not jars:
         raise FileNotFoundError(
-            "spark_async_udf carries no jar in " + str(Path(__file__).parent / "jars")
-            + ": install the wheel built by the project's build (python/build-wheel.sh), not the bare sources")
+            f"spark_async_udf carries no jar in {directory}: install the wheel that the project's build"
+            " (mvn package) leaves in python/target/wheel/, not the bare sources")
     return str(jars[-1])
 
 
-def _merge(existing: Optional[str], value: str) -> str:
-    items = [item.strip() for item in (existing or "").split(",") if item.strip()]
-    if value not in items:
-        items.append(value)
+def _comma_list(values: Iterable[str]) -> str:
+    """``values`` without blanks and repeats, comma-separated, in their order."""
+    items: list[str] = []
+    for value in values:
+        for item in value.split(","):
+            if item.strip() and item.strip() not in items:
+                items.append(item.strip())
     return ",".join(items)
 
 
-def configure(builder: Any) -> Any:
-    """Adds the bundled jar to ``spark.jars`` and the extension to ``spark.sql.extensions`` of a
-    ``SparkSession.Builder``, keeping what is set there already. Returns the builder.
+def configure(
+    builder: SparkSession.Builder, jars: Sequence[str] = (), extensions: Sequence[str] = ()
+) -> SparkSession.Builder:
+    """Adds the bundled jar and ``jars`` to ``spark.jars``, and ``extensions`` and this library's
+    extension to ``spark.sql.extensions``, of a ``SparkSession.Builder``, keeping what is set there
+    already (each value once). Returns the builder. Setting either key after this call replaces
+    this library's value, so set other jars and extensions before it or pass them here, e.g.
+    ``configure(builder, jars=["/opt/udfs.jar"])``.
 
     Works for classic builders and for ``SparkSession.builder.remote("local[...]")``, whose local
     Connect server gets the conf. On a cluster you do not start yourself (Databricks, a remote
     Connect server), install the jar there and set ``spark.sql.extensions`` in its conf instead.
     """
-    options = getattr(builder, "_options", {})
-    builder.config("spark.jars", _merge(options.get("spark.jars"), jar_path()))
-    builder.config("spark.sql.extensions", _merge(options.get("spark.sql.extensions"), EXTENSION))
+    if isinstance(jars, str) or isinstance(extensions, str):
+        raise TypeError("jars and extensions are sequences of strings, such as ['/opt/udfs.jar'], not a string")
+    jar = jar_path()
+    builder.config("spark.jars", _comma_list([*_set_before(builder, "spark.jars"), jar, *jars]))
+    builder.config("spark.sql.extensions",
+                   _comma_list([*_set_before(builder, "spark.sql.extensions"), *extensions, EXTENSION]))
     return builder
+
+
+def _set_before(builder: SparkSession.Builder, key: str) -> list[str]:
+    """What ``key`` is set to on ``builder``, as a list. PySpark's builders (classic and Connect) have no
+    public way to read their options; without this read, configure() would drop the jars and extensions
+    set before it. A builder without ``_options`` gives nothing."""
+    options = getattr(builder, "_options", None)
+    value = options.get(key) if isinstance(options, dict) else None
+    return [value] if isinstance(value, str) else []
 
 
 def _camel(key: str) -> str:
@@ -86,21 +124,34 @@ def _camel(key: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def _option_string(value: OptionValue) -> str:
+    """An option value as the library reads it: booleans as ``true``/``false``."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _connection_key(keyword: str) -> str:
+    """A keyword argument of :func:`connection` as its key: ``retry_max_attempts`` is ``retry.maxAttempts``."""
+    for group in ("retry", "tls"):
+        if keyword.startswith(group + "_"):
+            return group + "." + _camel(keyword[len(group) + 1:])
+    return _camel(keyword)
+
+
 def connection(
-    builder: Any,
+    builder: SparkSession.Builder,
     name: str,
     url: str,
-    auth: Optional[str] = None,
-    user: Optional[str] = None,
-    password_env: Optional[str] = None,
-    token_env: Optional[str] = None,
-    token_url: Optional[str] = None,
-    client_id: Optional[str] = None,
-    client_secret_env: Optional[str] = None,
-    scope: Optional[str] = None,
-    headers: Optional[Mapping[str, str]] = None,
-    **options: Any,
-) -> Any:
+    auth: str | None = None,
+    user: str | None = None,
+    password_env: str | None = None,
+    token_env: str | None = None,
+    token_url: str | None = None,
+    client_id: str | None = None,
+    client_secret_env: str | None = None,
+    scope: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **options: OptionValue,
+) -> SparkSession.Builder:
     """Defines connection ``name``: the keys ``spark.asyncudf.connection.<name>.*``. Returns the builder.
 
     Secrets are never passed as values: ``password_env``, ``token_env`` and ``client_secret_env``
@@ -113,14 +164,40 @@ def connection(
 
     :raises ValueError: for a name that is not an identifier, or an auth kind without its keys
     """
+    for key, value in connection_keys(name, url, auth=auth, user=user, password_env=password_env,
+                                      token_env=token_env, token_url=token_url, client_id=client_id,
+                                      client_secret_env=client_secret_env, scope=scope, headers=headers,
+                                      **options).items():
+        builder.config(key, value)
+    return builder
+
+
+def connection_keys(
+    name: str,
+    url: str,
+    auth: str | None = None,
+    user: str | None = None,
+    password_env: str | None = None,
+    token_env: str | None = None,
+    token_url: str | None = None,
+    client_id: str | None = None,
+    client_secret_env: str | None = None,
+    scope: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **options: OptionValue,
+) -> dict[str, str]:
+    """The Spark conf that :func:`connection` sets, as a dict (same arguments, no builder): for a
+    cluster's Spark config, ``spark.conf.set`` on a running session, or a ``SparkConf``.
+
+    :raises ValueError: for a name that is not an identifier, or an auth kind without its keys
+    """
     if not _NAME.match(name or ""):
         raise ValueError(f"a connection name must be an identifier (letters, digits, _), got {name!r}")
     if not url:
         raise ValueError(f"connection {name!r} needs a url")
-    prefix = _CONNECTION + name + "."
-    keys: Dict[str, str] = {"url": url}
+    keys: dict[str, str] = {"url": url}
     if auth is not None:
-        if auth not in ("none", "basic", "bearer", "oauth2"):
+        if auth not in _AUTH_KINDS:
             raise ValueError(f"connection {name!r}: auth must be none, basic, bearer or oauth2, got {auth!r}")
         keys["auth"] = auth
     if auth == "basic" and not (user and password_env):
@@ -129,27 +206,18 @@ def connection(
         raise ValueError(f"connection {name!r}: auth='bearer' needs token_env")
     if auth == "oauth2" and not (token_url and client_id and client_secret_env):
         raise ValueError(f"connection {name!r}: auth='oauth2' needs token_url, client_id and client_secret_env")
-    for key, value in (("auth.user", user), ("auth.passwordEnv", password_env), ("auth.tokenEnv", token_env),
-                       ("auth.tokenUrl", token_url), ("auth.clientId", client_id),
-                       ("auth.clientSecretEnv", client_secret_env), ("auth.scope", scope)):
-        if value is not None:
-            keys[key] = str(value)
+    auth_keys = {"auth.user": user, "auth.passwordEnv": password_env, "auth.tokenEnv": token_env,
+                 "auth.tokenUrl": token_url, "auth.clientId": client_id,
+                 "auth.clientSecretEnv": client_secret_env, "auth.scope": scope}
+    keys.update({key: value for key, value in auth_keys.items() if value is not None})
     for header, value in (headers or {}).items():
         keys["header." + header] = str(value)
-    for key, value in options.items():
-        for group in ("retry", "tls"):
-            if key.startswith(group + "_"):
-                key = group + "." + _camel(key[len(group) + 1:])
-                break
-        else:
-            key = _camel(key)
-        keys[key] = str(value).lower() if isinstance(value, bool) else str(value)
-    for key, value in keys.items():
-        builder.config(prefix + key, value)
-    return builder
+    for keyword, option in options.items():
+        keys[_connection_key(keyword)] = _option_string(option)
+    return {_CONNECTION + name + "." + key: value for key, value in keys.items()}
 
 
-def check(spark: Any, *connections: str) -> None:
+def check(spark: SparkSession, *connections: str) -> None:
     """Raises a clear error when ``spark`` lacks the extension or one of ``connections``.
 
     Call it once after creating the session: without it, a missing piece shows only when a query
@@ -168,58 +236,61 @@ def check(spark: Any, *connections: str) -> None:
                                "(spark_async_udf.connection(builder, name, url=...))")
 
 
-ColumnOrName = Union["Column", str]  # noqa: F821
+def _string_entries(value: Mapping[str, OptionValue | None], what: str) -> list[tuple[str, str | None]]:
+    """The entries of a ``map<string,string>`` argument, keys and values as strings (``None`` stays null).
+
+    :raises TypeError: for something other than a dict
+    """
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{what} must be a dict, a Column or None, got {type(value).__name__}")
+    return [(str(key), None if item is None else _option_string(item)) for key, item in value.items()]
 
 
-def _functions():
-    from pyspark.sql import functions
-
-    return functions
-
-
-def _column(value: Any):
+def _column(value: ColumnOrName) -> Column:
     from pyspark.sql import Column
+    from pyspark.sql import functions as F
 
-    return value if isinstance(value, Column) else _functions().col(value)
+    return value if isinstance(value, Column) else F.col(value)
 
 
-def _literal(value: Any):
+def _literal(value: str | Column) -> Column:
     from pyspark.sql import Column
+    from pyspark.sql import functions as F
 
-    return value if isinstance(value, Column) else _functions().lit(value)
+    return value if isinstance(value, Column) else F.lit(value)
 
 
-def _string_map(value: Any, what: str):
+def _string_map(value: Mapping[str, OptionValue | None] | Column | None, what: str) -> Column:
     from pyspark.sql import Column
+    from pyspark.sql import functions as F
 
-    F = _functions()
     if value is None:
-        return F.lit(None).cast("map<string,string>")
+        return F.lit(None).cast(_STRING_MAP)
     if isinstance(value, Column):
         return value
-    if isinstance(value, Mapping):
-        if not value:
-            return F.create_map().cast("map<string,string>")
-        pairs = []
-        for key, item in value.items():
-            pairs += [F.lit(str(key)), F.lit(None).cast("string") if item is None else F.lit(str(item))]
-        return F.create_map(*pairs)
-    raise TypeError(f"{what} must be a dict, a Column or None, got {type(value).__name__}")
+    entries = _string_entries(value, what)
+    if not entries:
+        return F.create_map().cast(_STRING_MAP)
+    pairs: list[Column] = []
+    for key, item in entries:
+        pairs += [F.lit(key), F.lit(None).cast("string") if item is None else F.lit(item)]
+    return F.create_map(*pairs)
 
 
-def _options(options: Optional[Mapping[str, Any]]):
-    return [] if not options else [_string_map({k: v for k, v in options.items()}, "options")]
+def _options(options: Mapping[str, OptionValue] | None) -> list[Column]:
+    """The optional last argument of the SQL functions: none for no options."""
+    return [_string_map(options, "options")] if options else []
 
 
 def http_request(
     conn: str,
-    method: Union[str, "Column"],  # noqa: F821
+    method: str | Column,
     path: ColumnOrName,
-    headers: Optional[Union[Mapping[str, str], "Column"]] = None,  # noqa: F821
-    params: Optional[Union[Mapping[str, str], "Column"]] = None,  # noqa: F821
-    body: Optional[ColumnOrName] = None,
-    options: Optional[Mapping[str, Any]] = None,
-):
+    headers: Mapping[str, str] | Column | None = None,
+    params: Mapping[str, str] | Column | None = None,
+    body: ColumnOrName | None = None,
+    options: Mapping[str, OptionValue] | None = None,
+) -> Column:
     """``async_http_request(conn, method, path, headers, params, body [, options])`` as a Column of
     ``struct<status_code int, text string, headers map<string,string>, error struct>``.
 
@@ -228,45 +299,53 @@ def http_request(
     ``options`` a dict such as ``{"maxChunkSize": 32, "maxConcurrentChunks": 16, "timeout": "30s"}``;
     ``{"journal": "s3://bucket/journals/scores"}`` keeps the answers there and answers rows already in it
     without a request (see docs/journal.md).
+
+    :raises TypeError: for ``headers``, ``params`` or ``options`` that are not dicts (or map Columns)
     """
-    F = _functions()
+    from pyspark.sql import functions as F
+
     body_column = F.lit(None).cast("string") if body is None else _column(body)
     return F.call_function("async_http_request", F.lit(conn), _literal(method), _column(path),
                            _string_map(headers, "headers"), _string_map(params, "params"), body_column,
                            *_options(options))
 
 
-def fhir_read(conn: str, type: Union[str, "Column"], id: ColumnOrName,  # noqa: A002,F821
-              options: Optional[Mapping[str, Any]] = None):
+def fhir_read(conn: str, type: str | Column, id: ColumnOrName,  # noqa: A002
+              options: Mapping[str, OptionValue] | None = None) -> Column:
     """``fhir_read(conn, type, id)``: ``struct<status int, resource string, error struct>``; ``type``
     is a resource type such as ``"Patient"`` (or a Column), ``id`` a Column or column name."""
-    F = _functions()
+    from pyspark.sql import functions as F
+
     return F.call_function("fhir_read", F.lit(conn), _literal(type), _column(id), *_options(options))
 
 
-def fhir_search(conn: str, type: Union[str, "Column"], query: ColumnOrName,  # noqa: A002,F821
-                options: Optional[Mapping[str, Any]] = None):
+def fhir_search(conn: str, type: str | Column, query: ColumnOrName,  # noqa: A002
+                options: Mapping[str, OptionValue] | None = None) -> Column:
     """``fhir_search(conn, type, query)``: ``struct<resources array<string>, error struct>``; more than
     ``options["maxResources"]`` matches (default 1000) is that row's error, never a cut list."""
-    F = _functions()
+    from pyspark.sql import functions as F
+
     return F.call_function("fhir_search", F.lit(conn), _literal(type), _column(query), *_options(options))
 
 
-def opensearch_get(conn: str, index: Union[str, "Column"], id: ColumnOrName,  # noqa: A002,F821
-                   options: Optional[Mapping[str, Any]] = None):
+def opensearch_get(conn: str, index: str | Column, id: ColumnOrName,  # noqa: A002
+                   options: Mapping[str, OptionValue] | None = None) -> Column:
     """``opensearch_get(conn, index, id)``: ``struct<found boolean, source string, error struct>``."""
-    F = _functions()
+    from pyspark.sql import functions as F
+
     return F.call_function("opensearch_get", F.lit(conn), _literal(index), _column(id), *_options(options))
 
 
-def call(name: str, *cols: ColumnOrName):
+def call(name: str, *cols: ColumnOrName) -> Column:
     """A function registered from Java (``ColumnUdf.register``) or by the server's
     ``spark.asyncudf.functions.<name>.factory``, applied to ``cols`` (Columns or column names)."""
-    return _functions().call_function(name, *[_column(c) for c in cols])
+    from pyspark.sql import functions as F
+
+    return F.call_function(name, *[_column(c) for c in cols])
 
 
-def rows(spark: Any, name: str, df: Any, partition_by: Union[str, Sequence[str], None] = None,
-         order_by: Union[str, Sequence[str], None] = None) -> Any:
+def rows(spark: SparkSession, name: str, df: DataFrame, partition_by: str | Sequence[str] | None = None,
+         order_by: str | Sequence[str] | None = None) -> DataFrame:
     """``df`` through the table function ``name``: a DataFrame helper registered from Java
     (``DataFrameUdf.register``) or by the server's ``spark.asyncudf.functions.<name>.factory`` (an
     ``AsyncTableFunctionFactory``), any number of output rows per chunk of input rows. Runs
@@ -284,14 +363,26 @@ def rows(spark: Any, name: str, df: Any, partition_by: Union[str, Sequence[str],
         raise ValueError("a table function name must be a plain identifier (letters, digits, _), got " + repr(name))
     view = "_asyncudf_rows_" + uuid.uuid4().hex
     df.createOrReplaceTempView(view)
+    return spark.sql(_rows_query(name, view, partition_by, order_by))
+
+
+def _rows_query(name: str, view: str, partition_by: str | Sequence[str] | None,
+                order_by: str | Sequence[str] | None) -> str:
+    """The query of :func:`rows`: ``SELECT * FROM name(TABLE(view) [PARTITION BY ...] [ORDER BY ...])``."""
     partition = _sql_list(partition_by)
     order = _sql_list(order_by)
-    clauses = (" PARTITION BY " + partition if partition else " WITH SINGLE PARTITION" if order else "") \
-        + (" ORDER BY " + order if order else "")
-    return spark.sql("SELECT * FROM " + name + "(TABLE(" + view + ")" + clauses + ")")
+    if partition:
+        clauses = " PARTITION BY " + partition
+    elif order:
+        clauses = " WITH SINGLE PARTITION"
+    else:
+        clauses = ""
+    if order:
+        clauses += " ORDER BY " + order
+    return "SELECT * FROM " + name + "(TABLE(" + view + ")" + clauses + ")"
 
 
-def _sql_list(expressions: Union[str, Sequence[str], None]) -> str:
+def _sql_list(expressions: str | Sequence[str] | None) -> str:
     """One expression as it is; several in parentheses, as the TABLE argument's clauses need them."""
     if expressions is None:
         return ""
@@ -300,7 +391,36 @@ def _sql_list(expressions: Union[str, Sequence[str], None]) -> str:
     return expressions[0] if len(expressions) == 1 else "(" + ", ".join(expressions) + ")"
 
 
-def progress(spark: Any) -> List[Dict[str, Any]]:
+class RunProgress(TypedDict):
+    """One run in :func:`progress`."""
+
+    name: str
+    running: bool
+    rows_done: int
+    total_rows: int
+    total_known: bool
+    partitions_done: int
+    partitions: int
+    rows_per_second: float
+    in_flight_chunks: int
+    retries: int
+    failed_rows: int
+    elapsed_seconds: float
+    eta_seconds: float | None
+    line: str
+
+
+def _driver_jvm(spark: SparkSession) -> Any:  # noqa: ANN401
+    """The py4j view of the driver JVM of a classic session, or None for a Spark Connect session.
+
+    PySpark has no public API to call a JVM class (``SparkSession._jvm`` is its internal route, there
+    since 3.x), and the progress numbers are in the library's JVM objects, not in any Spark conf or
+    SQL result, so this one private attribute is read here and nowhere else.
+    """
+    return getattr(spark, "_jvm", None)
+
+
+def progress(spark: SparkSession) -> list[RunProgress]:
     """The numbers of the progress line of async calls run with progress on (``.progress(true)`` or
     ``spark.asyncudf.progress=true``): the last runs that ended, oldest first, then the running ones, each a
     dict with ``name``, ``running``, ``rows_done``, ``total_rows`` (-1 when unknown), ``total_known``,
@@ -308,21 +428,25 @@ def progress(spark: Any) -> List[Dict[str, Any]]:
     ``failed_rows``, ``elapsed_seconds``, ``eta_seconds`` (None when unknown) and ``line``.
 
     Classic sessions only: under Spark Connect the numbers live on the server's driver (its log shows them).
+
+    :raises NotImplementedError: for a Spark Connect session
     """
-    jvm = getattr(spark, "_jvm", None)
+    jvm = _driver_jvm(spark)
     if jvm is None:
         raise NotImplementedError("progress() reads the driver JVM's numbers, which a Spark Connect client cannot"
                                   " reach; the server logs them (logger io.asyncudf.progress)")
-    runs = []
-    for run in jvm.io.asyncudf.AsyncUdf.progress():
-        eta = run.eta()
-        runs.append({
-            "name": run.name(), "running": run.running(), "rows_done": run.rowsDone(),
-            "total_rows": run.totalRows(), "total_known": run.totalKnown(),
-            "partitions_done": run.partitionsDone(), "partitions": run.partitions(),
-            "rows_per_second": run.rowsPerSecond(), "in_flight_chunks": run.inFlightChunks(),
-            "retries": run.retries(), "failed_rows": run.failedRows(),
-            "elapsed_seconds": run.elapsed().toMillis() / 1000.0,
-            "eta_seconds": None if eta is None else eta.toMillis() / 1000.0, "line": run.toString(),
-        })
-    return runs
+    return [_run_progress(run) for run in jvm.io.asyncudf.AsyncUdf.progress()]
+
+
+def _run_progress(run: Any) -> RunProgress:  # noqa: ANN401
+    """One ``io.asyncudf.JobProgress`` (a py4j proxy, untyped) as a dict."""
+    eta = run.eta()
+    return {
+        "name": str(run.name()), "running": bool(run.running()), "rows_done": int(run.rowsDone()),
+        "total_rows": int(run.totalRows()), "total_known": bool(run.totalKnown()),
+        "partitions_done": int(run.partitionsDone()), "partitions": int(run.partitions()),
+        "rows_per_second": float(run.rowsPerSecond()), "in_flight_chunks": int(run.inFlightChunks()),
+        "retries": int(run.retries()), "failed_rows": int(run.failedRows()),
+        "elapsed_seconds": run.elapsed().toMillis() / 1000.0,
+        "eta_seconds": None if eta is None else eta.toMillis() / 1000.0, "line": str(run.toString()),
+    }

@@ -4,6 +4,7 @@ import pytest
 from pyspark.sql import functions as F
 
 import spark_async_udf as au
+
 from conftest import MODE
 
 

@@ -38,8 +38,10 @@ class NotebooksTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // the python module builds after this one: build its wheel here and install it (and the demo) into its venvs
     run(List.of("bash", PYTHON.resolve("build-wheel.sh").toString(), System.getProperty("asyncudf.projectVersion")),
         PYTHON, Path.of("target", "build-wheel.log"));
+    run(List.of("bash", PYTHON.resolve("install-wheel.sh").toString()), PYTHON, Path.of("target", "install-wheel.log"));
     fhir = FhirTestServer.start();
     openSearch = OpenSearchTestServer.start();
     Files.createDirectories(EXECUTED);

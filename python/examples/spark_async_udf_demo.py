@@ -1,8 +1,10 @@
 """A local HTTP service for trying the library out (the notebooks use it): ``GET /score?id=N`` answers
 ``{"id": N, "score": ...}`` after a fixed latency, with optional injected faults.
 
-It runs in the driver's Python process and binds to 127.0.0.1, so executors reach it only when they
-run on the same machine (local mode, a single-node cluster). Against a real cluster, point the
+Not part of the ``spark_async_udf`` package (its wheel does not carry it): ``python/install-wheel.sh``
+puts this folder on the path of the development venvs, and elsewhere ``PYTHONPATH=python/examples``
+does. It runs in the driver's Python process and binds to 127.0.0.1, so executors reach it only when
+they run on the same machine (local mode, a single-node cluster). Against a real cluster, point the
 connection's ``url`` at a real service instead.
 """
 
@@ -14,8 +16,10 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterable, Optional
+from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 __all__ = ["ScoreService", "score_of"]
@@ -38,9 +42,10 @@ class ScoreService:
     """
 
     def __init__(self, latency_ms: float = 20, unavailable: float = 0.0, throttled: float = 0.0,
-                 resets: float = 0.0, failing_ids: Iterable[int] = (), seed: Optional[int] = 7):
+                 resets: float = 0.0, failing_ids: Iterable[int] = (), seed: int | None = 7) -> None:
         self.latency = latency_ms / 1000.0
-        self.answers = Counter()
+        #: answers by status code (an int), and ``"reset"`` for connections closed without one
+        self.answers: Counter[int | str] = Counter()
         self._failing = set(failing_ids)
         self._random = random.Random(seed)
         self._lock = threading.Lock()
@@ -52,36 +57,40 @@ class ScoreService:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out as two writes
 
-            def log_message(self, *args):
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ANN401
                 pass
 
-            def do_GET(self):
+            def do_GET(self) -> None:
                 service._enter()
                 try:
                     time.sleep(service.latency)
                     url = urlparse(self.path)
-                    if url.path != "/score" or "id" not in parse_qs(url.query):
-                        return self._answer(404, {"error": "no such path"})
-                    ident = int(parse_qs(url.query)["id"][0])
-                    with service._lock:
-                        draw = service._random.random()
+                    query = parse_qs(url.query)
+                    if url.path != "/score" or "id" not in query:
+                        self._answer(404, {"error": "no such path"})
+                        return
+                    ident = int(query["id"][0])
+                    draw = service._draw()
                     if ident in service._failing:
-                        return self._answer(400, {"error": f"no record for id {ident}"})
-                    if draw < resets:
+                        self._answer(400, {"error": f"no record for id {ident}"})
+                    elif draw < resets:
                         service._count("reset")
-                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                        # linger 0: the close sends a TCP reset instead of a FIN
+                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                                   b"\x01\x00\x00\x00\x00\x00\x00\x00")
                         self.close_connection = True
                         self.connection.close()
-                        return None
-                    if draw < resets + unavailable:
-                        return self._answer(503, {"error": "busy"}, {"Retry-After": "0"})
-                    if draw < resets + unavailable + throttled:
-                        return self._answer(429, {"error": "slow down"}, {"Retry-After": "1"})
-                    return self._answer(200, {"id": ident, "score": score_of(ident)})
+                    elif draw < resets + unavailable:
+                        self._answer(503, {"error": "busy"}, {"Retry-After": "0"})
+                    elif draw < resets + unavailable + throttled:
+                        self._answer(429, {"error": "slow down"}, {"Retry-After": "1"})
+                    else:
+                        self._answer(200, {"id": ident, "score": score_of(ident)})
                 finally:
                     service._leave()
 
-            def _answer(self, status, body, headers=None):
+            def _answer(self, status: int, body: Mapping[str, object],
+                        headers: Mapping[str, str] | None = None) -> None:
                 service._count(status)
                 data = json.dumps(body).encode()
                 self.send_response(status)
@@ -100,25 +109,31 @@ class ScoreService:
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
-    def _count(self, what):
+    def _draw(self) -> float:
+        with self._lock:
+            return self._random.random()
+
+    def _count(self, what: int | str) -> None:
         with self._lock:
             self.answers[what] += 1
 
-    def _enter(self):
+    def _enter(self) -> None:
         with self._lock:
             self._in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
 
-    def _leave(self):
+    def _leave(self) -> None:
         with self._lock:
             self._in_flight -= 1
 
-    def close(self):
+    def close(self) -> None:
+        """Stops serving and closes the socket."""
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self):
+    def __enter__(self) -> ScoreService:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         self.close()

@@ -1,0 +1,74 @@
+"""The Columns the functions build: the SQL function called and its arguments in order, literals and maps from
+Python values. Built as Spark Connect Columns, which need no session and no JVM (only PySpark's Connect client
+modules); skipped where those are not installed."""
+
+import pytest
+
+import spark_async_udf as au
+
+
+@pytest.fixture(autouse=True)
+def sf(monkeypatch):
+    """pyspark.sql.functions building Spark Connect Columns, as on a Connect client before it connects."""
+    pytest.importorskip("pyspark.sql.connect.functions", reason="PySpark's Spark Connect client is not installed")
+    monkeypatch.setenv("SPARK_CONNECT_MODE_ENABLED", "1")
+    from pyspark.sql import functions
+
+    return functions
+
+
+def call_of(column):
+    text = str(column)
+    assert text.startswith("Column<'CallFunction("), text
+    assert text.endswith(")'>"), text
+    return text[len("Column<'CallFunction("):-len(")'>")]
+
+
+NULL_MAP = "CAST(NULL AS MAP<STRING,STRING>)"
+
+
+def test_http_request_calls_async_http_request_with_nulls_for_what_is_not_given(sf):
+    column = au.http_request("scores", "GET", sf.concat(sf.lit("score?id="), sf.col("id")))
+    from pyspark.sql import Column
+
+    assert isinstance(column, Column)
+    assert call_of(column) == "'async_http_request', scores, GET, concat(score?id=, id), " \
+                              f"{NULL_MAP}, {NULL_MAP}, CAST(NULL AS STRING)"
+
+
+def test_http_request_turns_dicts_into_string_maps_and_options_into_the_last_argument(sf):
+    column = au.http_request("local", sf.lit("POST"), "path", headers={"X-Trace": "py", "X-Count": 3},
+                             params={}, body="payload",
+                             options={"maxChunkSize": 16, "progress": True, "journal": None})
+    assert call_of(column) == (
+        "'async_http_request', local, POST, path, map(X-Trace, py, X-Count, 3), CAST(map() AS MAP<STRING,STRING>), "
+        "payload, map(maxChunkSize, 16, progress, true, journal, CAST(NULL AS STRING))")
+
+
+def test_map_columns_are_passed_as_they_are(sf):
+    headers = sf.create_map(sf.lit("X-Id"), sf.col("id"))
+    assert call_of(au.http_request("local", "GET", "p", headers=headers, params=sf.col("params"))) == \
+        "'async_http_request', local, GET, p, map(X-Id, id), params, CAST(NULL AS STRING)"
+
+
+def test_empty_options_are_no_argument(sf):
+    assert call_of(au.fhir_read("fhir", "Patient", "id", options={})) == "'fhir_read', fhir, Patient, id"
+
+
+@pytest.mark.parametrize("what", ["headers", "params"])
+def test_a_map_argument_must_be_a_dict_a_column_or_none(what):
+    with pytest.raises(TypeError, match=f"{what} must be a dict, a Column or None, got list"):
+        au.http_request("local", "GET", "p", **{what: [("X-Id", "1")]})
+
+
+def test_the_fhir_and_opensearch_functions(sf):
+    assert call_of(au.fhir_read("fhir", "Patient", sf.col("pid"))) == "'fhir_read', fhir, Patient, pid"
+    assert call_of(au.fhir_search("fhir", sf.col("type"), "query", {"maxResources": 5})) == \
+        "'fhir_search', fhir, type, query, map(maxResources, 5)"
+    assert call_of(au.opensearch_get("search", "patients", "id", {"timeout": "5s"})) == \
+        "'opensearch_get', search, patients, id, map(timeout, 5s)"
+
+
+def test_call_applies_a_registered_function_to_columns_and_names(sf):
+    assert call_of(au.call("risk_score", "id", sf.col("age") + 1)) == "'risk_score', id, +(age, 1)"
+    assert call_of(au.call("now_score")) == "'now_score'"

@@ -1,0 +1,72 @@
+"""connection() and connection_keys(): the conf keys of a named connection, and the arguments refused (no Spark)."""
+
+import pytest
+
+import spark_async_udf as au
+
+from fakes import Builder
+
+
+def test_connection_sets_keys_and_names_secrets_only_by_variable():
+    builder = Builder()
+    assert au.connection(builder, "scores", url="https://scores/", auth="oauth2", token_url="https://login/token",
+                         client_id="etl", client_secret_env="SCORES_SECRET", scope="read", max_in_flight=64,
+                         retry_max_attempts=3, tls_insecure=False, headers={"X-Team": "data"}) is builder
+    assert builder.conf == {
+        "spark.asyncudf.connection.scores.url": "https://scores/",
+        "spark.asyncudf.connection.scores.auth": "oauth2",
+        "spark.asyncudf.connection.scores.auth.tokenUrl": "https://login/token",
+        "spark.asyncudf.connection.scores.auth.clientId": "etl",
+        "spark.asyncudf.connection.scores.auth.clientSecretEnv": "SCORES_SECRET",
+        "spark.asyncudf.connection.scores.auth.scope": "read",
+        "spark.asyncudf.connection.scores.header.X-Team": "data",
+        "spark.asyncudf.connection.scores.maxInFlight": "64",
+        "spark.asyncudf.connection.scores.retry.maxAttempts": "3",
+        "spark.asyncudf.connection.scores.tls.insecure": "false",
+    }
+
+
+def test_connection_keys_are_what_connection_sets():
+    arguments = {"auth": "basic", "user": "etl", "password_env": "PW", "request_timeout": "30s"}
+    builder = au.connection(Builder(), "svc", "https://svc/", **arguments)
+    assert au.connection_keys("svc", "https://svc/", **arguments) == builder.conf
+    assert builder.conf["spark.asyncudf.connection.svc.auth.passwordEnv"] == "PW"
+    assert builder.conf["spark.asyncudf.connection.svc.requestTimeout"] == "30s"
+
+
+@pytest.mark.parametrize(("keyword", "value", "key", "text"), [
+    ("max_in_flight", "adaptive", "maxInFlight", "adaptive"),
+    ("requests_per_second", 500, "requestsPerSecond", "500"),
+    ("cluster_requests_per_second", 2000.5, "clusterRequestsPerSecond", "2000.5"),
+    ("retry_initial_backoff", "1ms", "retry.initialBackoff", "1ms"),
+    ("tls_trusted_certificates_file", "/etc/ca.pem", "tls.trustedCertificatesFile", "/etc/ca.pem"),
+    ("tls_insecure", True, "tls.insecure", "true"),
+    ("retrying", True, "retrying", "true"),
+    ("timeout", "5s", "timeout", "5s"),
+])
+def test_other_keywords_are_camel_case_keys_with_string_values(keyword, value, key, text):
+    keys = au.connection_keys("c", url="https://c/", **{keyword: value})
+    assert keys == {"spark.asyncudf.connection.c.url": "https://c/", "spark.asyncudf.connection.c." + key: text}
+
+
+def test_auth_none_is_set_and_needs_nothing():
+    assert au.connection_keys("c", "https://c/", auth="none")["spark.asyncudf.connection.c.auth"] == "none"
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    ({"name": "no-dash"}, "must be an identifier"),
+    ({"name": "1st"}, "must be an identifier"),
+    ({"name": ""}, "must be an identifier"),
+    ({"url": ""}, "needs a url"),
+    ({"auth": "kerberos"}, "auth must be none, basic, bearer or oauth2, got 'kerberos'"),
+    ({"auth": "basic", "user": "etl"}, "auth='basic' needs user and password_env"),
+    ({"auth": "basic", "password_env": "PW"}, "auth='basic' needs user and password_env"),
+    ({"auth": "bearer"}, "auth='bearer' needs token_env"),
+    ({"auth": "oauth2", "token_url": "https://login/", "client_id": "etl"}, "auth='oauth2' needs token_url"),
+])
+def test_connection_refuses_a_bad_name_or_an_auth_without_its_keys(arguments, message):
+    arguments = {"name": "svc", "url": "https://svc/", **arguments}
+    builder = Builder()
+    with pytest.raises(ValueError, match=message):
+        au.connection(builder, **arguments)
+    assert builder.conf == {}, "nothing is set when an argument is refused"
