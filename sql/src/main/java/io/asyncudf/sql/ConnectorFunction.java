@@ -3,6 +3,8 @@ package io.asyncudf.sql;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.ColumnUdf;
+import io.asyncudf.bridge.FhirChunkFunctions;
+import io.asyncudf.bridge.OpenSearchChunkFunctions;
 import io.asyncudf.fhir.SearchLimits;
 import io.asyncudf.spark.SqlArguments;
 import io.asyncudf.spark.SqlFunctions;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,17 +30,20 @@ final class ConnectorFunction {
           (connection, options) -> new HttpRequestFunction(connection.http()),
           "async_http_request(conn, method, path [, headers, params, body [, options]]) - sends one HTTP request per "
               + "row over connection conn; returns struct<status_code, text, headers, error>."),
-      new ConnectorFunction("fhir_read", FhirReadFunction.INPUT, 2, FhirReadFunction.OUTPUT,
-          (connection, options) -> new FhirReadFunction(connection.http()),
+      new ConnectorFunction("fhir_read", new StructType().add("type", DataTypes.StringType)
+          .add("id", DataTypes.StringType), 2, FhirChunkFunctions.READ_RESULT,
+          (connection, options) -> FhirChunkFunctions.read(connection.http()),
           "fhir_read(conn, type, id [, options]) - reads a FHIR resource; returns struct<status, resource, error>."),
-      new ConnectorFunction("fhir_search", FhirSearchFunction.INPUT, 2, FhirSearchFunction.OUTPUT,
-          (connection, options) -> new FhirSearchFunction(connection.http(), new SearchLimits(
+      new ConnectorFunction("fhir_search", new StructType().add("type", DataTypes.StringType)
+          .add("query", DataTypes.StringType), 2, FhirChunkFunctions.SEARCH_EACH_RESULT,
+          (connection, options) -> FhirChunkFunctions.searchEach(connection.http(), new SearchLimits(
               options.integer("maxPages", SearchLimits.defaults().maxPages()),
               options.integer("maxResources", 1000))),
           "fhir_search(conn, type, query [, options]) - searches FHIR resources, following next links up to "
               + "maxResources (1000); returns struct<resources array<string>, error>."),
-      new ConnectorFunction("opensearch_get", OpenSearchGetFunction.INPUT, 2, OpenSearchGetFunction.OUTPUT,
-          (connection, options) -> new OpenSearchGetFunction(connection.openSearch()),
+      new ConnectorFunction("opensearch_get", new StructType().add("index", DataTypes.StringType)
+          .add("id", DataTypes.StringType), 2, OpenSearchChunkFunctions.GET_RESULT,
+          (connection, options) -> OpenSearchChunkFunctions.get(connection.openSearch()),
           "opensearch_get(conn, index, id [, options]) - looks an OpenSearch document up by id (one _mget per chunk "
               + "and index); returns struct<found, source, error>."));
 

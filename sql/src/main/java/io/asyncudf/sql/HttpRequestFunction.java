@@ -2,6 +2,7 @@ package io.asyncudf.sql;
 
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.ChunkContext;
+import io.asyncudf.RowFailure;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.http.HttpConnector;
 import io.asyncudf.http.HttpRequest;
@@ -61,12 +62,13 @@ final class HttpRequestFunction implements AsyncChunkFunction<Row, Row, Serializ
         rows.add(java.util.concurrent.CompletableFuture.failedFuture(e)); // e.g. a malformed URL: this row's error
       }
     }
-    return RowResults.settled(rows);
+    return RowFailure.settled(rows);
   }
 
   private static CompletableFuture<Row> send(HttpConnector http, ChunkContext<Serializable> context, Row input) {
     if (input.isNullAt(0) || input.isNullAt(1)) {
-      return RowResults.failed("async_http_request: method and path must not be null");
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("async_http_request: method and path must not be null"));
     }
     Map<String, String> headers = input.isNullAt(2) ? Map.of() : input.getJavaMap(2);
     HttpRequest request = HttpRequest.of(input.getString(0), input.getString(1) + query(input));

@@ -41,6 +41,20 @@ public record FhirEntry(String method, String url, ObjectNode resource, String i
     return new FhirEntry("PUT", object.get("resourceType").asText() + "/" + id, object, null);
   }
 
+  /**
+   * The entry that writes {@code resourceJson}: an {@link #update} when the resource has an id, else a
+   * {@link #create}.
+   *
+   * @throws IllegalArgumentException if {@code resourceJson} is null, not JSON, or not a resource
+   */
+  public static FhirEntry write(String resourceJson) {
+    if (resourceJson == null) {
+      throw new IllegalArgumentException("resource is null");
+    }
+    ObjectNode resource = FhirJson.resource(resourceJson);
+    return resource.hasNonNull("id") ? update(resource) : create(resource);
+  }
+
   /** GET {@code Type/id}. */
   public static FhirEntry read(String type, String id) {
     return new FhirEntry("GET", type + "/" + id, null, null);

@@ -54,7 +54,7 @@ class ArchitectureTest {
         "io.asyncudf.engine.PartitionPipeline", "io.asyncudf.spark.SparkInternals", "io.asyncudf.connector.RequestRetries",
         "io.asyncudf.http.HttpConnector", "io.asyncudf.fhir.FhirClient", "io.asyncudf.opensearch.OpenSearchConnector",
         "io.asyncudf.partition.SparkPartitionInformation", "io.asyncudf.sql.AsyncUdfExtensions",
-        "io.asyncudf.driver.LeaseService", "io.asyncudf.spark.DriverEndpoint");
+        "io.asyncudf.driver.LeaseService", "io.asyncudf.spark.DriverEndpoint", "io.asyncudf.bridge.FhirChunkFunctions");
     assertThat(library.stream().map(JavaClass::getName)).noneMatch(name -> name.endsWith("Test"));
   }
 
@@ -144,13 +144,18 @@ class ArchitectureTest {
   }
 
   @Test
-  void connectorClientsNeedNeitherSparkNorTheEngine() {
+  void connectorsNeedNeitherSparkNorTheEngineNorTheApi() {
     holds(noClasses().that().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..", "io.asyncudf.opensearch..")
-        .and().haveSimpleNameNotContaining("ChunkFunctions")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.engine..",
-            "io.asyncudf.spark..", "io.asyncudf.partition..")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.asyncudf.ChunkContext")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.asyncudf.AsyncChunkFunction"));
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf",
+            "io.asyncudf.engine..", "io.asyncudf.driver..", "io.asyncudf.spark..", "io.asyncudf.partition..",
+            "io.asyncudf.bridge..", "io.asyncudf.sql.."));
+  }
+
+  @Test
+  void theBridgesToTheHelpersUseTheApiOnly() {
+    holds(noClasses().that().resideInAPackage("io.asyncudf.bridge..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.driver..",
+            "io.asyncudf.spark..", "io.asyncudf.sql.."));
   }
 
   @Test

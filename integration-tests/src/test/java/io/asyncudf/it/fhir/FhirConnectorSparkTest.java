@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncudf.AsyncUdf;
-import io.asyncudf.fhir.FhirChunkFunctions;
+import io.asyncudf.bridge.FhirChunkFunctions;
 import io.asyncudf.fhir.SearchLimits;
 import io.asyncudf.http.HttpClientConfig;
 import java.util.HashSet;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.opensearch.BulkSpec;
-import io.asyncudf.opensearch.OpenSearchChunkFunctions;
+import io.asyncudf.bridge.OpenSearchChunkFunctions;
 import io.asyncudf.opensearch.OpenSearchConfig;
 import io.asyncudf.opensearch.OpenSearchConnector;
 import java.net.URI;

@@ -19,7 +19,7 @@ import io.asyncudf.http.HttpConnector;
 import io.asyncudf.http.HttpRequest;
 import io.asyncudf.http.HttpResponse;
 import io.asyncudf.http.HttpRetrySettings;
-import io.asyncudf.opensearch.OpenSearchChunkFunctions;
+import io.asyncudf.bridge.OpenSearchChunkFunctions;
 import io.asyncudf.opensearch.OpenSearchConfig;
 import io.asyncudf.opensearch.OpenSearchConnector;
 import java.io.Serializable;

@@ -1,20 +1,33 @@
-package io.asyncudf.opensearch;
+package io.asyncudf.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.ChunkContext;
 import io.asyncudf.RowFailure;
+import io.asyncudf.opensearch.BulkAction;
+import io.asyncudf.opensearch.BulkItemException;
+import io.asyncudf.opensearch.BulkItemResult;
+import io.asyncudf.opensearch.BulkSpec;
+import io.asyncudf.opensearch.OpenSearchConfig;
+import io.asyncudf.opensearch.OpenSearchConnector;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Ready-made chunk functions for OpenSearch. Each captures only the serializable
- * {@link OpenSearchConfig} and uses the executor's shared client.
+ * Chunk functions for OpenSearch, for the Java helpers and for the SQL function {@code opensearch_get}, which
+ * runs the same code. Each captures only the serializable {@link OpenSearchConfig} and uses the executor's
+ * shared {@link OpenSearchConnector}.
  *
  * <pre>{@code
  * Dataset<Row> indexed = AsyncUdf.structToStruct(
@@ -32,6 +45,11 @@ public final class OpenSearchChunkFunctions {
       .add("result", DataTypes.StringType)
       .add("error_type", DataTypes.StringType)
       .add("error_reason", DataTypes.StringType);
+
+  /** Per-row result of {@link #get}: whether the document exists, and its {@code _source} JSON. */
+  public static final StructType GET_RESULT = new StructType()
+      .add("found", DataTypes.BooleanType)
+      .add("source", DataTypes.StringType);
 
   /** Output rows of {@link #scrollSearch}: the input query, and one hit's id and {@code _source} JSON. */
   public static final StructType SEARCH_RESULT = new StructType()
@@ -95,18 +113,56 @@ public final class OpenSearchChunkFunctions {
    */
   public static <P extends Serializable> AsyncChunkFunction<String, String, P> lookupByIds(OpenSearchConfig config,
       String index) {
-    return (context, ids) -> {
-      List<String> present = ids.stream().filter(id -> id != null).toList();
-      return OpenSearchConnector.shared(config).mget(context, index, present).thenApply(found -> {
-        List<String> sources = new ArrayList<>(ids.size());
-        int next = 0;
-        for (String id : ids) {
-          Optional<?> source = id == null ? Optional.empty() : found.get(next++);
-          sources.add(source.map(Object::toString).orElse(null));
-        }
-        return sources;
-      });
-    };
+    return (context, ids) -> documents(context, config, ids.stream().map(id -> id == null ? null : new DocumentId(index,
+        id)).toList()).thenApply(documents -> documents.stream()
+            .map(document -> document == null ? null : document.map(Object::toString).orElse(null)).toList());
+  }
+
+  /**
+   * For {@code AsyncUdf.structToStruct(fn, GET_RESULT)} over structs of {@code (index, id)}, the SQL
+   * function {@code opensearch_get}: one {@code _mget} per chunk and index. A row with a null index or id
+   * is that row's failure.
+   */
+  public static <P extends Serializable> AsyncChunkFunction<Row, Row, P> get(OpenSearchConfig config) {
+    return (context, rows) -> documents(context, config, rows.stream()
+        .map(row -> row.isNullAt(0) || row.isNullAt(1) ? null : new DocumentId(row.getString(0), row.getString(1)))
+        .toList()).thenApply(documents -> {
+          List<Row> outputs = new ArrayList<>(documents.size());
+          for (Optional<JsonNode> document : documents) {
+            if (document == null) {
+              RowFailure.addTo(outputs, new IllegalArgumentException("opensearch_get: index and id must not be null"));
+            } else {
+              outputs.add(RowFactory.create(document.isPresent(), document.map(Object::toString).orElse(null)));
+            }
+          }
+          return outputs;
+        });
+  }
+
+  private record DocumentId(String index, String id) {}
+
+  /**
+   * The documents of {@code ids} in their order, with one {@code _mget} per index: each present or empty,
+   * and null for a null id.
+   */
+  private static CompletionStage<List<Optional<JsonNode>>> documents(ChunkContext<?> context, OpenSearchConfig config,
+      List<DocumentId> ids) {
+    OpenSearchConnector openSearch = OpenSearchConnector.shared(config);
+    Map<String, List<Integer>> rowsByIndex = new LinkedHashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i) != null) {
+        rowsByIndex.computeIfAbsent(ids.get(i).index(), index -> new ArrayList<>()).add(i);
+      }
+    }
+    List<Optional<JsonNode>> found = new ArrayList<>(Collections.nCopies(ids.size(), null));
+    List<CompletableFuture<Void>> lookups = new ArrayList<>();
+    rowsByIndex.forEach((index, rows) -> lookups.add(openSearch.mget(context, index,
+        rows.stream().map(i -> ids.get(i).id()).toList()).thenAccept(documents -> {
+          for (int k = 0; k < rows.size(); k++) {
+            found.set(rows.get(k), documents.get(k));
+          }
+        }).toCompletableFuture()));
+    return CompletableFuture.allOf(lookups.toArray(CompletableFuture<?>[]::new)).thenApply(ignored -> found);
   }
 
   private static BulkAction action(BulkSpec spec, Row row, long rowIndex) {
