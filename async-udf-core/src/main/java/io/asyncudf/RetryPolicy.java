@@ -1,6 +1,6 @@
 package io.asyncudf;
 
-import io.asyncudf.connector.Futures;
+import io.asyncudf.internal.connector.Futures;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.asyncudf;
 /** Finds the one {@link SparkAdapter}, by name, at first use. */
 final class SparkAdapters {
 
-  private static final String IMPLEMENTATION = "io.asyncudf.spark.ClassicSparkAdapter";
+  private static final String IMPLEMENTATION = "io.asyncudf.internal.spark.ClassicSparkAdapter";
 
   private SparkAdapters() {}
 

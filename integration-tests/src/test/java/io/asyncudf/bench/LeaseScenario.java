@@ -1,12 +1,12 @@
 package io.asyncudf.bench;
 
-import io.asyncudf.connector.ClusterCoordinator;
-import io.asyncudf.connector.ClusterRateLimit;
-import io.asyncudf.connector.RateLease;
-import io.asyncudf.connector.VirtualTimeScheduler;
-import io.asyncudf.driver.Codec;
-import io.asyncudf.driver.DriverMessage;
-import io.asyncudf.driver.DriverService;
+import io.asyncudf.internal.connector.ClusterCoordinator;
+import io.asyncudf.internal.connector.ClusterRateLimit;
+import io.asyncudf.internal.connector.RateLease;
+import io.asyncudf.internal.connector.VirtualTimeScheduler;
+import io.asyncudf.internal.driver.Codec;
+import io.asyncudf.internal.driver.DriverMessage;
+import io.asyncudf.internal.driver.DriverService;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

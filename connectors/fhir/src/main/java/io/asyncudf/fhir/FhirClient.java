@@ -1,6 +1,6 @@
 package io.asyncudf.fhir;
 
-import static io.asyncudf.connector.Futures.unwrap;
+import static io.asyncudf.internal.connector.Futures.unwrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

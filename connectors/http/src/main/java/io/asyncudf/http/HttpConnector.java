@@ -1,13 +1,13 @@
 package io.asyncudf.http;
 
 import dev.failsafe.RateLimiter;
-import io.asyncudf.connector.ClusterRateLimit;
-import io.asyncudf.connector.ConnectorThreads;
-import io.asyncudf.connector.Futures;
-import io.asyncudf.connector.RequestRetries;
+import io.asyncudf.internal.connector.ClusterRateLimit;
+import io.asyncudf.internal.connector.ConnectorThreads;
+import io.asyncudf.internal.connector.Futures;
+import io.asyncudf.internal.connector.RequestRetries;
 import io.asyncudf.connector.RequestScope;
-import io.asyncudf.connector.SharedClients;
-import io.asyncudf.connector.TransportLogging;
+import io.asyncudf.internal.connector.SharedClients;
+import io.asyncudf.internal.connector.TransportLogging;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.asyncudf.http;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.FixedLimit;
-import io.asyncudf.connector.ConnectorThreads;
+import io.asyncudf.internal.connector.ConnectorThreads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.asyncudf.http;
 
-import io.asyncudf.connector.Backoff;
-import io.asyncudf.connector.RequestRetries;
+import io.asyncudf.internal.connector.Backoff;
+import io.asyncudf.internal.connector.RequestRetries;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;

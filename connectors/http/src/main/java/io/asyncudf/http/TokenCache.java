@@ -1,7 +1,7 @@
 package io.asyncudf.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.asyncudf.connector.Futures;
+import io.asyncudf.internal.connector.Futures;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

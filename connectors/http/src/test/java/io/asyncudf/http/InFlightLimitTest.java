@@ -3,7 +3,7 @@ package io.asyncudf.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.asyncudf.connector.ConnectorThreads;
+import io.asyncudf.internal.connector.ConnectorThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

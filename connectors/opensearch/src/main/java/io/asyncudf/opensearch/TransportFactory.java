@@ -1,7 +1,7 @@
 package io.asyncudf.opensearch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.asyncudf.connector.TransportLogging;
+import io.asyncudf.internal.connector.TransportLogging;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

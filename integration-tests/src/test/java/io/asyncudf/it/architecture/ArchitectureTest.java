@@ -51,10 +51,11 @@ class ArchitectureTest {
   @Test
   void theRulesSeeEveryModulesMainClassesAndNoTests() {
     assertThat(library.stream().map(JavaClass::getName)).contains(
-        "io.asyncudf.engine.PartitionPipeline", "io.asyncudf.spark.SparkInternals", "io.asyncudf.connector.RequestRetries",
-        "io.asyncudf.http.HttpConnector", "io.asyncudf.fhir.FhirClient", "io.asyncudf.opensearch.OpenSearchConnector",
+        "io.asyncudf.internal.engine.PartitionPipeline", "io.asyncudf.internal.spark.SparkInternals",
+        "io.asyncudf.internal.connector.RequestRetries", "io.asyncudf.http.HttpConnector", "io.asyncudf.fhir.FhirClient", "io.asyncudf.opensearch.OpenSearchConnector",
         "io.asyncudf.partition.SparkPartitionInformation", "io.asyncudf.sql.AsyncUdfExtensions",
-        "io.asyncudf.driver.LeaseService", "io.asyncudf.spark.DriverEndpoint", "io.asyncudf.bridge.FhirChunkFunctions");
+        "io.asyncudf.internal.driver.LeaseService", "io.asyncudf.internal.spark.DriverEndpoint",
+        "io.asyncudf.bridge.FhirChunkFunctions", "io.asyncudf.connector.Secret");
     assertThat(library.stream().map(JavaClass::getName)).noneMatch(name -> name.endsWith("Test"));
   }
 
@@ -79,8 +80,8 @@ class ArchitectureTest {
   @Test
   void theApiPackageDependsOnNoImplementationPackage() {
     holds(noClasses().that().resideInAPackage("io.asyncudf")
-        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.driver..",
-            "io.asyncudf.spark..", "io.asyncudf.sql.."));
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.internal.engine..", "io.asyncudf.internal.driver..",
+            "io.asyncudf.internal.spark..", "io.asyncudf.sql.."));
   }
 
   @Test
@@ -100,35 +101,35 @@ class ArchitectureTest {
 
   @Test
   void theEngineImportsNothingFromSparkNorFromTheSparkAdapter() {
-    holds(noClasses().that().resideInAPackage("io.asyncudf.engine..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.spark.."));
+    holds(noClasses().that().resideInAPackage("io.asyncudf.internal.engine..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.internal.spark.."));
   }
 
   @Test
   void theDriverChannelsLogicImportsNothingFromSparkNorFromTheSparkAdapter() {
-    holds(noClasses().that().resideInAPackage("io.asyncudf.driver..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.spark..",
-            "io.asyncudf.engine.."));
+    holds(noClasses().that().resideInAPackage("io.asyncudf.internal.driver..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.internal.spark..",
+            "io.asyncudf.internal.engine.."));
   }
 
   @Test
   void sparkInternalsAreUsedOnlyBehindTheSparkAdapter() {
-    holds(noClasses().that().resideOutsideOfPackage("io.asyncudf.spark..")
+    holds(noClasses().that().resideOutsideOfPackage("io.asyncudf.internal.spark..")
         .should().dependOnClassesThat().resideInAnyPackage(SPARK_INTERNALS));
   }
 
   @Test
   void sparksRpcIsUsedOnlyByTheDriverChannelsEndpoint() {
-    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.spark.DriverEndpoint")
-        .and().haveNameNotMatching("io\\.asyncudf\\.spark\\.DriverEndpoint\\$.*")
+    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.internal.spark.DriverEndpoint")
+        .and().haveNameNotMatching("io\\.asyncudf\\.internal\\.spark\\.DriverEndpoint\\$.*")
         .should().dependOnClassesThat().resideInAPackage("org.apache.spark.rpc..")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.util.RpcUtils"));
   }
 
   @Test
   void versionSensitiveSparkCallsStayInTheOneAdapterClass() {
-    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.spark.SparkInternals")
-        .and().haveNameNotMatching("io\\.asyncudf\\.spark\\.SparkInternals\\$.*")
+    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.internal.spark.SparkInternals")
+        .and().haveNameNotMatching("io\\.asyncudf\\.internal\\.spark\\.SparkInternals\\$.*")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.classic..", "org.apache.spark.sql.internal..",
             "org.apache.spark.sql.util..")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.execution.arrow.ArrowWriter")
@@ -137,25 +138,26 @@ class ArchitectureTest {
 
   @Test
   void connectorCoreDependsOnNothingButItself() {
-    holds(noClasses().that().resideInAPackage("io.asyncudf.connector..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.engine..",
-            "io.asyncudf.spark..", "io.asyncudf.partition..", "io.asyncudf.http..", "io.asyncudf.fhir..",
-            "io.asyncudf.opensearch.."));
+    holds(noClasses().that().resideInAnyPackage("io.asyncudf.connector..", "io.asyncudf.internal.connector..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf",
+            "io.asyncudf.internal.engine..", "io.asyncudf.internal.driver..", "io.asyncudf.internal.spark..",
+            "io.asyncudf.partition..", "io.asyncudf.http..", "io.asyncudf.fhir..", "io.asyncudf.opensearch..",
+            "io.asyncudf.bridge..", "io.asyncudf.sql.."));
   }
 
   @Test
   void connectorsNeedNeitherSparkNorTheEngineNorTheApi() {
     holds(noClasses().that().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..", "io.asyncudf.opensearch..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf",
-            "io.asyncudf.engine..", "io.asyncudf.driver..", "io.asyncudf.spark..", "io.asyncudf.partition..",
-            "io.asyncudf.bridge..", "io.asyncudf.sql.."));
+            "io.asyncudf.internal.engine..", "io.asyncudf.internal.driver..", "io.asyncudf.internal.spark..",
+            "io.asyncudf.partition..", "io.asyncudf.bridge..", "io.asyncudf.sql.."));
   }
 
   @Test
   void theBridgesToTheHelpersUseTheApiOnly() {
     holds(noClasses().that().resideInAPackage("io.asyncudf.bridge..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.driver..",
-            "io.asyncudf.spark..", "io.asyncudf.sql.."));
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.internal.engine..", "io.asyncudf.internal.driver..",
+            "io.asyncudf.internal.spark..", "io.asyncudf.sql.."));
   }
 
   @Test
@@ -168,7 +170,8 @@ class ArchitectureTest {
 
   @Test
   void theEngineAndHelpersDoNotDependOnConnectors() {
-    holds(noClasses().that().resideInAnyPackage("io.asyncudf.engine..", "io.asyncudf.spark..", "io.asyncudf.partition..")
+    holds(noClasses().that()
+        .resideInAnyPackage("io.asyncudf.internal.engine..", "io.asyncudf.internal.spark..", "io.asyncudf.partition..")
         .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.http..", "io.asyncudf.fhir..",
             "io.asyncudf.opensearch.."));
   }

@@ -1,0 +1,188 @@
+package io.asyncudf.internal.driver;
+
+import io.asyncudf.JobProgress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The numbers of the progress line of one UDF application, from the events its tasks report. A run
+ * starts with the first partition that starts while none is running, and ends when as many partitions
+ * ended as the input has, or when none has been running for {@link #IDLE_END}. Thread-safe.
+ */
+final class ProgressTracker {
+
+  /** A run with no partition running for this long has ended (an action that ran only some partitions). */
+  static final Duration IDLE_END = Duration.ofSeconds(2);
+
+  private final String name;
+  private final int partitions;
+  private final LongSupplier nanoClock;
+  private final Consumer<JobProgress> onEnd;
+  private final Map<Long, Long> failedChunkRowsByTask = new HashMap<>();
+  private final Map<Integer, long[]> endedPartitions = new HashMap<>();
+
+  private boolean running;
+  private long runStart;
+  private long lastChange;
+  private long endedAt;
+  private int active;
+  private int partitionsDone;
+  private long rowsDone;
+  private long rowsOfEndedPartitions;
+  private long failedRowsOfEnded;
+  private long attemptsStarted;
+  private long attemptsEnded;
+  private long retries;
+  private long requestWaits;
+  private int inFlightLimit = -1;
+
+  /** @param onEnd receives the final numbers of each run as it ends */
+  ProgressTracker(String name, int partitions, LongSupplier nanoClock, Consumer<JobProgress> onEnd) {
+    this.name = name;
+    this.partitions = partitions;
+    this.nanoClock = nanoClock;
+    this.onEnd = onEnd;
+  }
+
+  /** Records a batch of events; the runs it ends go to {@code onEnd}, outside this tracker's lock. */
+  void record(List<ReportedEvent> events) {
+    List<JobProgress> ended = new ArrayList<>();
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      for (ReportedEvent event : events) {
+        boolean before = running;
+        record(event, now);
+        if (before && !running) {
+          ended.add(snapshot(now));
+        }
+      }
+      lastChange = now;
+    }
+    ended.forEach(onEnd);
+  }
+
+  private void record(ReportedEvent event, long now) {
+    long task = event.partition().taskAttemptId();
+    switch (event.kind()) {
+      case PARTITION_START -> {
+        if (!running) {
+          startRun(now);
+        }
+        active++;
+      }
+      case PARTITION_END -> {
+        active = Math.max(0, active - 1);
+        failedChunkRowsByTask.remove(task);
+        if (event.failure() == null) { // a failed attempt is retried: only a partition's last attempt counts
+          long[] previous = endedPartitions.put(event.partition().partitionIndex(),
+              new long[] {event.inputRows(), event.failedRows()});
+          if (previous != null) {
+            rowsOfEndedPartitions -= previous[0];
+            failedRowsOfEnded -= previous[1];
+          }
+          rowsOfEndedPartitions += event.inputRows();
+          failedRowsOfEnded += event.failedRows();
+          partitionsDone = endedPartitions.size();
+        }
+        if (partitions > 0 && partitionsDone >= partitions && active == 0) {
+          endRun(now);
+        }
+      }
+      case CHUNK_START -> attemptsStarted++;
+      case CHUNK_SUCCESS -> {
+        attemptsEnded++;
+        rowsDone += event.partition().chunkSize();
+      }
+      case CHUNK_FAILURE -> {
+        attemptsEnded++;
+        rowsDone += event.partition().chunkSize();
+        failedChunkRowsByTask.merge(task, (long) event.partition().chunkSize(), Long::sum);
+      }
+      case CHUNK_RETRY -> {
+        attemptsEnded++;
+        retries++;
+      }
+      case REQUEST_RETRY -> retries++;
+      case REQUEST_RESEND -> { }
+      case REQUEST_WAIT -> {
+        requestWaits++;
+        inFlightLimit = event.inFlightLimit();
+      }
+      case CHUNK_TIMEOUT -> { }
+    }
+  }
+
+  private void startRun(long now) {
+    running = true;
+    runStart = now;
+    active = 0;
+    partitionsDone = 0;
+    rowsDone = 0;
+    rowsOfEndedPartitions = 0;
+    failedRowsOfEnded = 0;
+    attemptsStarted = 0;
+    attemptsEnded = 0;
+    retries = 0;
+    requestWaits = 0;
+    inFlightLimit = -1;
+    failedChunkRowsByTask.clear();
+    endedPartitions.clear();
+  }
+
+  private void endRun(long now) {
+    running = false;
+    endedAt = now;
+  }
+
+  /** Whether a run has started at all. */
+  synchronized boolean started() {
+    return runStart != 0 || endedAt != 0;
+  }
+
+  /** The current numbers; ends the run first if it has been idle for {@link #IDLE_END} (telling {@code onEnd}). */
+  JobProgress snapshot() {
+    JobProgress current;
+    boolean ended = false;
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      if (running && active == 0 && now - lastChange >= IDLE_END.toNanos()) {
+        endRun(lastChange);
+        ended = true;
+      }
+      current = snapshot(now);
+    }
+    if (ended) {
+      onEnd.accept(current);
+    }
+    return current;
+  }
+
+  private JobProgress snapshot(long now) {
+    long end = running ? now : endedAt;
+    Duration elapsed = Duration.ofNanos(Math.max(0, end - runStart));
+    double seconds = elapsed.toNanos() / 1e9;
+    double rate = seconds > 0 ? rowsDone / seconds : 0;
+    long failedRows = failedRowsOfEnded + failedChunkRowsByTask.values().stream().mapToLong(Long::longValue).sum();
+    boolean totalKnown = !running || (partitions > 0 && partitionsDone >= partitions);
+    long total = -1;
+    if (totalKnown) {
+      total = rowsOfEndedPartitions;
+    } else if (partitionsDone > 0 && partitions > 0) {
+      total = Math.max(rowsDone, Math.round((double) rowsOfEndedPartitions / partitionsDone * partitions));
+    }
+    Duration eta = null;
+    if (!running) {
+      eta = Duration.ZERO;
+    } else if (total >= 0 && rate > 0) {
+      eta = Duration.ofMillis(Math.round(Math.max(0, total - rowsDone) / rate * 1000));
+    }
+    int inFlight = (int) Math.max(0, attemptsStarted - attemptsEnded);
+    return new JobProgress(name, running, rowsDone, total, totalKnown, partitionsDone, partitions, rate,
+        running ? inFlight : 0, retries, failedRows, elapsed, eta, requestWaits, inFlightLimit);
+  }
+}

@@ -1,0 +1,261 @@
+package io.asyncudf.internal.driver;
+
+import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.ChunkEvent;
+import io.asyncudf.DriverCallbackException;
+import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestResendEvent;
+import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
+import io.asyncudf.internal.driver.ReportedEvent.Kind;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import io.asyncudf.internal.connector.ConnectorThreads;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task's end of its UDF application's driver channel, on the executor.
+ *
+ * <p>Callback calls never block: at most {@link #CALLS_IN_FLIGHT} are on their way at once, the rest
+ * wait in a queue without a thread, and each fails with a {@link DriverCallbackException} after the
+ * call timeout. Events are batched (up to {@link #BATCH_EVENTS}, or what came within
+ * {@link #BATCH_WINDOW}) and sent one batch at a time, so they reach the driver in the order they
+ * happened; {@link #close()} sends what is left and waits, bounded, until the driver has it, so a job's
+ * events have all arrived when its action returns. Thread-safe.
+ */
+public final class TaskChannel implements DriverCalls, AutoCloseable {
+
+  static final int CALLS_IN_FLIGHT = 16;
+  static final int BATCH_EVENTS = 512;
+  static final Duration BATCH_WINDOW = Duration.ofMillis(200);
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+  private static final Logger LOG = LoggerFactory.getLogger(TaskChannel.class);
+
+  private final ChannelSpec spec;
+  private final DriverLink link;
+  private final ScheduledExecutorService scheduler;
+  private final Duration callTimeout;
+  private final ClassLoader loader;
+  private final Queue<PendingCall> waitingCalls = new ArrayDeque<>();
+  private final Executor callbacks = ConnectorThreads.callbacks();
+  private final List<ReportedEvent> pending = new ArrayList<>();
+  private int callsInFlight;
+  private CompletableFuture<?> lastBatch = CompletableFuture.completedFuture(null);
+  private boolean flushScheduled;
+
+  /**
+   * @param callTimeout how long a callback call may take, queueing included
+   * @param loader reads the callback's responses (the task's class loader, which knows the user's classes)
+   */
+  public TaskChannel(ChannelSpec spec, DriverLink link, ScheduledExecutorService scheduler, Duration callTimeout,
+      ClassLoader loader) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.link = Objects.requireNonNull(link, "link");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+    this.loader = Objects.requireNonNull(loader, "loader");
+  }
+
+  @Override
+  public <Q extends Serializable, R extends Serializable> CompletableFuture<R> call(Q request) {
+    if (!spec.callback()) {
+      return DriverCalls.none(spec.name()).call(request);
+    }
+    byte[] message;
+    try {
+      message = Codec.encode(new DriverMessage.Call(spec.id(), Codec.encode(request)));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<R> result = new CompletableFuture<>();
+    var timer = scheduler.schedule(() -> callbacks.execute(() -> result.completeExceptionally(new DriverCallbackException(
+        "(unknown)", "the driver callback of " + spec.name() + " did not answer within " + callTimeout))),
+        callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete((value, failure) -> timer.cancel(false));
+    Runnable send = () -> {
+      CompletableFuture<byte[]> answer = link.ask(message, callTimeout);
+      result.whenComplete((value, failure) -> answer.cancel(false));
+      // the answer arrives on a Spark RPC thread: the chunk's continuations run on the connector threads instead
+      answer.whenCompleteAsync((bytes, failure) -> {
+        callDone();
+        if (failure != null) {
+          result.completeExceptionally(new DriverCallbackException("(unknown)", "cannot reach the driver callback of "
+              + spec.name() + ": " + unwrap(failure)));
+          return;
+        }
+        complete(result, bytes);
+      }, callbacks);
+    };
+    synchronized (this) {
+      if (callsInFlight < CALLS_IN_FLIGHT) {
+        callsInFlight++;
+      } else {
+        waitingCalls.add(new PendingCall(result, send));
+        return result;
+      }
+    }
+    send.run();
+    return result;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> void complete(CompletableFuture<R> result, byte[] bytes) {
+    try {
+      DriverMessage.CallReply reply = (DriverMessage.CallReply) Codec.decode(bytes, loader);
+      if (reply.failure() != null) {
+        result.completeExceptionally(new DriverCallbackException(reply.handler(), reply.failure()));
+      } else {
+        result.complete((R) Codec.decode(reply.response(), loader));
+      }
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  /** Hands the finished call's place to the next waiting call (calls that timed out while waiting are skipped). */
+  private void callDone() {
+    PendingCall next;
+    synchronized (this) {
+      do {
+        next = waitingCalls.poll();
+      } while (next != null && next.result().isDone());
+      if (next == null) {
+        callsInFlight--;
+        return;
+      }
+    }
+    next.send().run();
+  }
+
+  private record PendingCall(CompletableFuture<?> result, Runnable send) {}
+
+  /** The listener that sends this task's events to the driver, or null when the driver wants none. */
+  public AsyncUdfListener eventForwarder() {
+    return spec.events() ? new Forwarder() : null;
+  }
+
+  private void report(ReportedEvent event) {
+    boolean flushNow;
+    boolean schedule = false;
+    synchronized (this) {
+      pending.add(event);
+      flushNow = pending.size() >= BATCH_EVENTS;
+      if (!flushNow && !flushScheduled) {
+        flushScheduled = true;
+        schedule = true;
+      }
+    }
+    if (flushNow) {
+      flush();
+    } else if (schedule) {
+      scheduler.schedule(this::flush, BATCH_WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Sends the pending events after the batch before them has arrived. */
+  private synchronized CompletableFuture<?> flush() {
+    flushScheduled = false;
+    if (pending.isEmpty()) {
+      return lastBatch;
+    }
+    int events = pending.size();
+    byte[] message = Codec.encode(new DriverMessage.Events(spec.id(), Codec.encode(new ArrayList<>(pending))));
+    pending.clear();
+    lastBatch = lastBatch.handle((done, failure) -> null)
+        .thenCompose(previous -> link.ask(message, CLOSE_WAIT))
+        .whenComplete((answer, failure) -> {
+          if (failure != null) {
+            LOG.warn("{} events of {} did not reach the driver: {}", events, spec.name(), unwrap(failure));
+          }
+        });
+    return lastBatch;
+  }
+
+  /** Sends the events left and waits until the driver has them (at most {@link #CLOSE_WAIT}). */
+  @Override
+  public void close() {
+    if (!spec.events()) {
+      return;
+    }
+    try {
+      flush().get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("events of {} may not all have reached the driver: {}", spec.name(), unwrap(e));
+    }
+  }
+
+  private static String unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.toString();
+  }
+
+  private final class Forwarder implements AsyncUdfListener {
+    @Override
+    public void onPartitionStart(PartitionEvent event) {
+      report(ReportedEvent.of(Kind.PARTITION_START, event));
+    }
+
+    @Override
+    public void onPartitionEnd(PartitionEvent event) {
+      report(ReportedEvent.of(Kind.PARTITION_END, event));
+    }
+
+    @Override
+    public void onChunkStart(ChunkEvent event) {
+      report(ReportedEvent.of(Kind.CHUNK_START, event));
+    }
+
+    @Override
+    public void onChunkSuccess(ChunkEvent event) {
+      report(ReportedEvent.of(Kind.CHUNK_SUCCESS, event));
+    }
+
+    @Override
+    public void onChunkFailure(ChunkEvent event) {
+      report(ReportedEvent.of(Kind.CHUNK_FAILURE, event));
+    }
+
+    @Override
+    public void onChunkRetry(ChunkEvent event) {
+      report(ReportedEvent.of(Kind.CHUNK_RETRY, event));
+    }
+
+    @Override
+    public void onChunkTimeout(ChunkEvent event) {
+      report(ReportedEvent.of(Kind.CHUNK_TIMEOUT, event));
+    }
+
+    @Override
+    public void onRequestRetry(RequestRetryEvent event) {
+      report(ReportedEvent.of(event));
+    }
+
+    @Override
+    public void onRequestWait(RequestWaitEvent event) {
+      report(ReportedEvent.of(event));
+    }
+
+    @Override
+    public void onRequestResend(RequestResendEvent event) {
+      report(ReportedEvent.of(event));
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.asyncudf.internal.engine;
+
+import dev.failsafe.Failsafe;
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.RetryPolicy;
+import io.asyncudf.internal.driver.DriverCalls;
+import io.asyncudf.partition.MdcScope;
+import io.asyncudf.partition.SparkPartitionInformation;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs one chunk through the chunk function with the settings' timeout per attempt and retry
+ * policy (backoff and jitter by Failsafe), reporting every attempt to the listener. The returned future never fails: it
+ * completes with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
+ *
+ * <p>Each attempt has an {@link AttemptScope}: when the attempt's stage completes, fails, times out or
+ * is cancelled, the requests connectors registered with its context are cancelled.
+ */
+final class ChunkRunner<I, O, P extends Serializable> {
+
+  private final AsyncChunkFunction<I, O, P> function;
+  private final P parameters;
+  private final ChunkSettings settings;
+  private final Events events;
+  private final ScheduledExecutorService scheduler;
+  private final DriverCalls driver;
+
+  ChunkRunner(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, Events events,
+      ScheduledExecutorService scheduler, DriverCalls driver) {
+    this.driver = driver;
+    this.function = function;
+    this.parameters = parameters;
+    this.settings = settings;
+    this.events = events;
+    this.scheduler = scheduler;
+  }
+
+  CompletableFuture<ChunkOutcome<O>> run(SparkPartitionInformation chunk, List<I> inputs) {
+    List<I> view = Collections.unmodifiableList(inputs);
+    AtomicInteger attempts = new AtomicInteger();
+    long start = System.nanoTime();
+    AtomicLong attemptStart = new AtomicLong(start);
+    AtomicReference<AttemptScope> currentScope = new AtomicReference<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    RetryPolicy retry = settings.retry();
+
+    var retryBuilder = dev.failsafe.RetryPolicy.<List<O>>builder()
+        .handleIf((result, failure) -> failure != null && !(failure instanceof OutputContractException)
+            && retry.shouldRetry(normalize(failure)))
+        .withMaxAttempts(retry.maxAttempts())
+        .onFailedAttempt(e -> {
+          Throwable failure = normalize(e.getLastException());
+          if (failure instanceof TimeoutException) {
+            events.chunkTimeout(chunk, e.getAttemptCount(), since(attemptStart.get()), failure);
+          }
+        })
+        .onRetryScheduled(e -> events.chunkRetry(chunk, e.getAttemptCount(), since(attemptStart.get()),
+            normalize(e.getLastException()), e.getDelay()));
+    if (retry.maxAttempts() > 1) {
+      if (retry.maxBackoff().compareTo(retry.initialBackoff()) > 0) {
+        retryBuilder.withBackoff(retry.initialBackoff(), retry.maxBackoff());
+      } else {
+        retryBuilder.withDelay(retry.initialBackoff());
+      }
+      if (retry.jitter() > 0) {
+        retryBuilder.withJitter(retry.jitter());
+      }
+    }
+    CompletableFuture<List<O>> execution = Failsafe.with(retryBuilder.build())
+        .with(scheduler)
+        .getStageAsync(context -> {
+          AttemptScope scope = new AttemptScope();
+          currentScope.set(scope);
+          if (abandoned.get()) {
+            scope.end();
+          }
+          int attempt = attempts.incrementAndGet();
+          attemptStart.set(System.nanoTime());
+          events.chunkStart(chunk, attempt);
+          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view);
+          context.onCancel(() -> outputs.cancel(true));
+          return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, inputs.size(), result));
+        });
+
+    CompletableFuture<ChunkOutcome<O>> outcome = execution.handle((outputs, failure) -> {
+      Duration duration = since(start);
+      int made = Math.max(1, attempts.get());
+      if (failure == null) {
+        events.chunkSuccess(chunk, made, duration);
+        return new ChunkOutcome.Success<>(outputs, made, duration);
+      }
+      Throwable cause = normalize(failure);
+      events.chunkFailure(chunk, made, duration, cause);
+      return new ChunkOutcome.Failure<>(cause, made, duration);
+    });
+    outcome.whenComplete((result, failure) -> {
+      if (outcome.isCancelled()) {
+        abandoned.set(true);
+        execution.cancel(true);
+        AttemptScope scope = currentScope.get();
+        if (scope != null) {
+          scope.end();
+        }
+      }
+    });
+    return outcome;
+  }
+
+  /**
+   * The attempt's outputs, or a {@link TimeoutException} once the timeout passes (cancelling the
+   * attempt). Either way the attempt's scope has ended, its requests cancelled, before the result is
+   * reported, so a retry never overlaps the requests of the attempt before it.
+   */
+  private CompletableFuture<List<O>> withTimeout(CompletableFuture<List<O>> attempt, AttemptScope scope) {
+    if (attempt.isDone()) {
+      scope.end();
+      return attempt;
+    }
+    CompletableFuture<List<O>> limited = new CompletableFuture<>();
+    AtomicReference<TimeoutException> expired = new AtomicReference<>();
+    ScheduledFuture<?> timer = scheduler.schedule(() -> {
+      if (!attempt.isDone()) {
+        expired.set(new TimeoutException("chunk attempt exceeded the timeout of " + settings.timeout()));
+        attempt.cancel(true);
+      }
+    }, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    attempt.whenComplete((outputs, failure) -> {
+      timer.cancel(false);
+      scope.end();
+      TimeoutException timeout = expired.get();
+      if (timeout != null) {
+        limited.completeExceptionally(timeout);
+      } else if (failure == null) {
+        limited.complete(outputs);
+      } else {
+        limited.completeExceptionally(failure);
+      }
+    });
+    limited.whenComplete((outputs, failure) -> {
+      if (limited.isCancelled()) {
+        attempt.cancel(true);
+      }
+    });
+    return limited;
+  }
+
+  private CompletableFuture<List<O>> invoke(AttemptContext<P> context, List<I> inputs) {
+    try (MdcScope mdc = context.partitionInformation().putInMdc()) {
+      CompletionStage<List<O>> stage = function.apply(context, inputs);
+      if (stage == null) {
+        return CompletableFuture.failedFuture(
+            new OutputContractException("the chunk function returned a null CompletionStage for "
+                + describe(context.partitionInformation())));
+      }
+      return stage.toCompletableFuture();
+    } catch (Exception | LinkageError | AssertionError e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private List<O> checkCount(SparkPartitionInformation chunk, int inputs, List<O> outputs) {
+    if (outputs == null) {
+      throw new OutputContractException("the chunk function completed with a null list for " + describe(chunk));
+    }
+    if (settings.onePerInput() && outputs.size() != inputs) {
+      throw new OutputContractException("the chunk function returned " + outputs.size() + " outputs for "
+          + inputs + " inputs in " + describe(chunk) + "; a column helper needs exactly one output per input, in input order");
+    }
+    return outputs;
+  }
+
+  static String describe(SparkPartitionInformation chunk) {
+    return ChunkDescription.of(chunk.partitionIndex(), chunk.chunkIndex(), chunk.chunkFirstRow(), chunk.chunkSize());
+  }
+
+  private static Throwable normalize(Throwable failure) {
+    return RetryPolicy.unwrap(failure);
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

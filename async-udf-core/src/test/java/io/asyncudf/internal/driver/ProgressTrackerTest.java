@@ -1,0 +1,134 @@
+package io.asyncudf.internal.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncudf.JobProgress;
+import io.asyncudf.RequestWaitEvent;
+import io.asyncudf.internal.driver.ReportedEvent.Kind;
+import io.asyncudf.partition.SparkPartitionInformation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ProgressTrackerTest {
+
+  private final AtomicLong clock = new AtomicLong(5_000_000_000L);
+  private final List<JobProgress> ended = new ArrayList<>();
+  private final ProgressTracker tracker = new ProgressTracker("enrich", 4, clock::get, ended::add);
+
+  private static SparkPartitionInformation partition(int index) {
+    return new SparkPartitionInformation(index, 3, 0, 100 + index, 0, 1, "1", "host", 1, "task", false, null, null, null);
+  }
+
+  private static ReportedEvent event(Kind kind, int partition, int chunk, int size) {
+    SparkPartitionInformation info = partition(partition).withChunk(chunk, chunk * (long) size, size);
+    return new ReportedEvent(kind, info, 1, 0, null, 0, 0, 0, 0, 0, null, 0, 0);
+  }
+
+  private static ReportedEvent end(int partition, long rows, long failedRows) {
+    return new ReportedEvent(Kind.PARTITION_END, partition(partition), 0, 0, null, 0, rows, 10, 1, failedRows, null, 0, 0);
+  }
+
+  private void advance(Duration duration) {
+    clock.addAndGet(duration.toNanos());
+  }
+
+  @Test
+  void countsRowsInFlightRetriesAndFailuresAsEventsArrive() {
+    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.CHUNK_START, 0, 0, 50),
+        event(Kind.CHUNK_START, 0, 1, 50), event(Kind.CHUNK_START, 0, 2, 50)));
+    advance(Duration.ofSeconds(2));
+    tracker.record(List.of(event(Kind.CHUNK_SUCCESS, 0, 0, 50), event(Kind.CHUNK_RETRY, 0, 1, 50),
+        event(Kind.CHUNK_START, 0, 1, 50), event(Kind.REQUEST_RETRY, 0, 2, 50), event(Kind.CHUNK_FAILURE, 0, 2, 50)));
+
+    JobProgress now = tracker.snapshot();
+    assertThat(now.running()).isTrue();
+    assertThat(now.rowsDone()).isEqualTo(100);
+    assertThat(now.inFlightChunks()).isEqualTo(1);
+    assertThat(now.retries()).isEqualTo(2);
+    assertThat(now.failedRows()).isEqualTo(50);
+    assertThat(now.rowsPerSecond()).isEqualTo(50);
+    assertThat(now.elapsed()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(now.totalRows()).isEqualTo(-1);
+    assertThat(now.eta()).isNull();
+  }
+
+  @Test
+  void estimatesTheTotalAndEtaFromEndedPartitionsAndKnowsItAtTheEnd() {
+    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.PARTITION_START, 1, 0, 0)));
+    advance(Duration.ofSeconds(10));
+    tracker.record(List.of(event(Kind.CHUNK_SUCCESS, 0, 0, 100), event(Kind.CHUNK_SUCCESS, 1, 0, 100), end(0, 100, 0)));
+
+    JobProgress midway = tracker.snapshot();
+    assertThat(midway.totalRows()).isEqualTo(400);
+    assertThat(midway.totalKnown()).isFalse();
+    assertThat(midway.eta()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(midway.toString()).isEqualTo("enrich: 200 of ~400 rows | 20 rows/s | 0 in flight | 0 retries | 0 failed"
+        + " | partitions 1/4 | 0:10 elapsed | ETA 0:10");
+
+    tracker.record(List.of(end(1, 100, 3), event(Kind.PARTITION_START, 2, 0, 0), event(Kind.PARTITION_START, 3, 0, 0),
+        event(Kind.CHUNK_SUCCESS, 2, 0, 100), event(Kind.CHUNK_SUCCESS, 3, 0, 100), end(2, 100, 0)));
+    assertThat(ended).isEmpty();
+    advance(Duration.ofSeconds(10));
+    tracker.record(List.of(end(3, 100, 0)));
+
+    assertThat(ended).hasSize(1);
+    JobProgress done = ended.get(0);
+    assertThat(done.running()).isFalse();
+    assertThat(done.totalRows()).isEqualTo(400);
+    assertThat(done.totalKnown()).isTrue();
+    assertThat(done.failedRows()).isEqualTo(3);
+    assertThat(done.elapsed()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(done.eta()).isZero();
+  }
+
+  @Test
+  void aRunThatRanOnlySomePartitionsEndsWhenNothingHasRunForTwoSeconds() {
+    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.CHUNK_SUCCESS, 0, 0, 20), end(0, 20, 0)));
+    advance(ProgressTracker.IDLE_END.minusMillis(1));
+    assertThat(tracker.snapshot().running()).isTrue();
+
+    advance(Duration.ofMillis(1));
+    JobProgress idle = tracker.snapshot();
+
+    assertThat(idle.running()).isFalse();
+    assertThat(ended).containsExactly(idle);
+    assertThat(idle.rowsDone()).isEqualTo(20);
+
+    tracker.record(List.of(event(Kind.PARTITION_START, 1, 0, 0)));
+    JobProgress next = tracker.snapshot();
+    assertThat(next.running()).isTrue();
+    assertThat(next.rowsDone()).as("a new run starts from zero").isZero();
+  }
+
+  @Test
+  void aRetriedTaskCountsItsPartitionOnce() {
+    ReportedEvent failedAttempt = new ReportedEvent(Kind.PARTITION_END, partition(0), 0, 0,
+        new IllegalStateException("executor lost"), 0, 40, 4, 0, 0, null, 0, 0);
+    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), failedAttempt, event(Kind.PARTITION_START, 0, 0, 0),
+        end(0, 100, 0), event(Kind.PARTITION_START, 1, 0, 0), end(1, 100, 0)));
+
+    JobProgress now = tracker.snapshot();
+    assertThat(now.partitionsDone()).isEqualTo(2);
+    assertThat(now.running()).isTrue();
+    assertThat(now.totalRows()).as("estimated from the two partitions that ended").isEqualTo(400);
+  }
+
+  @Test
+  void requestsThatWaitedForAConnectionAndTheLimitTheySawAreOnTheProgressLine() {
+    SparkPartitionInformation chunk = partition(0).withChunk(0, 0, 10);
+    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.CHUNK_START, 0, 0, 10)));
+    assertThat(tracker.snapshot().toString()).as("no wait, nothing said").doesNotContain("waited");
+
+    tracker.record(List.of(
+        ReportedEvent.of(new RequestWaitEvent(chunk, 1, "GET http://svc/1", Duration.ofMillis(30), 48)),
+        ReportedEvent.of(new RequestWaitEvent(chunk, 1, "GET http://svc/2", Duration.ofMillis(10), 52))));
+
+    JobProgress now = tracker.snapshot();
+    assertThat(now.requestWaits()).isEqualTo(2);
+    assertThat(now.inFlightLimit()).as("the latest limit").isEqualTo(52);
+    assertThat(now.toString()).endsWith("| 2 waited for a connection (in-flight limit 52)");
+  }
+}

@@ -1,0 +1,490 @@
+package io.asyncudf.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.ChunkFailedException;
+import io.asyncudf.RetryPolicy;
+import io.asyncudf.internal.connector.ManualScheduler;
+import io.asyncudf.partition.MdcScope;
+import io.asyncudf.partition.SparkPartitionInformation;
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+class PartitionPipelineTest {
+
+  private static final ScheduledExecutorService DELAYS = Executors.newScheduledThreadPool(4);
+  private static final SparkPartitionInformation PARTITION =
+      new SparkPartitionInformation(7, 1, 0, 99L, 0, 1, "1", "host", 1L, "task", false, null, null, null);
+
+  @AfterAll
+  static void stop() {
+    DELAYS.shutdownNow();
+  }
+
+  private static ChunkSettings settings(int window, boolean ordered, RetryPolicy retry, Duration timeout,
+      FailurePolicy failures, RecordingListener listener) {
+    return new ChunkSettings(10, window, timeout, retry, failures, listener, ordered, true);
+  }
+
+  private static ChunkSettings settings(int window, boolean ordered) {
+    return settings(window, ordered, RetryPolicy.none(), Duration.ofSeconds(30), FailurePolicy.failTask(), null);
+  }
+
+  /** Emits "value:output" strings on success and "row:FAILED(cause)" on a recorded failure. */
+  private static ChunkEmitter<ListChunkSource.Chunk, String, String> emitter() {
+    return (chunk, outcome) -> {
+      List<String> rows = new ArrayList<>();
+      for (int i = 0; i < chunk.size(); i++) {
+        if (outcome instanceof ChunkOutcome.Success<String> s) {
+          rows.add(chunk.values.get(i) + ":" + ((List<?>) s.outputs()).get(i));
+        } else {
+          ChunkOutcome.Failure<String> f = (ChunkOutcome.Failure<String>) outcome;
+          rows.add(chunk.values.get(i) + ":FAILED(" + f.cause().getClass().getSimpleName() + "," + f.attempts() + ")");
+        }
+      }
+      return rows.iterator();
+    };
+  }
+
+  private static PartitionPipeline<ListChunkSource.Chunk, Integer, String, String> pipeline(ListChunkSource source,
+      ChunkSettings settings, AsyncChunkFunction<Integer, String, Serializable> function) {
+    return builder(source, settings).build(function, null);
+  }
+
+  /** A pipeline whose attempts start on the calling thread, in submission order. */
+  private static PartitionPipeline<ListChunkSource.Chunk, Integer, String, String> inline(ListChunkSource source,
+      ChunkSettings settings, AsyncChunkFunction<Integer, String, Serializable> function) {
+    return builder(source, settings).scheduler(new ManualScheduler()).build(function, null);
+  }
+
+  private static PartitionPipeline.Builder<ListChunkSource.Chunk, Integer, String, String> builder(ListChunkSource source,
+      ChunkSettings settings) {
+    return PartitionPipeline.<ListChunkSource.Chunk, Integer, String, String>builder()
+        .source(source)
+        .inputs(chunk -> chunk.values)
+        .emitter(emitter())
+        .settings(settings)
+        .partition(PARTITION);
+  }
+
+  private static List<String> drain(Iterator<String> it) {
+    List<String> out = new ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  private static <T> CompletableFuture<T> later(T value, long millis) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    DELAYS.schedule(() -> f.complete(value), millis, TimeUnit.MILLISECONDS);
+    return f;
+  }
+
+  @Test
+  void orderedOutputKeepsInputOrderUnderRandomCompletionOrder() {
+    Random random = new Random(42);
+    long[] delays = random.longs(100, 0, 20).toArray();
+    ListChunkSource source = new ListChunkSource(1000, 10);
+    var pipeline = pipeline(source, settings(8, true), AsyncChunkFunction.perRow(
+        (ctx, value) -> later("v" + value, delays[value % delays.length])));
+
+    List<String> out = drain(pipeline);
+
+    assertThat(out).hasSize(1000);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(out.get(i)).isEqualTo(i + ":v" + i);
+    }
+    assertThat(source.open).hasValue(0);
+  }
+
+  @Test
+  void unorderedOutputHasEveryRowExactlyOnceAndFollowsCompletionOrder() {
+    ListChunkSource source = new ListChunkSource(100, 10);
+    // chunk 0 is slow, the rest fast: unordered mode must not hold them back behind chunk 0
+    var pipeline = pipeline(source, settings(4, false), (ctx, inputs) -> {
+      List<String> outputs = inputs.stream().map(v -> "v" + v).toList();
+      return later(outputs, ctx.chunkIndex() == 0 ? 300 : 1);
+    });
+
+    List<String> out = drain(pipeline);
+
+    assertThat(out).hasSize(100);
+    assertThat(out.stream().map(s -> Integer.parseInt(s.split(":")[0]))).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.IntStream.range(0, 100).boxed().toList());
+    assertThat(out.get(0)).doesNotStartWith("0:");
+    assertThat(source.open).hasValue(0);
+  }
+
+  @Test
+  void inFlightChunksNeverExceedTheWindowAndReachIt() {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    ListChunkSource source = new ListChunkSource(2000, 10);
+    var pipeline = pipeline(source, settings(5, true), (ctx, inputs) -> {
+      peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      return later(inputs.stream().map(String::valueOf).toList(), 2)
+          .whenComplete((r, e) -> inFlight.decrementAndGet());
+    });
+
+    assertThat(drain(pipeline)).hasSize(2000);
+    assertThat(peak).hasValue(5);
+    assertThat(pipeline.peakOutstandingChunks()).isEqualTo(5);
+  }
+
+  @Test
+  void completedResultsWaitingBehindASlowHeadCountAgainstTheWindow() {
+    List<Integer> startedWhileHeadRunning = new CopyOnWriteArrayList<>();
+    CompletableFuture<List<String>> head = new CompletableFuture<>();
+    ListChunkSource source = new ListChunkSource(200, 10);
+    var pipeline = pipeline(source, settings(3, true), (ctx, inputs) -> {
+      if (ctx.chunkIndex() == 0) {
+        DELAYS.schedule(() -> head.complete(inputs.stream().map(String::valueOf).toList()), 200, TimeUnit.MILLISECONDS);
+        return head;
+      }
+      if (!head.isDone()) {
+        startedWhileHeadRunning.add(ctx.chunkIndex());
+      }
+      return CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList());
+    });
+
+    assertThat(drain(pipeline)).hasSize(200);
+    assertThat(startedWhileHeadRunning).containsExactlyInAnyOrder(1, 2);
+  }
+
+  @Test
+  void retriesUntilSuccessAndReportsAttempts() {
+    RecordingListener listener = new RecordingListener();
+    ConcurrentHashMap<Integer, List<Integer>> attemptsSeen = new ConcurrentHashMap<>();
+    ListChunkSource source = new ListChunkSource(30, 10);
+    RetryPolicy retry = RetryPolicy.attempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(20));
+    var pipeline = pipeline(source, settings(2, true, retry, Duration.ofSeconds(5), FailurePolicy.failTask(), listener),
+        (ctx, inputs) -> {
+          attemptsSeen.computeIfAbsent(ctx.chunkIndex(), k -> new CopyOnWriteArrayList<>()).add(ctx.attempt());
+          if (ctx.chunkIndex() == 1 && ctx.attempt() < 3) {
+            throw new IOException("flaky " + ctx.attempt());
+          }
+          return CompletableFuture.completedFuture(inputs.stream().map(v -> "a" + ctx.attempt()).toList());
+        });
+
+    List<String> out = drain(pipeline);
+
+    assertThat(out.subList(10, 20)).allMatch(s -> s.endsWith(":a3"));
+    assertThat(attemptsSeen.get(1)).containsExactly(1, 2, 3);
+    assertThat(attemptsSeen.get(0)).containsExactly(1);
+    assertThat(listener.forChunk(1)).containsExactly(
+        "start:1:1", "retry:1:1", "start:1:2", "retry:1:2", "start:1:3", "success:1:3");
+  }
+
+  @Test
+  void retryOnOnlyRetriesMatchingFailures() {
+    AtomicInteger calls = new AtomicInteger();
+    ListChunkSource source = new ListChunkSource(10, 10);
+    RetryPolicy retry = RetryPolicy.attempts(5).backoff(Duration.ofMillis(1), Duration.ofMillis(2)).retryOn(IOException.class);
+    var pipeline = pipeline(source, settings(2, true, retry, Duration.ofSeconds(5), FailurePolicy.failTask(), null),
+        (ctx, inputs) -> {
+          calls.incrementAndGet();
+          return CompletableFuture.failedFuture(new IllegalArgumentException("bad input"));
+        });
+
+    assertThatThrownBy(() -> drain(pipeline))
+        .isInstanceOf(ChunkFailedException.class)
+        .hasMessageContaining("after 1 attempt")
+        .hasRootCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void finalFailureNamesPartitionChunkRowRangeAttemptsAndCause() {
+    ListChunkSource source = new ListChunkSource(50, 10);
+    RetryPolicy retry = RetryPolicy.attempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2));
+    var pipeline = pipeline(source, settings(2, true, retry, Duration.ofSeconds(5), FailurePolicy.failTask(), null),
+        (ctx, inputs) -> ctx.chunkIndex() == 2
+            ? CompletableFuture.failedFuture(new IOException("HTTP 503 from service"))
+            : CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList()));
+
+    assertThatThrownBy(() -> drain(pipeline))
+        .isInstanceOf(ChunkFailedException.class)
+        .hasMessage("chunk 2 of partition 7 (rows 20-29) failed after 2 attempts: java.io.IOException: HTTP 503 from service");
+    pipeline.close();
+    assertThat(source.open).hasValue(0);
+  }
+
+  @Test
+  void thrownAndFailedFutureAreHandledTheSame() {
+    for (boolean sync : new boolean[] {true, false}) {
+      ListChunkSource source = new ListChunkSource(20, 10);
+      var pipeline = pipeline(source, settings(2, true, RetryPolicy.none(), Duration.ofSeconds(5),
+          new FailurePolicy(true, List.of()), null), (ctx, inputs) -> {
+            if (ctx.chunkIndex() == 1) {
+              if (sync) {
+                throw new IOException("boom");
+              }
+              return CompletableFuture.failedFuture(new IOException("boom"));
+            }
+            return CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList());
+          });
+      List<String> out = drain(pipeline);
+      assertThat(out.subList(0, 10)).allMatch(s -> !s.contains("FAILED"));
+      assertThat(out.subList(10, 20)).allMatch(s -> s.endsWith(":FAILED(IOException,1)"));
+    }
+  }
+
+  @Test
+  void recordedFailuresExceptFailOnTypes() {
+    ListChunkSource source = new ListChunkSource(20, 10);
+    var pipeline = pipeline(source, settings(2, true, RetryPolicy.none(), Duration.ofSeconds(5),
+        new FailurePolicy(true, List.of(SecurityException.class)), null),
+        (ctx, inputs) -> CompletableFuture.failedFuture(
+            ctx.chunkIndex() == 0 ? new IOException("recorded") : new SecurityException("401 unauthorized")));
+
+    Iterator<String> it = pipeline;
+    for (int i = 0; i < 10; i++) {
+      assertThat(it.next()).endsWith("FAILED(IOException,1)");
+    }
+    assertThatThrownBy(it::hasNext).isInstanceOf(ChunkFailedException.class).hasMessageContaining("401 unauthorized");
+  }
+
+  @Test
+  void timedOutAttemptsFailWithTimeoutExceptionAndAreCancelled() {
+    RecordingListener listener = new RecordingListener();
+    List<CompletableFuture<List<String>>> started = new CopyOnWriteArrayList<>();
+    ListChunkSource source = new ListChunkSource(10, 10);
+    RetryPolicy retry = RetryPolicy.attempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2));
+    var pipeline = pipeline(source, settings(1, true, retry, Duration.ofMillis(100), new FailurePolicy(true, List.of()),
+        listener), (ctx, inputs) -> {
+          CompletableFuture<List<String>> never = new CompletableFuture<>();
+          started.add(never);
+          return never;
+        });
+
+    List<String> out = drain(pipeline);
+
+    assertThat(out).allMatch(s -> s.endsWith(":FAILED(TimeoutException,2)"));
+    assertThat(started).hasSize(2).allMatch(CompletableFuture::isCancelled);
+    assertThat(listener.forChunk(0)).containsExactly(
+        "start:0:1", "timeout:0:1", "retry:0:1", "start:0:2", "timeout:0:2", "failure:0:2");
+  }
+
+  @Test
+  void outputCountMismatchNamesChunkAndBothCountsAndIsNotRetriedOrRecorded() {
+    AtomicInteger calls = new AtomicInteger();
+    ListChunkSource source = new ListChunkSource(25, 10);
+    var pipeline = pipeline(source, settings(2, true, RetryPolicy.attempts(3), Duration.ofSeconds(5),
+        new FailurePolicy(true, List.of()), null), (ctx, inputs) -> {
+          calls.incrementAndGet();
+          return CompletableFuture.completedFuture(List.of("only one"));
+        });
+
+    assertThatThrownBy(() -> drain(pipeline))
+        .isInstanceOf(ChunkFailedException.class)
+        .hasMessageContaining("returned 1 outputs for 10 inputs in chunk 0 of partition 7 (rows 0-9)");
+    assertThat(calls.get()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void closeOnAnUnfinishedPartitionCancelsOutstandingChunksReleasesThemAndStartsNoMore() {
+    List<CompletableFuture<List<String>>> started = new CopyOnWriteArrayList<>();
+    RecordingListener listener = new RecordingListener();
+    ListChunkSource source = new ListChunkSource(1000, 10);
+    var pipeline = inline(source, settings(4, true, RetryPolicy.none(), Duration.ofSeconds(30), FailurePolicy.failTask(),
+        listener), (ctx, inputs) -> {
+          CompletableFuture<List<String>> pending = new CompletableFuture<>();
+          started.add(pending);
+          if (ctx.chunkIndex() == 0) {
+            pending.complete(inputs.stream().map(String::valueOf).toList());
+          }
+          return pending;
+        });
+
+    assertThat(pipeline.next()).isEqualTo("0:0");
+    assertThat(started).hasSize(4);
+    pipeline.close();
+
+    assertThat(started.subList(1, 4)).allMatch(CompletableFuture::isCancelled);
+    assertThat(source.open).hasValue(0);
+    assertThat(pipeline.hasNext()).isFalse();
+    assertThat(started).hasSize(4);
+    assertThat(listener.partitions).last().satisfies(end -> {
+      assertThat(end.failure()).isInstanceOf(java.util.concurrent.CancellationException.class);
+      assertThat(end.chunks()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void closeReleasesTheResourcesOnceEveryChunkIsReleased() {
+    ListChunkSource source = new ListChunkSource(100, 10);
+    AtomicInteger openAtRelease = new AtomicInteger(-1);
+    var pipeline = builder(source, settings(3, true))
+        .scheduler(new ManualScheduler())
+        .closeWhenFinished(() -> openAtRelease.set(source.open.get()))
+        .build((ctx, inputs) -> ctx.chunkIndex() == 0
+            ? CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList())
+            : new CompletableFuture<List<String>>(), (Serializable) null);
+
+    pipeline.next();
+    pipeline.close();
+
+    assertThat(openAtRelease).hasValue(0);
+  }
+
+  @Test
+  void requestsRegisteredWithAnAttemptAreCancelledWhenThePartitionIsAbandonedWhateverWasChainedOnThem() {
+    List<CompletableFuture<String>> requests = new CopyOnWriteArrayList<>();
+    ListChunkSource source = new ListChunkSource(40, 10);
+    var pipeline = inline(source, settings(4, true), (ctx, inputs) -> {
+      List<CompletableFuture<String>> rows = new ArrayList<>();
+      for (Integer input : inputs) {
+        CompletableFuture<String> request = new CompletableFuture<>();
+        ctx.register(request);
+        requests.add(request);
+        rows.add(request.thenApply(body -> body + "!"));
+      }
+      if (ctx.chunkIndex() == 0) {
+        requests.subList(0, 10).forEach(request -> request.complete("done"));
+      }
+      return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new))
+          .thenApply(all -> rows.stream().map(CompletableFuture::join).toList());
+    });
+
+    assertThat(pipeline.next()).isEqualTo("0:done!");
+    pipeline.close();
+
+    assertThat(requests).hasSize(40);
+    assertThat(requests.subList(0, 10)).noneMatch(CompletableFuture::isCancelled);
+    assertThat(requests.subList(10, 40)).allMatch(CompletableFuture::isCancelled);
+  }
+
+  @Test
+  void requestsOfATimedOutAttemptAreCancelledBeforeTheRetryStarts() {
+    List<CompletableFuture<String>> requests = new CopyOnWriteArrayList<>();
+    List<Boolean> earlierCancelledAtStart = new CopyOnWriteArrayList<>();
+    ListChunkSource source = new ListChunkSource(10, 10);
+    RetryPolicy retry = RetryPolicy.attempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(2));
+    var pipeline = pipeline(source, settings(1, true, retry, Duration.ofMillis(50), new FailurePolicy(true, List.of()),
+        null), (ctx, inputs) -> {
+          earlierCancelledAtStart.add(requests.stream().allMatch(CompletableFuture::isCancelled));
+          CompletableFuture<String> request = new CompletableFuture<>();
+          ctx.register(request);
+          requests.add(request);
+          return request.thenApply(body -> inputs.stream().map(i -> body).toList());
+        });
+
+    assertThat(drain(pipeline)).allMatch(s -> s.endsWith(":FAILED(TimeoutException,2)"));
+    assertThat(requests).hasSize(2).allMatch(CompletableFuture::isCancelled);
+    assertThat(earlierCancelledAtStart).containsExactly(true, true);
+  }
+
+  @Test
+  void aRequestRegisteredAfterItsAttemptEndedIsCancelledAtOnce() {
+    AtomicReference<io.asyncudf.ChunkContext<Serializable>> context = new AtomicReference<>();
+    ListChunkSource source = new ListChunkSource(10, 10);
+    var pipeline = inline(source, settings(1, true), (ctx, inputs) -> {
+      context.set(ctx);
+      return CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList());
+    });
+    drain(pipeline);
+
+    CompletableFuture<String> late = new CompletableFuture<>();
+    context.get().register(late);
+
+    assertThat(late).isCancelled();
+  }
+
+  @Test
+  void rowFailuresOfFailOnTypesFailTheTaskAndRecordedOnesAreCounted() {
+    RecordingListener listener = new RecordingListener();
+    AsyncChunkFunction<Integer, String, Serializable> everyFifthFails = (ctx, inputs) -> {
+      List<String> outputs = new ArrayList<>();
+      for (int input : inputs) {
+        if (input % 5 == 0) {
+          io.asyncudf.RowFailure.addTo(outputs, input == 35 ? new IllegalStateException("fatal") : new IOException("busy"));
+        } else {
+          outputs.add("ok");
+        }
+      }
+      return CompletableFuture.completedFuture(outputs);
+    };
+    FailurePolicy recordButFailOnIllegalState = new FailurePolicy(true, List.of(IllegalStateException.class));
+
+    var recorded = inline(new ListChunkSource(30, 10), settings(2, true, RetryPolicy.none(), Duration.ofSeconds(5),
+        recordButFailOnIllegalState, listener), everyFifthFails);
+    assertThat(drain(recorded)).hasSize(30);
+    assertThat(listener.partitions).last().satisfies(end -> assertThat(end.failedRows()).isEqualTo(6));
+
+    var failing = inline(new ListChunkSource(40, 10), settings(2, true, RetryPolicy.none(), Duration.ofSeconds(5),
+        recordButFailOnIllegalState, null), everyFifthFails);
+    assertThatThrownBy(() -> drain(failing))
+        .isInstanceOf(ChunkFailedException.class)
+        .hasMessage("chunk 3 of partition 7 (row 35) failed after 1 attempt: java.lang.IllegalStateException: fatal");
+  }
+
+  @Test
+  void cancellationCheckAbandonsTheWaitLikeAKilledTask() {
+    ListChunkSource source = new ListChunkSource(100, 10);
+    AtomicInteger checks = new AtomicInteger();
+    var pipeline = PartitionPipeline.<ListChunkSource.Chunk, Integer, String, String>builder()
+        .source(source)
+        .inputs(chunk -> chunk.values)
+        .emitter(emitter())
+        .settings(settings(2, true))
+        .partition(PARTITION)
+        .cancellationCheck(() -> {
+          if (checks.incrementAndGet() > 3) {
+            throw new IllegalStateException("task killed");
+          }
+        })
+        .build((ctx, inputs) -> new CompletableFuture<List<String>>(), (Serializable) null);
+
+    assertThatThrownBy(pipeline::hasNext).hasMessage("task killed");
+    assertThat(source.open).hasValue(0);
+  }
+
+  @Test
+  void functionRunsWithPartitionAndChunkInTheMdc() {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    ListChunkSource source = new ListChunkSource(20, 10);
+    var pipeline = pipeline(source, settings(2, true), (ctx, inputs) -> {
+      seen.add(MDC.get(MdcScope.PARTITION) + "/" + MDC.get(MdcScope.CHUNK) + "/" + MDC.get(MdcScope.ROWS));
+      return CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList());
+    });
+
+    drain(pipeline);
+
+    assertThat(seen).containsExactlyInAnyOrder("7/0/0-9", "7/1/10-19");
+  }
+
+  @Test
+  void partitionEventsCountChunksAndRows() {
+    RecordingListener listener = new RecordingListener();
+    ListChunkSource source = new ListChunkSource(35, 10);
+    var pipeline = pipeline(source, settings(2, true, RetryPolicy.none(), Duration.ofSeconds(5),
+        FailurePolicy.failTask(), listener),
+        (ctx, inputs) -> CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList()));
+
+    drain(pipeline);
+
+    assertThat(listener.partitions).hasSize(2);
+    assertThat(listener.partitions.get(1).inputRows()).isEqualTo(35);
+    assertThat(listener.partitions.get(1).chunks()).isEqualTo(4);
+    assertThat(listener.partitions.get(1).failure()).isNull();
+  }
+}

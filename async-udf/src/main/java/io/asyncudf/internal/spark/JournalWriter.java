@@ -1,0 +1,127 @@
+package io.asyncudf.internal.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Appends one task's answers to journal files of its own. Lines reach the file system within about
+ * {@link #FLUSH_INTERVAL_MILLIS} of being appended, whether or not more follow ({@code hflush}, from a
+ * timer: visible to readers on HDFS and local disks), and a file is closed and a new one started every
+ * {@link #ROLL_INTERVAL_MILLIS} (object stores such as S3 show a file only once it is closed). A task that
+ * is killed keeps what was flushed; a line left half-written fails its checksum when read. Thread-safe:
+ * the task thread appends while the timer flushes.
+ */
+final class JournalWriter implements AutoCloseable {
+
+  static final long FLUSH_INTERVAL_MILLIS = 1_000;
+  static final long ROLL_INTERVAL_MILLIS = 60_000;
+
+  private final Path directory;
+  private final Configuration hadoop;
+  private final String task;
+  private final LongSupplier clock;
+  private FSDataOutputStream out;
+  private long openedAt;
+  private boolean dirty;
+  private int files;
+  private boolean closed;
+  private final ScheduledFuture<?> flusher;
+
+  /**
+   * @param task names the task in file names, e.g. {@code 1a2b3c4d-3-1042} (the operator's run, partition and
+   *     task attempt)
+   * @param clock milliseconds, for the flush and roll intervals and the entries' times
+   */
+  JournalWriter(String directory, Configuration hadoop, String task, LongSupplier clock) {
+    this.directory = new Path(directory);
+    this.hadoop = hadoop;
+    this.task = task;
+    this.clock = clock;
+    this.flusher = FLUSHES.scheduleWithFixedDelay(this::flushIfDue, FLUSH_INTERVAL_MILLIS, FLUSH_INTERVAL_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static final ScheduledExecutorService FLUSHES = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "asyncudf-journal-flush");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  /** Flushes lines appended since the last flush; a failure shows at the next append or close. */
+  synchronized void flushIfDue() {
+    if (out == null || !dirty) {
+      return;
+    }
+    try {
+      out.hflush();
+      dirty = false;
+    } catch (IOException | RuntimeException e) {
+      // the next append or close reports the broken stream with the journal's location; the timer goes on
+    }
+  }
+
+  /**
+   * Appends the answer for {@code key}.
+   *
+   * @throws UncheckedIOException if the journal cannot be written, naming its location
+   */
+  synchronized void append(String key, String json) {
+    if (closed) {
+      throw new IllegalStateException("the journal writer for " + directory + " is closed");
+    }
+    long now = clock.getAsLong();
+    try {
+      if (out != null && now - openedAt >= ROLL_INTERVAL_MILLIS) {
+        closeFile();
+      }
+      if (out == null) {
+        open(now);
+      }
+      out.write(Journal.line(now, key, json).getBytes(StandardCharsets.UTF_8));
+      dirty = true; // the timer flushes it
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot append to the journal at " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void open(long now) throws IOException {
+    FileSystem fs = directory.getFileSystem(hadoop);
+    fs.mkdirs(directory);
+    String name = "part-" + task + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + files++ + Journal.SUFFIX;
+    out = fs.create(new Path(directory, name), false);
+    openedAt = now;
+  }
+
+  private void closeFile() throws IOException {
+    FSDataOutputStream closing = out;
+    out = null;
+    dirty = false;
+    closing.close();
+  }
+
+  /** Flushes and closes the current file, if any. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    flusher.cancel(false);
+    if (out == null) {
+      return;
+    }
+    try {
+      closeFile();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the journal file at " + directory + ": " + e.getMessage(), e);
+    }
+  }
+}

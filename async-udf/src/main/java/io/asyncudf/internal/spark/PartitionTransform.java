@@ -1,0 +1,102 @@
+package io.asyncudf.internal.spark;
+
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.internal.connector.ConnectorThreads;
+import io.asyncudf.internal.driver.ChannelSpec;
+import io.asyncudf.internal.driver.Codec;
+import io.asyncudf.internal.driver.DriverCalls;
+import io.asyncudf.internal.driver.DriverChannel;
+import io.asyncudf.internal.driver.TaskChannel;
+import io.asyncudf.internal.engine.ChunkEmitter;
+import io.asyncudf.internal.engine.ChunkSettings;
+import io.asyncudf.internal.engine.PartitionPipeline;
+import io.asyncudf.partition.SparkPartitionInformation;
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * The serializable per-partition step of a UDF: in each task it stages the partition's rows in
+ * Arrow under a byte-limited allocator, runs them through a {@link PartitionPipeline} and releases
+ * everything when the task completes, fails or is killed.
+ */
+abstract class PartitionTransform<I, O, P extends Serializable> implements Serializable {
+
+  private final AsyncChunkFunction<I, O, P> function;
+  private final P parameters;
+  private final ChunkSettings settings;
+  private final StagingSettings staging;
+  private final StructType stagedSchema;
+  private final String timeZone;
+  private ChannelSpec channel;
+  @SuppressWarnings("unused") // keeps the driver's end alive as long as the plan holds this step
+  private transient DriverChannel driverEnd;
+
+  PartitionTransform(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings,
+      StagingSettings staging, StructType stagedSchema, String timeZone) {
+    this.function = function;
+    this.parameters = parameters;
+    this.settings = settings;
+    this.staging = staging;
+    this.stagedSchema = stagedSchema;
+    this.timeZone = timeZone;
+  }
+
+  /** Connects the tasks of this step to {@code channel} on the driver (null: none). */
+  final void attach(DriverChannel channel) {
+    this.driverEnd = channel;
+    this.channel = channel == null ? null : channel.spec();
+  }
+
+  /**
+   * The output rows of one partition, lazily: {@code rows} staged in Arrow and run through the engine,
+   * finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
+   */
+  final Iterator<InternalRow> run(Iterator<InternalRow> rows,
+      IntFunction<ChunkEmitter<ArrowChunk, O, InternalRow>> emitterFor) {
+    TaskContext task = TaskContext.get();
+    SparkPartitionInformation partition = SparkPartitionInformation.fromCurrentTaskContext();
+    BufferAllocator allocator = SparkInternals.taskAllocator(
+        "asyncudf-partition-" + partition.partitionIndex() + "-task-" + partition.taskAttemptId(),
+        staging.memoryLimitBytes());
+    Schema arrowSchema = SparkInternals.arrowSchema(stagedSchema, timeZone);
+    ArrowChunkSource source = new ArrowChunkSource(rows, arrowSchema, allocator, settings.maxChunkSize(), staging,
+        partition.partitionIndex());
+    TaskChannel driver = channel == null ? null : new TaskChannel(channel, DriverEndpoint.link(),
+        ConnectorThreads.scheduler(), settings.timeout(), Codec.userLoader());
+    PartitionPipeline<ArrowChunk, I, O, InternalRow> pipeline = PartitionPipeline.<ArrowChunk, I, O, InternalRow>builder()
+        .source(source)
+        .inputs(this::inputs)
+        .emitter(emitterFor.apply(partition.partitionIndex()))
+        .settings(driver == null ? settings
+            : settings.withListener(Listeners.both(settings.listener(), driver.eventForwarder())))
+        .driverCalls(driver == null ? DriverCalls.none("this UDF") : driver)
+        .partition(partition)
+        .cancellationCheck(task == null ? () -> {} : task::killTaskIfInterrupted)
+        .closeWhenFinished(allocator)
+        .build(function, parameters);
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) completed -> {
+        try {
+          pipeline.close();
+        } finally {
+          allocator.close();
+          if (driver != null) {
+            driver.close();
+          }
+        }
+      });
+    }
+    return pipeline;
+  }
+
+  /** The function's inputs for one chunk, converted to Spark's external types. */
+  abstract List<I> inputs(ArrowChunk chunk);
+}
