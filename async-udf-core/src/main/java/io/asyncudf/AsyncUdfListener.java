@@ -12,8 +12,34 @@ import java.io.Serializable;
  * for an attempt that ran out of time; {@code onChunkRetry} before each retry; finally exactly one
  * of {@code onChunkSuccess} or {@code onChunkFailure}. {@code onRequestRetry} may come at any
  * time between an attempt's start and its end, and so may {@code onRequestWait} and {@code onRequestResend}.
+ *
+ * <p>Every event reaches {@link #onEvent}, which calls the named method of its kind: override either.
  */
 public interface AsyncUdfListener extends Serializable {
+
+  /** Any event; by default, calls the named method of the event's kind. */
+  default void onEvent(AsyncUdfEvent event) {
+    if (event instanceof ChunkEvent chunk) {
+      switch (chunk.kind()) {
+        case START -> onChunkStart(chunk);
+        case SUCCESS -> onChunkSuccess(chunk);
+        case FAILURE -> onChunkFailure(chunk);
+        case RETRY -> onChunkRetry(chunk);
+        case TIMEOUT -> onChunkTimeout(chunk);
+      }
+    } else if (event instanceof PartitionEvent partition) {
+      switch (partition.kind()) {
+        case START -> onPartitionStart(partition);
+        case END -> onPartitionEnd(partition);
+      }
+    } else if (event instanceof RequestRetryEvent retry) {
+      onRequestRetry(retry);
+    } else if (event instanceof RequestWaitEvent wait) {
+      onRequestWait(wait);
+    } else if (event instanceof RequestResendEvent resend) {
+      onRequestResend(resend);
+    }
+  }
 
   /** A task starts consuming its partition. */
   default void onPartitionStart(PartitionEvent event) {}

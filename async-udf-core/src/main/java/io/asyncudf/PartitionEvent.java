@@ -6,6 +6,7 @@ import java.time.Duration;
 /**
  * The start or end of one task's partition.
  *
+ * @param kind start or end
  * @param partition the task and executor
  * @param inputRows input rows staged so far (all of them at a successful end)
  * @param chunks chunks that finished, successfully or not
@@ -17,17 +18,18 @@ import java.time.Duration;
  * @param failure why the task failed, or null
  */
 public record PartitionEvent(
+    Kind kind,
     SparkPartitionInformation partition,
     long inputRows,
     int chunks,
     int failedChunks,
     long failedRows,
     Duration duration,
-    Throwable failure) {
+    Throwable failure) implements AsyncUdfEvent {
 
-  /** An event without a count of failed rows (kept for code written before {@link #failedRows()}). */
-  public PartitionEvent(SparkPartitionInformation partition, long inputRows, int chunks, int failedChunks,
-      Duration duration, Throwable failure) {
-    this(partition, inputRows, chunks, failedChunks, 0, duration, failure);
+  /** Whether the task starts or ends its partition. */
+  public enum Kind {
+    START,
+    END
   }
 }

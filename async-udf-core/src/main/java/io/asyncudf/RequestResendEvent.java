@@ -17,4 +17,4 @@ public record RequestResendEvent(
     SparkPartitionInformation partition,
     int chunkAttempt,
     String request,
-    Throwable failure) {}
+    Throwable failure) implements AsyncUdfEvent {}

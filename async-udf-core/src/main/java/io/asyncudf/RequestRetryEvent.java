@@ -19,4 +19,4 @@ public record RequestRetryEvent(
     String request,
     int failedAttempt,
     Throwable failure,
-    Duration retryDelay) {}
+    Duration retryDelay) implements AsyncUdfEvent {}

@@ -19,4 +19,11 @@ public record RequestWaitEvent(
     int chunkAttempt,
     String request,
     Duration waited,
-    int inFlightLimit) {}
+    int inFlightLimit) implements AsyncUdfEvent {
+
+  /** None: a wait is not a failure. */
+  @Override
+  public Throwable failure() {
+    return null;
+  }
+}

@@ -54,7 +54,11 @@ public final class RetryPolicy implements Serializable {
     return NONE;
   }
 
-  /** Up to {@code maxAttempts} attempts in all (the first one included), retrying every failure. */
+  /**
+   * Up to {@code maxAttempts} attempts in all (the first one included), retrying every failure.
+   *
+   * @throws IllegalArgumentException if {@code maxAttempts} is below 1
+   */
   public static RetryPolicy attempts(int maxAttempts) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("RetryPolicy.attempts must be at least 1, got " + maxAttempts);
@@ -65,6 +69,9 @@ public final class RetryPolicy implements Serializable {
   /**
    * Waits {@code initial} before the first retry, doubling up to {@code max} for later ones
    * (defaults 100 ms and 10 s).
+   *
+   * @throws IllegalArgumentException if {@code initial} is not positive or {@code max} is shorter
+   * @throws NullPointerException if either is null
    */
   public RetryPolicy backoff(Duration initial, Duration max) {
     Objects.requireNonNull(initial, "initial");
@@ -82,6 +89,8 @@ public final class RetryPolicy implements Serializable {
   /**
    * Randomizes each delay by up to {@code factor} of itself in either direction (default 0.5), so
    * that tasks retrying together spread out.
+   *
+   * @throws IllegalArgumentException if {@code factor} is not between 0 and 1
    */
   public RetryPolicy jitter(double factor) {
     if (!(factor >= 0 && factor <= 1)) {
@@ -92,6 +101,8 @@ public final class RetryPolicy implements Serializable {
 
   /**
    * Retries only failures that are, or are caused by, one of {@code types}; others fail at once.
+   *
+   * @throws IllegalArgumentException if no type is given
    */
   @SafeVarargs
   public final RetryPolicy retryOn(Class<? extends Throwable>... types) {
@@ -102,7 +113,11 @@ public final class RetryPolicy implements Serializable {
     return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, jitter, new TypeMatch(accepted));
   }
 
-  /** Retries only failures {@code predicate} accepts (it sees the failure with wrappers removed). */
+  /**
+   * Retries only failures {@code predicate} accepts (it sees the failure with wrappers removed).
+   *
+   * @throws NullPointerException if {@code predicate} is null
+   */
   public RetryPolicy retryIf(FailurePredicate predicate) {
     Objects.requireNonNull(predicate, "predicate");
     return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, jitter, predicate);

@@ -7,11 +7,11 @@ import static org.apache.spark.sql.functions.when;
 
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.bridge.FhirChunkFunctions;
+import io.asyncudf.bridge.OpenSearchChunkFunctions;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.it.fhir.FhirTestServer;
 import io.asyncudf.it.opensearch.OpenSearchTestServer;
 import io.asyncudf.opensearch.BulkSpec;
-import io.asyncudf.bridge.OpenSearchChunkFunctions;
 import io.asyncudf.opensearch.OpenSearchConfig;
 import io.asyncudf.opensearch.OpenSearchConnector;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.asyncudf.internal.driver;
 
+import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.DriverCallback;
 import io.asyncudf.JobProgress;
@@ -114,9 +115,9 @@ public final class DriverChannel {
   @SuppressWarnings("unchecked")
   CompletableFuture<DriverMessage.EventsReply> events(byte[] bytes) {
     return CompletableFuture.supplyAsync(() -> {
-      List<ReportedEvent> batch;
+      List<AsyncUdfEvent> batch;
       try {
-        batch = (List<ReportedEvent>) Codec.decode(bytes, loader);
+        batch = (List<AsyncUdfEvent>) Codec.decode(bytes, loader);
       } catch (RuntimeException e) {
         LOG.warn("cannot read a batch of events of {}; the driver listener and progress miss it: {}", name, e.toString());
         return new DriverMessage.EventsReply(stopReason);
@@ -131,8 +132,8 @@ public final class DriverChannel {
     }, events);
   }
 
-  private void deliver(List<ReportedEvent> batch) {
-    for (ReportedEvent event : batch) {
+  private void deliver(List<AsyncUdfEvent> batch) {
+    for (AsyncUdfEvent event : batch) {
       if (stopReason != null) {
         if (event.partition().stageId() == stoppedStage) {
           continue; // the stage is being cancelled: its remaining events are not delivered
@@ -140,15 +141,15 @@ public final class DriverChannel {
         stopReason = null; // a later action on the same plan starts afresh
       }
       try {
-        event.deliverTo(listener);
+        listener.onEvent(event);
       } catch (StopJobException stop) {
         stopReason = stop.reason();
         stoppedStage = event.partition().stageId();
         LOG.warn("driver listener {} of {} stops the job: {}", listener.getClass().getName(), name, stop.reason());
         stopper.stop(stoppedStage, "driver listener of " + name + " stopped the job: " + stop.reason());
       } catch (RuntimeException | LinkageError e) {
-        LOG.warn("driver listener {} of {} threw on {} event; ignoring", listener.getClass().getName(), name,
-            event.kind(), e);
+        LOG.warn("driver listener {} of {} threw on a {}; ignoring", listener.getClass().getName(), name,
+            event.getClass().getSimpleName(), e);
       }
     }
   }

@@ -9,7 +9,7 @@ public sealed interface DriverMessage extends Serializable {
   record Call(String channel, byte[] request) implements DriverMessage {}
 
   /**
-   * Events of one task, in the order they happened: a serialized {@code List<ReportedEvent>}, read on
+   * Events of one task, in the order they happened: a serialized {@code List<AsyncUdfEvent>}, read on
    * the driver with the channel's class loader (a failure may be of a user's class).
    */
   record Events(String channel, byte[] events) implements DriverMessage {}

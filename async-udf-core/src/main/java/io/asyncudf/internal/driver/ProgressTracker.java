@@ -1,6 +1,11 @@
 package io.asyncudf.internal.driver;
 
+import io.asyncudf.AsyncUdfEvent;
+import io.asyncudf.ChunkEvent;
 import io.asyncudf.JobProgress;
+import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestRetryEvent;
+import io.asyncudf.RequestWaitEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,11 +55,11 @@ final class ProgressTracker {
   }
 
   /** Records a batch of events; the runs it ends go to {@code onEnd}, outside this tracker's lock. */
-  void record(List<ReportedEvent> events) {
+  void record(List<AsyncUdfEvent> events) {
     List<JobProgress> ended = new ArrayList<>();
     synchronized (this) {
       long now = nanoClock.getAsLong();
-      for (ReportedEvent event : events) {
+      for (AsyncUdfEvent event : events) {
         boolean before = running;
         record(event, now);
         if (before && !running) {
@@ -66,56 +71,65 @@ final class ProgressTracker {
     ended.forEach(onEnd);
   }
 
-  private void record(ReportedEvent event, long now) {
-    long task = event.partition().taskAttemptId();
+  private void record(AsyncUdfEvent event, long now) {
+    if (event instanceof PartitionEvent partition) {
+      record(partition, now);
+    } else if (event instanceof ChunkEvent chunk) {
+      record(chunk);
+    } else if (event instanceof RequestRetryEvent) {
+      retries++;
+    } else if (event instanceof RequestWaitEvent wait) {
+      requestWaits++;
+      inFlightLimit = wait.inFlightLimit();
+    }
+  }
+
+  private void record(PartitionEvent event, long now) {
+    if (event.kind() == PartitionEvent.Kind.START) {
+      if (!running) {
+        startRun(now);
+      }
+      active++;
+      return;
+    }
+    active = Math.max(0, active - 1);
+    failedChunkRowsByTask.remove(event.partition().taskAttemptId());
+    if (event.failure() == null) { // a failed attempt is retried: only a partition's last attempt counts
+      long[] previous = endedPartitions.put(event.partition().partitionIndex(),
+          new long[] {event.inputRows(), event.failedRows()});
+      if (previous != null) {
+        rowsOfEndedPartitions -= previous[0];
+        failedRowsOfEnded -= previous[1];
+      }
+      rowsOfEndedPartitions += event.inputRows();
+      failedRowsOfEnded += event.failedRows();
+      partitionsDone = endedPartitions.size();
+    }
+    if (partitions > 0 && partitionsDone >= partitions && active == 0) {
+      endRun(now);
+    }
+  }
+
+  private void record(ChunkEvent event) {
     switch (event.kind()) {
-      case PARTITION_START -> {
-        if (!running) {
-          startRun(now);
-        }
-        active++;
-      }
-      case PARTITION_END -> {
-        active = Math.max(0, active - 1);
-        failedChunkRowsByTask.remove(task);
-        if (event.failure() == null) { // a failed attempt is retried: only a partition's last attempt counts
-          long[] previous = endedPartitions.put(event.partition().partitionIndex(),
-              new long[] {event.inputRows(), event.failedRows()});
-          if (previous != null) {
-            rowsOfEndedPartitions -= previous[0];
-            failedRowsOfEnded -= previous[1];
-          }
-          rowsOfEndedPartitions += event.inputRows();
-          failedRowsOfEnded += event.failedRows();
-          partitionsDone = endedPartitions.size();
-        }
-        if (partitions > 0 && partitionsDone >= partitions && active == 0) {
-          endRun(now);
-        }
-      }
-      case CHUNK_START -> attemptsStarted++;
-      case CHUNK_SUCCESS -> {
+      case START -> attemptsStarted++;
+      case SUCCESS -> {
         attemptsEnded++;
         rowsDone += event.partition().chunkSize();
       }
-      case CHUNK_FAILURE -> {
+      case FAILURE -> {
         attemptsEnded++;
         rowsDone += event.partition().chunkSize();
-        failedChunkRowsByTask.merge(task, (long) event.partition().chunkSize(), Long::sum);
+        failedChunkRowsByTask.merge(event.partition().taskAttemptId(), (long) event.partition().chunkSize(), Long::sum);
       }
-      case CHUNK_RETRY -> {
+      case RETRY -> {
         attemptsEnded++;
         retries++;
       }
-      case REQUEST_RETRY -> retries++;
-      case REQUEST_RESEND -> { }
-      case REQUEST_WAIT -> {
-        requestWaits++;
-        inFlightLimit = event.inFlightLimit();
-      }
-      case CHUNK_TIMEOUT -> { }
+      case TIMEOUT -> { }
     }
   }
+
 
   private void startRun(long now) {
     running = true;

@@ -1,24 +1,18 @@
 package io.asyncudf.internal.driver;
 
+import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.AsyncUdfListener;
-import io.asyncudf.ChunkEvent;
 import io.asyncudf.DriverCallbackException;
-import io.asyncudf.PartitionEvent;
-import io.asyncudf.RequestResendEvent;
-import io.asyncudf.RequestRetryEvent;
-import io.asyncudf.RequestWaitEvent;
-import io.asyncudf.internal.driver.ReportedEvent.Kind;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
+import io.asyncudf.internal.connector.InFlightLimit;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import io.asyncudf.internal.connector.ConnectorThreads;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,10 +42,9 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Duration callTimeout;
   private final ClassLoader loader;
-  private final Queue<PendingCall> waitingCalls = new ArrayDeque<>();
-  private final Executor callbacks = ConnectorThreads.callbacks();
-  private final List<ReportedEvent> pending = new ArrayList<>();
-  private int callsInFlight;
+  private final Executor callbacks = AsyncUdfThreads.callbacks();
+  private final InFlightLimit calls;
+  private final List<AsyncUdfEvent> pending = new ArrayList<>();
   private CompletableFuture<?> lastBatch = CompletableFuture.completedFuture(null);
   private boolean flushScheduled;
 
@@ -66,6 +59,9 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
     this.loader = Objects.requireNonNull(loader, "loader");
+    // the call's own timer ends a call that waits too long; the limit's, a little later, is only a backstop
+    this.calls = InFlightLimit.fixed(CALLS_IN_FLIGHT, "all " + CALLS_IN_FLIGHT + " driver callback calls",
+        "the call timeout", callTimeout.multipliedBy(2), callbacks);
   }
 
   @Override
@@ -83,30 +79,20 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     var timer = scheduler.schedule(() -> callbacks.execute(() -> result.completeExceptionally(new DriverCallbackException(
         "(unknown)", "the driver callback of " + spec.name() + " did not answer within " + callTimeout))),
         callTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    result.whenComplete((value, failure) -> timer.cancel(false));
-    Runnable send = () -> {
-      CompletableFuture<byte[]> answer = link.ask(message, callTimeout);
-      result.whenComplete((value, failure) -> answer.cancel(false));
-      // the answer arrives on a Spark RPC thread: the chunk's continuations run on the connector threads instead
-      answer.whenCompleteAsync((bytes, failure) -> {
-        callDone();
-        if (failure != null) {
-          result.completeExceptionally(new DriverCallbackException("(unknown)", "cannot reach the driver callback of "
-              + spec.name() + ": " + unwrap(failure)));
-          return;
-        }
-        complete(result, bytes);
-      }, callbacks);
-    };
-    synchronized (this) {
-      if (callsInFlight < CALLS_IN_FLIGHT) {
-        callsInFlight++;
+    CompletableFuture<byte[]> answer = calls.run(() -> link.ask(message, callTimeout));
+    result.whenComplete((value, failure) -> {
+      timer.cancel(false);
+      answer.cancel(false); // stops the wait for a slot, or the call
+    });
+    // the answer arrives on a Spark RPC thread: the chunk's continuations run on the connector threads instead
+    answer.whenCompleteAsync((bytes, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(new DriverCallbackException("(unknown)", "cannot reach the driver callback of "
+            + spec.name() + ": " + unwrap(failure)));
       } else {
-        waitingCalls.add(new PendingCall(result, send));
-        return result;
+        complete(result, bytes);
       }
-    }
-    send.run();
+    }, callbacks);
     return result;
   }
 
@@ -124,33 +110,17 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     }
   }
 
-  /** Hands the finished call's place to the next waiting call (calls that timed out while waiting are skipped). */
-  private void callDone() {
-    PendingCall next;
-    synchronized (this) {
-      do {
-        next = waitingCalls.poll();
-      } while (next != null && next.result().isDone());
-      if (next == null) {
-        callsInFlight--;
-        return;
-      }
-    }
-    next.send().run();
-  }
-
-  private record PendingCall(CompletableFuture<?> result, Runnable send) {}
-
   /** The listener that sends this task's events to the driver, or null when the driver wants none. */
   public AsyncUdfListener eventForwarder() {
     return spec.events() ? new Forwarder() : null;
   }
 
-  private void report(ReportedEvent event) {
+  private void report(AsyncUdfEvent event) {
+    AsyncUdfEvent portable = PortableEvents.of(event);
     boolean flushNow;
     boolean schedule = false;
     synchronized (this) {
-      pending.add(event);
+      pending.add(portable);
       flushNow = pending.size() >= BATCH_EVENTS;
       if (!flushNow && !flushScheduled) {
         flushScheduled = true;
@@ -164,7 +134,10 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     }
   }
 
-  /** Sends the pending events after the batch before them has arrived. */
+  /**
+   * Sends the pending events after the batch before them has arrived; the send runs on the callback executor,
+   * never on a thread holding this channel's lock.
+   */
   private synchronized CompletableFuture<?> flush() {
     flushScheduled = false;
     if (pending.isEmpty()) {
@@ -174,7 +147,7 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     byte[] message = Codec.encode(new DriverMessage.Events(spec.id(), Codec.encode(new ArrayList<>(pending))));
     pending.clear();
     lastBatch = lastBatch.handle((done, failure) -> null)
-        .thenCompose(previous -> link.ask(message, CLOSE_WAIT))
+        .thenComposeAsync(previous -> link.ask(message, CLOSE_WAIT), callbacks)
         .whenComplete((answer, failure) -> {
           if (failure != null) {
             LOG.warn("{} events of {} did not reach the driver: {}", events, spec.name(), unwrap(failure));
@@ -209,53 +182,8 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
 
   private final class Forwarder implements AsyncUdfListener {
     @Override
-    public void onPartitionStart(PartitionEvent event) {
-      report(ReportedEvent.of(Kind.PARTITION_START, event));
-    }
-
-    @Override
-    public void onPartitionEnd(PartitionEvent event) {
-      report(ReportedEvent.of(Kind.PARTITION_END, event));
-    }
-
-    @Override
-    public void onChunkStart(ChunkEvent event) {
-      report(ReportedEvent.of(Kind.CHUNK_START, event));
-    }
-
-    @Override
-    public void onChunkSuccess(ChunkEvent event) {
-      report(ReportedEvent.of(Kind.CHUNK_SUCCESS, event));
-    }
-
-    @Override
-    public void onChunkFailure(ChunkEvent event) {
-      report(ReportedEvent.of(Kind.CHUNK_FAILURE, event));
-    }
-
-    @Override
-    public void onChunkRetry(ChunkEvent event) {
-      report(ReportedEvent.of(Kind.CHUNK_RETRY, event));
-    }
-
-    @Override
-    public void onChunkTimeout(ChunkEvent event) {
-      report(ReportedEvent.of(Kind.CHUNK_TIMEOUT, event));
-    }
-
-    @Override
-    public void onRequestRetry(RequestRetryEvent event) {
-      report(ReportedEvent.of(event));
-    }
-
-    @Override
-    public void onRequestWait(RequestWaitEvent event) {
-      report(ReportedEvent.of(event));
-    }
-
-    @Override
-    public void onRequestResend(RequestResendEvent event) {
-      report(ReportedEvent.of(event));
+    public void onEvent(AsyncUdfEvent event) {
+      report(event);
     }
   }
 }

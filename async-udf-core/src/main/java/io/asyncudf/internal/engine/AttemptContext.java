@@ -7,10 +7,10 @@ import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.internal.driver.DriverCalls;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionStage;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** The {@link ChunkContext} of one attempt at one chunk; its requests end with the attempt. */
 record AttemptContext<P>(SparkPartitionInformation partitionInformation, int attempt, P parameters, Events events,
@@ -28,17 +28,17 @@ record AttemptContext<P>(SparkPartitionInformation partitionInformation, int att
 
   @Override
   public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {
-    events.requestRetry(new RequestRetryEvent(partitionInformation, attempt, request, failedAttempt, failure, retryDelay));
+    events.deliver(new RequestRetryEvent(partitionInformation, attempt, request, failedAttempt, failure, retryDelay));
   }
 
   @Override
   public void requestWaited(String request, Duration waited, int inFlightLimit) {
-    events.requestWait(new RequestWaitEvent(partitionInformation, attempt, request, waited, inFlightLimit));
+    events.deliver(new RequestWaitEvent(partitionInformation, attempt, request, waited, inFlightLimit));
   }
 
   @Override
   public void requestResent(String request, Throwable failure) {
-    events.requestResend(new RequestResendEvent(partitionInformation, attempt, request, failure));
+    events.deliver(new RequestResendEvent(partitionInformation, attempt, request, failure));
   }
 
   @Override

@@ -1,14 +1,12 @@
 package io.asyncudf.internal.engine;
 
+import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.ChunkEvent.Kind;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
-import io.asyncudf.RequestResendEvent;
-import io.asyncudf.RequestRetryEvent;
-import io.asyncudf.RequestWaitEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,51 +22,36 @@ final class Events {
   }
 
   void partitionStart(SparkPartitionInformation partition) {
-    deliver(AsyncUdfListener::onPartitionStart, new PartitionEvent(partition, 0, 0, 0, 0, Duration.ZERO, null));
-  }
-
-  void partitionEnd(PartitionEvent event) {
-    deliver(AsyncUdfListener::onPartitionEnd, event);
+    deliver(new PartitionEvent(PartitionEvent.Kind.START, partition, 0, 0, 0, 0, Duration.ZERO, null));
   }
 
   void chunkStart(SparkPartitionInformation chunk, int attempt) {
-    deliver(AsyncUdfListener::onChunkStart, new ChunkEvent(chunk, attempt, Duration.ZERO, null, Duration.ZERO));
+    deliver(new ChunkEvent(Kind.START, chunk, attempt, Duration.ZERO, null, Duration.ZERO));
   }
 
   void chunkSuccess(SparkPartitionInformation chunk, int attempts, Duration duration) {
-    deliver(AsyncUdfListener::onChunkSuccess, new ChunkEvent(chunk, attempts, duration, null, Duration.ZERO));
+    deliver(new ChunkEvent(Kind.SUCCESS, chunk, attempts, duration, null, Duration.ZERO));
   }
 
   void chunkFailure(SparkPartitionInformation chunk, int attempts, Duration duration, Throwable failure) {
-    deliver(AsyncUdfListener::onChunkFailure, new ChunkEvent(chunk, attempts, duration, failure, Duration.ZERO));
+    deliver(new ChunkEvent(Kind.FAILURE, chunk, attempts, duration, failure, Duration.ZERO));
   }
 
   void chunkRetry(SparkPartitionInformation chunk, int failedAttempt, Duration duration, Throwable failure, Duration delay) {
-    deliver(AsyncUdfListener::onChunkRetry, new ChunkEvent(chunk, failedAttempt, duration, failure, delay));
+    deliver(new ChunkEvent(Kind.RETRY, chunk, failedAttempt, duration, failure, delay));
   }
 
   void chunkTimeout(SparkPartitionInformation chunk, int attempt, Duration duration, Throwable failure) {
-    deliver(AsyncUdfListener::onChunkTimeout, new ChunkEvent(chunk, attempt, duration, failure, Duration.ZERO));
+    deliver(new ChunkEvent(Kind.TIMEOUT, chunk, attempt, duration, failure, Duration.ZERO));
   }
 
-  void requestRetry(RequestRetryEvent event) {
-    deliver(AsyncUdfListener::onRequestRetry, event);
-  }
-
-  void requestWait(RequestWaitEvent event) {
-    deliver(AsyncUdfListener::onRequestWait, event);
-  }
-
-  void requestResend(RequestResendEvent event) {
-    deliver(AsyncUdfListener::onRequestResend, event);
-  }
-
-  private <E> void deliver(BiConsumer<AsyncUdfListener, E> method, E event) {
+  /** Hands {@code event} to the listener, if any; a listener that throws is logged. */
+  void deliver(AsyncUdfEvent event) {
     if (listener == null) {
       return;
     }
     try {
-      method.accept(listener, event);
+      listener.onEvent(event);
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("AsyncUdfListener {} threw on {}; ignoring", listener.getClass().getName(), event, e);
     }

@@ -4,6 +4,7 @@ import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.ChunkFailedException;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RowFailure;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.driver.DriverCalls;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
@@ -225,8 +226,8 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         throw new IllegalStateException("cannot release the resources of partition " + partition.partitionIndex(), e);
       }
     }
-    events.partitionEnd(new PartitionEvent(partition, source.rowsStaged(), chunksDone, chunksFailed, rowsFailed,
-        Duration.ofNanos(System.nanoTime() - startNanos), failure));
+    events.deliver(new PartitionEvent(PartitionEvent.Kind.END, partition, source.rowsStaged(), chunksDone,
+        chunksFailed, rowsFailed, Duration.ofNanos(System.nanoTime() - startNanos), failure));
   }
 
   /** Assembles a pipeline; every part is required except the cancellation check and the resources. */
@@ -238,7 +239,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     private SparkPartitionInformation partition;
     private Runnable cancellationCheck = () -> {};
     private AutoCloseable resources = () -> {};
-    private ScheduledExecutorService scheduler = EngineThreads.scheduler();
+    private ScheduledExecutorService scheduler = AsyncUdfThreads.chunks();
     private DriverCalls driver;
 
     private Builder() {}

@@ -2,9 +2,13 @@ package io.asyncudf.internal.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncudf.AsyncUdfEvent;
+import io.asyncudf.ChunkEvent.Kind;
+import io.asyncudf.ChunkEvent;
 import io.asyncudf.JobProgress;
+import io.asyncudf.PartitionEvent;
+import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
-import io.asyncudf.internal.driver.ReportedEvent.Kind;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,13 +26,26 @@ class ProgressTrackerTest {
     return new SparkPartitionInformation(index, 3, 0, 100 + index, 0, 1, "1", "host", 1, "task", false, null, null, null);
   }
 
-  private static ReportedEvent event(Kind kind, int partition, int chunk, int size) {
-    SparkPartitionInformation info = partition(partition).withChunk(chunk, chunk * (long) size, size);
-    return new ReportedEvent(kind, info, 1, 0, null, 0, 0, 0, 0, 0, null, 0, 0);
+  private static SparkPartitionInformation chunk(int partition, int chunk, int size) {
+    return partition(partition).withChunk(chunk, chunk * (long) size, size);
   }
 
-  private static ReportedEvent end(int partition, long rows, long failedRows) {
-    return new ReportedEvent(Kind.PARTITION_END, partition(partition), 0, 0, null, 0, rows, 10, 1, failedRows, null, 0, 0);
+  private static AsyncUdfEvent event(Kind kind, int partition, int chunk, int size) {
+    return new ChunkEvent(kind, chunk(partition, chunk, size), 1, Duration.ZERO, null, Duration.ZERO);
+  }
+
+  private static AsyncUdfEvent start(int partition) {
+    return new PartitionEvent(PartitionEvent.Kind.START, partition(partition), 0, 0, 0, 0, Duration.ZERO, null);
+  }
+
+  private static AsyncUdfEvent requestRetry(int partition, int chunk, int size) {
+    return new RequestRetryEvent(chunk(partition, chunk, size), 1, "GET http://svc/1", 1, new java.io.IOException("reset"),
+        Duration.ZERO);
+  }
+
+  private static AsyncUdfEvent end(int partition, long rows, long failedRows) {
+    return new PartitionEvent(PartitionEvent.Kind.END, partition(partition), rows, 10, 1, failedRows, Duration.ZERO,
+        null);
   }
 
   private void advance(Duration duration) {
@@ -37,11 +54,11 @@ class ProgressTrackerTest {
 
   @Test
   void countsRowsInFlightRetriesAndFailuresAsEventsArrive() {
-    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.CHUNK_START, 0, 0, 50),
-        event(Kind.CHUNK_START, 0, 1, 50), event(Kind.CHUNK_START, 0, 2, 50)));
+    tracker.record(List.of(start(0), event(Kind.START, 0, 0, 50),
+        event(Kind.START, 0, 1, 50), event(Kind.START, 0, 2, 50)));
     advance(Duration.ofSeconds(2));
-    tracker.record(List.of(event(Kind.CHUNK_SUCCESS, 0, 0, 50), event(Kind.CHUNK_RETRY, 0, 1, 50),
-        event(Kind.CHUNK_START, 0, 1, 50), event(Kind.REQUEST_RETRY, 0, 2, 50), event(Kind.CHUNK_FAILURE, 0, 2, 50)));
+    tracker.record(List.of(event(Kind.SUCCESS, 0, 0, 50), event(Kind.RETRY, 0, 1, 50),
+        event(Kind.START, 0, 1, 50), requestRetry(0, 2, 50), event(Kind.FAILURE, 0, 2, 50)));
 
     JobProgress now = tracker.snapshot();
     assertThat(now.running()).isTrue();
@@ -57,9 +74,9 @@ class ProgressTrackerTest {
 
   @Test
   void estimatesTheTotalAndEtaFromEndedPartitionsAndKnowsItAtTheEnd() {
-    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.PARTITION_START, 1, 0, 0)));
+    tracker.record(List.of(start(0), start(1)));
     advance(Duration.ofSeconds(10));
-    tracker.record(List.of(event(Kind.CHUNK_SUCCESS, 0, 0, 100), event(Kind.CHUNK_SUCCESS, 1, 0, 100), end(0, 100, 0)));
+    tracker.record(List.of(event(Kind.SUCCESS, 0, 0, 100), event(Kind.SUCCESS, 1, 0, 100), end(0, 100, 0)));
 
     JobProgress midway = tracker.snapshot();
     assertThat(midway.totalRows()).isEqualTo(400);
@@ -68,8 +85,8 @@ class ProgressTrackerTest {
     assertThat(midway.toString()).isEqualTo("enrich: 200 of ~400 rows | 20 rows/s | 0 in flight | 0 retries | 0 failed"
         + " | partitions 1/4 | 0:10 elapsed | ETA 0:10");
 
-    tracker.record(List.of(end(1, 100, 3), event(Kind.PARTITION_START, 2, 0, 0), event(Kind.PARTITION_START, 3, 0, 0),
-        event(Kind.CHUNK_SUCCESS, 2, 0, 100), event(Kind.CHUNK_SUCCESS, 3, 0, 100), end(2, 100, 0)));
+    tracker.record(List.of(end(1, 100, 3), start(2), start(3),
+        event(Kind.SUCCESS, 2, 0, 100), event(Kind.SUCCESS, 3, 0, 100), end(2, 100, 0)));
     assertThat(ended).isEmpty();
     advance(Duration.ofSeconds(10));
     tracker.record(List.of(end(3, 100, 0)));
@@ -86,7 +103,7 @@ class ProgressTrackerTest {
 
   @Test
   void aRunThatRanOnlySomePartitionsEndsWhenNothingHasRunForTwoSeconds() {
-    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.CHUNK_SUCCESS, 0, 0, 20), end(0, 20, 0)));
+    tracker.record(List.of(start(0), event(Kind.SUCCESS, 0, 0, 20), end(0, 20, 0)));
     advance(ProgressTracker.IDLE_END.minusMillis(1));
     assertThat(tracker.snapshot().running()).isTrue();
 
@@ -97,7 +114,7 @@ class ProgressTrackerTest {
     assertThat(ended).containsExactly(idle);
     assertThat(idle.rowsDone()).isEqualTo(20);
 
-    tracker.record(List.of(event(Kind.PARTITION_START, 1, 0, 0)));
+    tracker.record(List.of(start(1)));
     JobProgress next = tracker.snapshot();
     assertThat(next.running()).isTrue();
     assertThat(next.rowsDone()).as("a new run starts from zero").isZero();
@@ -105,10 +122,10 @@ class ProgressTrackerTest {
 
   @Test
   void aRetriedTaskCountsItsPartitionOnce() {
-    ReportedEvent failedAttempt = new ReportedEvent(Kind.PARTITION_END, partition(0), 0, 0,
-        new IllegalStateException("executor lost"), 0, 40, 4, 0, 0, null, 0, 0);
-    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), failedAttempt, event(Kind.PARTITION_START, 0, 0, 0),
-        end(0, 100, 0), event(Kind.PARTITION_START, 1, 0, 0), end(1, 100, 0)));
+    AsyncUdfEvent failedAttempt = new PartitionEvent(PartitionEvent.Kind.END, partition(0), 40, 4, 0, 0, Duration.ZERO,
+        new IllegalStateException("executor lost"));
+    tracker.record(List.of(start(0), failedAttempt, start(0),
+        end(0, 100, 0), start(1), end(1, 100, 0)));
 
     JobProgress now = tracker.snapshot();
     assertThat(now.partitionsDone()).isEqualTo(2);
@@ -119,12 +136,12 @@ class ProgressTrackerTest {
   @Test
   void requestsThatWaitedForAConnectionAndTheLimitTheySawAreOnTheProgressLine() {
     SparkPartitionInformation chunk = partition(0).withChunk(0, 0, 10);
-    tracker.record(List.of(event(Kind.PARTITION_START, 0, 0, 0), event(Kind.CHUNK_START, 0, 0, 10)));
+    tracker.record(List.of(start(0), event(Kind.START, 0, 0, 10)));
     assertThat(tracker.snapshot().toString()).as("no wait, nothing said").doesNotContain("waited");
 
     tracker.record(List.of(
-        ReportedEvent.of(new RequestWaitEvent(chunk, 1, "GET http://svc/1", Duration.ofMillis(30), 48)),
-        ReportedEvent.of(new RequestWaitEvent(chunk, 1, "GET http://svc/2", Duration.ofMillis(10), 52))));
+        new RequestWaitEvent(chunk, 1, "GET http://svc/1", Duration.ofMillis(30), 48),
+        new RequestWaitEvent(chunk, 1, "GET http://svc/2", Duration.ofMillis(10), 52)));
 
     JobProgress now = tracker.snapshot();
     assertThat(now.requestWaits()).isEqualTo(2);

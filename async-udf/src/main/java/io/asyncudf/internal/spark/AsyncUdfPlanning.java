@@ -3,11 +3,11 @@ package io.asyncudf.internal.spark;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.execution.SparkStrategy;
+import org.apache.spark.sql.functions;
 import scala.Function1;
 import scala.collection.immutable.Seq;
 

@@ -1,5 +1,6 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -48,15 +49,9 @@ final class JournalWriter implements AutoCloseable {
     this.hadoop = hadoop;
     this.task = task;
     this.clock = clock;
-    this.flusher = FLUSHES.scheduleWithFixedDelay(this::flushIfDue, FLUSH_INTERVAL_MILLIS, FLUSH_INTERVAL_MILLIS,
+    this.flusher = AsyncUdfThreads.files().scheduleWithFixedDelay(this::flushIfDue, FLUSH_INTERVAL_MILLIS, FLUSH_INTERVAL_MILLIS,
         TimeUnit.MILLISECONDS);
   }
-
-  private static final ScheduledExecutorService FLUSHES = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "asyncudf-journal-flush");
-    thread.setDaemon(true);
-    return thread;
-  });
 
   /** Flushes lines appended since the last flush; a failure shows at the next append or close. */
   synchronized void flushIfDue() {

@@ -1,11 +1,7 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.AsyncUdfListener;
-import io.asyncudf.ChunkEvent;
-import io.asyncudf.PartitionEvent;
-import io.asyncudf.RequestResendEvent;
-import io.asyncudf.RequestRetryEvent;
-import io.asyncudf.RequestWaitEvent;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -43,52 +39,7 @@ final class Listeners implements AsyncUdfListener {
   }
 
   @Override
-  public void onPartitionStart(PartitionEvent event) {
-    each(listener -> listener.onPartitionStart(event));
-  }
-
-  @Override
-  public void onPartitionEnd(PartitionEvent event) {
-    each(listener -> listener.onPartitionEnd(event));
-  }
-
-  @Override
-  public void onChunkStart(ChunkEvent event) {
-    each(listener -> listener.onChunkStart(event));
-  }
-
-  @Override
-  public void onChunkSuccess(ChunkEvent event) {
-    each(listener -> listener.onChunkSuccess(event));
-  }
-
-  @Override
-  public void onChunkFailure(ChunkEvent event) {
-    each(listener -> listener.onChunkFailure(event));
-  }
-
-  @Override
-  public void onChunkRetry(ChunkEvent event) {
-    each(listener -> listener.onChunkRetry(event));
-  }
-
-  @Override
-  public void onChunkTimeout(ChunkEvent event) {
-    each(listener -> listener.onChunkTimeout(event));
-  }
-
-  @Override
-  public void onRequestRetry(RequestRetryEvent event) {
-    each(listener -> listener.onRequestRetry(event));
-  }
-
-  @Override
-  public void onRequestWait(RequestWaitEvent event) {
-    each(listener -> listener.onRequestWait(event));
-  }
-
-  @Override
-  public void onRequestResend(RequestResendEvent event) {
-    each(listener -> listener.onRequestResend(event));
+  public void onEvent(AsyncUdfEvent event) {
+    each(listener -> listener.onEvent(event));
   }
 }

@@ -1,7 +1,7 @@
 package io.asyncudf.internal.spark;
 
 import io.asyncudf.AsyncChunkFunction;
-import io.asyncudf.internal.connector.ConnectorThreads;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.driver.ChannelSpec;
 import io.asyncudf.internal.driver.Codec;
 import io.asyncudf.internal.driver.DriverCalls;
@@ -70,7 +70,7 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
     ArrowChunkSource source = new ArrowChunkSource(rows, arrowSchema, allocator, settings.maxChunkSize(), staging,
         partition.partitionIndex());
     TaskChannel driver = channel == null ? null : new TaskChannel(channel, DriverEndpoint.link(),
-        ConnectorThreads.scheduler(), settings.timeout(), Codec.userLoader());
+        AsyncUdfThreads.scheduler(), settings.timeout(), Codec.userLoader());
     PartitionPipeline<ArrowChunk, I, O, InternalRow> pipeline = PartitionPipeline.<ArrowChunk, I, O, InternalRow>builder()
         .source(source)
         .inputs(this::inputs)

@@ -1,7 +1,7 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.ClusterCoordinator;
-import io.asyncudf.internal.connector.ConnectorThreads;
 import io.asyncudf.internal.connector.RateLease;
 import io.asyncudf.internal.driver.Codec;
 import io.asyncudf.internal.driver.DriverMessage;
@@ -28,7 +28,7 @@ public final class SparkClusterCoordinator implements ClusterCoordinator {
     // off the Spark RPC thread that completes the ask: the lease lets requests go, which start HTTP calls
     return DriverEndpoint.link().ask(message, TIMEOUT)
         .thenApplyAsync(bytes -> (RateLease) Codec.decode(bytes, SparkClusterCoordinator.class.getClassLoader()),
-            ConnectorThreads.callbacks());
+            AsyncUdfThreads.callbacks());
   }
 
   @Override

@@ -21,8 +21,8 @@ import org.asynchttpclient.AsyncHttpClient;
 import org.asynchttpclient.DefaultAsyncHttpClient;
 import org.asynchttpclient.DefaultAsyncHttpClientConfig;
 import org.asynchttpclient.channel.ChannelPool;
-import org.asynchttpclient.netty.channel.DefaultChannelPool;
 import org.asynchttpclient.netty.channel.ChannelManager;
+import org.asynchttpclient.netty.channel.DefaultChannelPool;
 
 /**
  * Builds the AsyncHttpClient behind one {@link HttpConnector}: NIO transport on its own event loop,

@@ -2,9 +2,9 @@ package io.asyncudf.http;
 
 import io.asyncudf.connector.Secret;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**

@@ -1,7 +1,7 @@
 package io.asyncudf.http;
 
-import io.asyncudf.connector.TlsSettings;
 import io.asyncudf.connector.Secret;
+import io.asyncudf.connector.TlsSettings;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;

@@ -1,11 +1,12 @@
 package io.asyncudf.http;
 
 import dev.failsafe.RateLimiter;
-import io.asyncudf.internal.connector.ClusterRateLimit;
-import io.asyncudf.internal.connector.ConnectorThreads;
-import io.asyncudf.internal.connector.Futures;
-import io.asyncudf.internal.connector.RequestRetries;
 import io.asyncudf.connector.RequestScope;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
+import io.asyncudf.internal.connector.ClusterRateLimit;
+import io.asyncudf.internal.connector.Futures;
+import io.asyncudf.internal.connector.InFlightLimit;
+import io.asyncudf.internal.connector.RequestRetries;
 import io.asyncudf.internal.connector.SharedClients;
 import io.asyncudf.internal.connector.TransportLogging;
 import java.io.IOException;
@@ -19,8 +20,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -164,7 +165,7 @@ public final class HttpConnector implements AutoCloseable {
         failures.increment();
       }
     });
-    CompletableFuture<HttpResponse> result = ConnectorThreads.completeOnCallbacks(execution);
+    CompletableFuture<HttpResponse> result = AsyncUdfThreads.completeOnCallbacks(execution);
     if (scope != null) {
       scope.register(result);
     }
@@ -359,7 +360,7 @@ public final class HttpConnector implements AutoCloseable {
     if (config.adaptiveInFlight() != null) {
       return new InFlightLimit(config.adaptiveInFlight().newLimit(config.maxInFlight()),
           "all of the adaptive in-flight limit (at most " + config.maxInFlight() + ")", config.maxQueueWait(),
-          ConnectorThreads.callbacks(), System::nanoTime, HttpConnector::outcome, () -> {});
+          AsyncUdfThreads.callbacks(), System::nanoTime, HttpConnector::outcome, () -> {});
     }
     return new InFlightLimit(config.maxInFlight(), config.maxQueueWait(), () -> LOG.warn(
         "requests to {} wait for a free slot: all {} of maxInFlight are in use (maxConnections {}, "

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.asyncudf.internal.connector.Futures;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -24,13 +25,20 @@ final class TokenCache {
 
   private final HttpAuth.OAuth2 auth;
   private final Function<HttpRequest, CompletableFuture<HttpResponse>> transport;
+  private final Clock clock;
   private Token current;
   private CompletableFuture<Token> fetching;
   private long fetches;
 
   TokenCache(HttpAuth.OAuth2 auth, Function<HttpRequest, CompletableFuture<HttpResponse>> transport) {
+    this(auth, transport, Clock.systemUTC());
+  }
+
+  /** @param clock when tokens were fetched and when they are due for a refresh */
+  TokenCache(HttpAuth.OAuth2 auth, Function<HttpRequest, CompletableFuture<HttpResponse>> transport, Clock clock) {
     this.auth = auth;
     this.transport = transport;
+    this.clock = clock;
   }
 
   /**
@@ -39,7 +47,7 @@ final class TokenCache {
    * {@link AuthenticationException}; the next call starts a new fetch.
    */
   synchronized CompletableFuture<String> token() {
-    if (current != null && Instant.now().isBefore(current.refreshAt)) {
+    if (current != null && clock.instant().isBefore(current.refreshAt)) {
       return CompletableFuture.completedFuture(current.value);
     }
     CompletableFuture<Token> fetch = fetching;
@@ -86,7 +94,7 @@ final class TokenCache {
       return CompletableFuture.failedFuture(new AuthenticationException(
           "cannot build the token request for " + Redaction.url(auth.tokenUrl()) + ": " + e.getMessage(), null));
     }
-    Instant requested = Instant.now();
+    Instant requested = clock.instant();
     return transport.apply(request)
         .handle((response, failure) -> {
           if (failure != null) {

@@ -1,5 +1,6 @@
 package io.asyncudf.http;
 
+import io.asyncudf.internal.connector.InFlightLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -113,18 +113,6 @@ class HttpAuthTest {
   }
 
   @Test
-  void theTokenIsRefreshedBeforeItExpires() throws Exception {
-    tokenLifetimeSeconds = 2;
-    try (HttpConnector http = connector(oauth2(CLIENT_SECRET))) {
-      status(http, "first");
-      Thread.sleep(1200);
-      status(http, "after-half-the-lifetime");
-
-      assertThat(http.metrics().tokenFetches()).isEqualTo(2);
-    }
-  }
-
-  @Test
   void a401RefreshesTheTokenAndRetriesOnce() throws Exception {
     try (HttpConnector http = connector(oauth2(CLIENT_SECRET))) {
       status(http, "first");

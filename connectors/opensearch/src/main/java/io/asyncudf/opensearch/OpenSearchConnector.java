@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.asyncudf.connector.RequestScope;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.Backoff;
-import io.asyncudf.internal.connector.ConnectorThreads;
 import io.asyncudf.internal.connector.Futures;
 import io.asyncudf.internal.connector.RequestRetries;
-import io.asyncudf.connector.RequestScope;
 import io.asyncudf.internal.connector.SharedClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -114,7 +114,7 @@ public final class OpenSearchConnector implements AutoCloseable {
       batches.add(bulkAttempt(context, actions, lines, batch, results, 1));
     }
     return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApplyAsync(done -> List.of(results),
-        ConnectorThreads.callbacks());
+        AsyncUdfThreads.callbacks());
   }
 
   /** Looks documents up by id with {@code _mget}; one entry per id, in order, empty when not found. */
@@ -263,7 +263,7 @@ public final class OpenSearchConnector implements AutoCloseable {
       return CompletableFuture.failedFuture(new CancellationException(
           method + " " + path + " not sent: its chunk attempt has ended"));
     }
-    CompletableFuture<JsonNode> result = ConnectorThreads.completeOnCallbacks(retries.run(context, () -> method + " " + path,
+    CompletableFuture<JsonNode> result = AsyncUdfThreads.completeOnCallbacks(retries.run(context, () -> method + " " + path,
         idempotent ? idempotentRules : nonIdempotentRules, attempt -> once(method + " " + path, method, path, query, body,
             contentType)));
     if (context != null) {

@@ -79,7 +79,7 @@ public final class ClusterRateLimit {
   /** A limit on the connector threads, its coordinator {@link ClusterCoordinator#current()}. */
   public static ClusterRateLimit create(String budget, double requestsPerSecond, Duration maxQueueWait) {
     return new ClusterRateLimit(budget, requestsPerSecond, maxQueueWait, ClusterCoordinator.current(),
-        ConnectorThreads.scheduler(), System::nanoTime);
+        AsyncUdfThreads.scheduler(), System::nanoTime);
   }
 
   /**

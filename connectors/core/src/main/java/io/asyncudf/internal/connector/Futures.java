@@ -51,7 +51,7 @@ public final class Futures {
       return task.get();
     }
     CompletableFuture<Void> timer = new CompletableFuture<>();
-    ScheduledFuture<?> scheduled = ConnectorThreads.scheduler().schedule(() -> timer.complete(null), delay.toNanos(),
+    ScheduledFuture<?> scheduled = AsyncUdfThreads.scheduler().schedule(() -> timer.complete(null), delay.toNanos(),
         TimeUnit.NANOSECONDS);
     timer.whenComplete((done, failure) -> scheduled.cancel(false));
     return thenCompose(timer, started -> task.get());

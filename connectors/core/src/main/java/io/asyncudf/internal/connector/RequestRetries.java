@@ -42,7 +42,7 @@ public final class RequestRetries {
 
   /** Retries on the connector scheduler. */
   public RequestRetries(int maxAttempts) {
-    this(maxAttempts, ConnectorThreads.scheduler());
+    this(maxAttempts, AsyncUdfThreads.scheduler());
   }
 
   /**

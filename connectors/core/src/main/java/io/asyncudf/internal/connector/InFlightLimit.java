@@ -1,8 +1,7 @@
-package io.asyncudf.http;
+package io.asyncudf.internal.connector;
 
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.FixedLimit;
-import io.asyncudf.internal.connector.ConnectorThreads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,12 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * At most {@link #limit()} requests in flight. The limit is fixed, or adaptive: an algorithm of
+ * The one admission primitive of the library: at most {@link #limit()} requests (HTTP requests, a driver
+ * channel's callback calls) in flight. The limit is fixed, or adaptive: an algorithm of
  * Netflix's concurrency-limits that {@link #run} feeds with every finished request's round trip, the
  * requests in flight when it started, and whether the service turned it away as overloaded. A request
  * that finds no free slot waits without a thread, first come first served, for at most
@@ -35,11 +35,11 @@ import java.util.function.Supplier;
  * <p>(Failsafe's bulkhead keeps a timer per waiting request until {@code maxWait} passes, even after
  * the request got its slot: a million rows through a 16-slot client held about 450,000 of them.)
  */
-final class InFlightLimit {
+public final class InFlightLimit {
 
   private static final CompletableFuture<Void> GRANTED = CompletableFuture.completedFuture(null);
   /** What a finished request tells an adaptive limit. */
-  enum Outcome {
+  public enum Outcome {
     /** an answer: its round trip is a sample */
     ANSWERED,
     /** the service turned it away as overloaded: the limit must come down */
@@ -52,6 +52,7 @@ final class InFlightLimit {
   /** Whether the limit learns from samples: a fixed one does not, so no request pays for measuring. */
   private final boolean adaptive;
   private final String limitName;
+  private final String maxWaitName;
   private final Duration maxWait;
   private final Executor handoff;
   private final LongSupplier nanoClock;
@@ -62,18 +63,18 @@ final class InFlightLimit {
   private boolean waited;
   private int inUse;
 
-  InFlightLimit(int slots, Duration maxWait) {
+  public InFlightLimit(int slots, Duration maxWait) {
     this(slots, maxWait, () -> {});
   }
 
   /** @param onFirstWait runs once, the first time a request finds no free slot (outside the lock) */
-  InFlightLimit(int slots, Duration maxWait, Runnable onFirstWait) {
-    this(FixedLimit.of(slots), "all " + slots + " of maxInFlight", maxWait, ConnectorThreads.callbacks(),
+  public InFlightLimit(int slots, Duration maxWait, Runnable onFirstWait) {
+    this(FixedLimit.of(slots), "all " + slots + " of maxInFlight", maxWait, AsyncUdfThreads.callbacks(),
         System::nanoTime, failure -> Outcome.UNMEASURED, onFirstWait);
   }
 
   /** @param handoff where a waiter that got a freed slot continues (tests pass a direct executor) */
-  InFlightLimit(int slots, Duration maxWait, Executor handoff) {
+  public InFlightLimit(int slots, Duration maxWait, Executor handoff) {
     this(FixedLimit.of(slots), "all " + slots + " of maxInFlight", maxWait, handoff, System::nanoTime,
         failure -> Outcome.UNMEASURED, () -> {});
   }
@@ -86,9 +87,28 @@ final class InFlightLimit {
    * @param outcome what a request's failure (null: it succeeded) tells the limit
    * @param onFirstWait runs once, the first time a request finds no free slot (outside the lock)
    */
-  InFlightLimit(Limit limit, String limitName, Duration maxWait, Executor handoff, LongSupplier nanoClock,
+  public InFlightLimit(Limit limit, String limitName, Duration maxWait, Executor handoff, LongSupplier nanoClock,
       Function<Throwable, Outcome> outcome, Runnable onFirstWait) {
+    this(limit, limitName, "maxQueueWait", maxWait, handoff, nanoClock, outcome, onFirstWait);
+  }
+
+  /**
+   * A fixed limit of {@code slots} for work that is not a connector's request, such as a driver channel's
+   * callback calls.
+   *
+   * @param limitName the limit as messages name it, e.g. {@code "all 16 driver callback calls"}
+   * @param maxWaitName the wait limit as messages name it, e.g. {@code "the call timeout"}
+   */
+  public static InFlightLimit fixed(int slots, String limitName, String maxWaitName, Duration maxWait,
+      Executor handoff) {
+    return new InFlightLimit(FixedLimit.of(slots), limitName, maxWaitName, maxWait, handoff, System::nanoTime,
+        failure -> Outcome.UNMEASURED, () -> {});
+  }
+
+  private InFlightLimit(Limit limit, String limitName, String maxWaitName, Duration maxWait, Executor handoff,
+      LongSupplier nanoClock, Function<Throwable, Outcome> outcome, Runnable onFirstWait) {
     this.limit = limit;
+    this.maxWaitName = maxWaitName;
     this.adaptive = !(limit instanceof FixedLimit);
     this.limitName = limitName;
     this.maxWait = maxWait;
@@ -99,21 +119,21 @@ final class InFlightLimit {
   }
 
   /** Requests that found every slot taken and had to wait. */
-  long waits() {
+  public long waits() {
     return waits.sum();
   }
 
   /** Requests in flight allowed now. */
-  int limit() {
+  public int limit() {
     return limit.getLimit();
   }
 
   /** Slots held now. */
-  synchronized int inUse() {
+  public synchronized int inUse() {
     return inUse;
   }
 
-  <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
+  public <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
     return run(task, waited -> {});
   }
 
@@ -124,7 +144,7 @@ final class InFlightLimit {
    *
    * @param onWaited told how long the task waited for its slot, when it had to wait, before it starts
    */
-  <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task, Consumer<Duration> onWaited) {
+  public <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task, Consumer<Duration> onWaited) {
     long asked = nanoClock.getAsLong();
     CompletableFuture<Void> slot = acquire();
     AtomicBoolean claimed = new AtomicBoolean();
@@ -205,7 +225,7 @@ final class InFlightLimit {
    * A future that completes when the caller holds a slot, which it must give back with
    * {@link #release()}. Cancelling the future stops waiting; a cancelled future holds no slot.
    */
-  CompletableFuture<Void> acquire() {
+  public CompletableFuture<Void> acquire() {
     CompletableFuture<Void> waiter;
     boolean first;
     synchronized (this) {
@@ -226,8 +246,8 @@ final class InFlightLimit {
         // a report that fails must not leave this waiter without its timer
       }
     }
-    ScheduledFuture<?> timer = ConnectorThreads.scheduler().schedule(() -> waiter.completeExceptionally(
-        new RejectedExecutionException("no free request slot within maxQueueWait (" + maxWait + "): "
+    ScheduledFuture<?> timer = AsyncUdfThreads.scheduler().schedule(() -> waiter.completeExceptionally(
+        new RejectedExecutionException("no free slot within " + maxWaitName + " (" + maxWait + "): "
             + limitName + " are in use")), maxWait.toNanos(), TimeUnit.NANOSECONDS);
     waiter.whenComplete((granted, failure) -> timer.cancel(false));
     return waiter;
@@ -237,7 +257,7 @@ final class InFlightLimit {
    * Gives a slot back, and hands the slots the limit now allows to the longest waiting requests, whose
    * continuations then start on the handoff executor (never on the releasing network thread).
    */
-  void release() {
+  public void release() {
     List<CompletableFuture<Void>> handed = new ArrayList<>(1);
     synchronized (this) {
       inUse--;

@@ -1,9 +1,8 @@
-package io.asyncudf.http;
+package io.asyncudf.internal.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.asyncudf.internal.connector.ConnectorThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class InFlightLimitTest {
 
   private static int scheduledTimers() {
-    return ((ScheduledThreadPoolExecutor) ConnectorThreads.scheduler()).getQueue().size();
+    return ((ScheduledThreadPoolExecutor) AsyncUdfThreads.scheduler()).getQueue().size();
   }
 
   @Test

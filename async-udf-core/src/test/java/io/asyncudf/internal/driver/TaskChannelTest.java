@@ -1,0 +1,96 @@
+package io.asyncudf.internal.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asyncudf.DriverCallbackException;
+import io.asyncudf.internal.connector.ManualScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** A task's callback calls: at most 16 on their way, the rest waiting without a thread; the call timeout ends either. */
+class TaskChannelTest {
+
+  private final ManualScheduler timers = new ManualScheduler();
+  private final List<CompletableFuture<byte[]>> asked = new ArrayList<>();
+  private final CompletableFuture<Void> seventeenthAsked = new CompletableFuture<>();
+
+  private TaskChannel channel() {
+    DriverLink link = (message, timeout) -> {
+      CompletableFuture<byte[]> answer = new CompletableFuture<>();
+      synchronized (asked) {
+        asked.add(answer);
+        if (asked.size() == TaskChannel.CALLS_IN_FLIGHT + 1) {
+          seventeenthAsked.complete(null);
+        }
+      }
+      return answer;
+    };
+    return new TaskChannel(new ChannelSpec("c1", "enrich", true, false), link, timers, Duration.ofSeconds(30),
+        getClass().getClassLoader());
+  }
+
+  private static byte[] reply(String answer) {
+    return Codec.encode(new DriverMessage.CallReply(Codec.encode(answer), "handler", null));
+  }
+
+  private int asks() {
+    synchronized (asked) {
+      return asked.size();
+    }
+  }
+
+  @Test
+  void sixteenCallsAreOnTheirWayAndTheNextGoesWhenOneIsAnswered() throws Exception {
+    TaskChannel channel = channel();
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(channel.call("question " + i));
+    }
+    assertThat(asks()).isEqualTo(TaskChannel.CALLS_IN_FLIGHT);
+
+    asked.get(0).complete(reply("answer 0"));
+
+    assertThat(calls.get(0).get(5, TimeUnit.SECONDS)).isEqualTo("answer 0");
+    seventeenthAsked.get(5, TimeUnit.SECONDS);
+    assertThat(asks()).as("one freed place, one more call sent").isEqualTo(TaskChannel.CALLS_IN_FLIGHT + 1);
+    assertThat(calls.subList(1, 20)).noneMatch(CompletableFuture::isDone);
+  }
+
+  @Test
+  void theCallTimeoutEndsCallsOnTheirWayAndWaitingOnesAlike() throws Exception {
+    TaskChannel channel = channel();
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(channel.call("question " + i));
+    }
+
+    assertThat(timers.runDelayed()).as("one timer per call").isEqualTo(20);
+
+    for (CompletableFuture<String> call : calls) {
+      assertThat(failure(call)).isInstanceOf(DriverCallbackException.class)
+          .hasMessageContaining("the driver callback of enrich did not answer within PT30S");
+    }
+    List<CompletableFuture<byte[]>> sent;
+    synchronized (asked) {
+      sent = List.copyOf(asked);
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).handle((done, failure) -> null)
+        .get(5, TimeUnit.SECONDS);
+    assertThat(sent).as("no call is left on its way").allMatch(CompletableFuture::isCancelled);
+  }
+
+  private static Throwable failure(CompletableFuture<?> call) throws InterruptedException, TimeoutException {
+    try {
+      call.get(5, TimeUnit.SECONDS);
+      throw new AssertionError("the call succeeded");
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+  }
+}

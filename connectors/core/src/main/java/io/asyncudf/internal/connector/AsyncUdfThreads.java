@@ -1,0 +1,102 @@
+package io.asyncudf.internal.connector;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every JVM-wide thread of the library besides the connectors' own I/O threads, in one place: daemon
+ * threads, named {@code asyncudf-*}, each pool created at its first use and shared by every task of the
+ * JVM. None is a Netty event-loop thread. (A driver channel's event and callback threads, and a progress
+ * line's ticker, live and end with their channel.)
+ */
+public final class AsyncUdfThreads {
+
+  private AsyncUdfThreads() {}
+
+  /** Two threads for short timed work (retry waits, queued requests, wait limits); tasks must never block. */
+  public static ScheduledExecutorService scheduler() {
+    return Scheduler.POOL;
+  }
+
+  /**
+   * A work-stealing pool, one thread per core (at least two), on which every future a connector returns
+   * completes, so callers' continuations (JSON parsing, the next request) never run on a network thread.
+   */
+  public static Executor callbacks() {
+    return Callbacks.POOL;
+  }
+
+  /**
+   * One thread per core (at least two) that starts chunk attempts (the user's function runs on it until it
+   * returns its future), waits out chunk retry backoffs and enforces attempt timeouts.
+   */
+  public static ScheduledExecutorService chunks() {
+    return Chunks.POOL;
+  }
+
+  /** One thread for periodic blocking file work, such as flushing journal files; nothing else waits on it. */
+  public static ScheduledExecutorService files() {
+    return Files.POOL;
+  }
+
+  /**
+   * A future that completes like {@code execution}, but on a callback thread and with the failure's
+   * {@code CompletionException} wrappers removed; cancelling it cancels {@code execution}.
+   */
+  public static <T> CompletableFuture<T> completeOnCallbacks(CompletableFuture<T> execution) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    execution.whenCompleteAsync((value, failure) -> {
+      if (failure == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(Futures.unwrap(failure));
+      }
+    }, callbacks());
+    result.whenComplete((value, failure) -> {
+      if (result.isCancelled()) {
+        execution.cancel(true);
+      }
+    });
+    return result;
+  }
+
+  private static int cores() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  private static ScheduledExecutorService scheduled(String name, int threads) {
+    AtomicInteger count = new AtomicInteger();
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, task -> {
+      Thread thread = new Thread(task, "asyncudf-" + name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
+
+  private static final class Scheduler {
+    static final ScheduledExecutorService POOL = scheduled("connector-scheduler", 2);
+  }
+
+  private static final class Chunks {
+    static final ScheduledExecutorService POOL = scheduled("chunks", cores());
+  }
+
+  private static final class Files {
+    static final ScheduledExecutorService POOL = scheduled("files", 1);
+  }
+
+  private static final class Callbacks {
+    static final Executor POOL = new ForkJoinPool(cores(), pool -> {
+      var thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+      thread.setName("asyncudf-connector-callback-" + thread.getPoolIndex());
+      thread.setDaemon(true);
+      return thread;
+    }, null, true);
+  }
+}
