@@ -1,6 +1,10 @@
 package io.asyncudf.plan;
 
 import com.sun.net.httpserver.HttpServer;
+import io.asyncudf.AsyncChunkFunction;
+import io.asyncudf.AsyncUdf;
+import io.asyncudf.ColumnUdf;
+import io.asyncudf.DataFrameUdf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -9,15 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import io.asyncudf.AsyncChunkFunction;
-import io.asyncudf.AsyncUdf;
-import io.asyncudf.ColumnUdf;
-import io.asyncudf.DataFrameUdf;
 import java.nio.charset.StandardCharsets;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A real HTTP service on loopback that answers {@code GET /score?id=N} with {@code 2N} and counts

@@ -3,8 +3,8 @@ package io.asyncudf.example;
 import static org.apache.spark.sql.functions.col;
 
 import io.asyncudf.AsyncUdf;
-import io.asyncudf.ColumnUdf;
 import io.asyncudf.ChunkContext;
+import io.asyncudf.ColumnUdf;
 import io.asyncudf.RetryPolicy;
 import io.asyncudf.RowFailure;
 import io.asyncudf.http.HttpClientConfig;

@@ -4,6 +4,7 @@ import io.asyncudf.ChunkContext;
 import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.RequestWaitEvent;
+import io.asyncudf.internal.connector.RequestReports;
 import io.asyncudf.internal.driver.DriverCalls;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletionStage;
 
 /** The {@link ChunkContext} of one attempt at one chunk; its requests end with the attempt. */
 record AttemptContext<P>(SparkPartitionInformation partitionInformation, int attempt, P parameters, Events events,
-    AttemptScope scope, DriverCalls driver) implements ChunkContext<P> {
+    AttemptScope scope, DriverCalls driver) implements ChunkContext<P>, RequestReports {
 
   @Override
   public <Q extends Serializable, R extends Serializable> CompletionStage<R> callDriver(Q request) {

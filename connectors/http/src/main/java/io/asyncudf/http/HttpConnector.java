@@ -6,6 +6,7 @@ import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.ClusterRateLimit;
 import io.asyncudf.internal.connector.Futures;
 import io.asyncudf.internal.connector.InFlightLimit;
+import io.asyncudf.internal.connector.RequestReports;
 import io.asyncudf.internal.connector.RequestRetries;
 import io.asyncudf.internal.connector.SharedClients;
 import io.asyncudf.internal.connector.TransportLogging;
@@ -224,7 +225,7 @@ public final class HttpConnector implements AutoCloseable {
         () -> rateLimited(description,
             // a token request takes no slot: the requests waiting for the token may hold them all
             () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials, scope),
-                waited -> scope.requestWaited(description.get(), waited, slots.limit()))
+                waited -> RequestReports.of(scope).requestWaited(description.get(), waited, slots.limit()))
                 : attempt(request, url, description, attempt, false, scope))));
   }
 
@@ -349,7 +350,7 @@ public final class HttpConnector implements AutoCloseable {
         return CompletableFuture.failedFuture(failure);
       }
       resends.increment();
-      scope.requestResent(description.get(), failure);
+      RequestReports.of(scope).requestResent(description.get(), failure);
       LOG.debug("re-sending {}: its pooled connection was closed by the server before an answer ({})",
           description.get(), failure.toString());
       return send(built, description, true, resendsLeft - 1, call, cancelled, scope);

@@ -1,9 +1,9 @@
 package io.asyncudf.http;
 
-import io.asyncudf.internal.connector.InFlightLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncudf.internal.connector.InFlightLimit;
 import java.time.Duration;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;

@@ -1,8 +1,8 @@
 package io.asyncudf.http;
 
-import io.asyncudf.connector.Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncudf.connector.Secret;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

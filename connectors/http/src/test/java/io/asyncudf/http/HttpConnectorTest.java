@@ -1,9 +1,9 @@
 package io.asyncudf.http;
 
-import io.asyncudf.connector.Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asyncudf.connector.Secret;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.ZonedDateTime;

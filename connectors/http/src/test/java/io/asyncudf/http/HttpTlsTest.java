@@ -1,9 +1,9 @@
 package io.asyncudf.http;
 
-import io.asyncudf.connector.Secret;
-import io.asyncudf.connector.TlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asyncudf.connector.Secret;
+import io.asyncudf.connector.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;

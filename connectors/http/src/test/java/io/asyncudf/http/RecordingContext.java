@@ -1,13 +1,13 @@
 package io.asyncudf.http;
 
-import io.asyncudf.connector.RequestScope;
+import io.asyncudf.internal.connector.RequestReports;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A request scope outside Spark that records the retries reported to it and the requests registered with it. */
-final class RecordingContext implements RequestScope {
+final class RecordingContext implements RequestReports {
 
   record Retry(String request, int failedAttempt, Throwable failure, Duration delay) {}
 

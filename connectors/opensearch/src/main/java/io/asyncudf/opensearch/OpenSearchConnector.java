@@ -8,6 +8,7 @@ import io.asyncudf.connector.RequestScope;
 import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.Backoff;
 import io.asyncudf.internal.connector.Futures;
+import io.asyncudf.internal.connector.RequestReports;
 import io.asyncudf.internal.connector.RequestRetries;
 import io.asyncudf.internal.connector.SharedClients;
 import java.io.ByteArrayOutputStream;
@@ -245,7 +246,7 @@ public final class OpenSearchConnector implements AutoCloseable {
           }
           Duration delay = backoff(attempt);
           if (context != null) {
-            context.requestRetried("POST /_bulk (" + rejected.size() + " of " + items.size() + " items rejected with 429)",
+            RequestReports.of(context).requestRetried("POST /_bulk (" + rejected.size() + " of " + items.size() + " items rejected with 429)",
                 attempt, new OpenSearchException(429, "POST /_bulk", rejected.size() + " items rejected"), delay);
           }
           CompletableFuture<Void> retry = Futures.after(delay,

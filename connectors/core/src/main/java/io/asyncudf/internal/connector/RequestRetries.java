@@ -139,7 +139,7 @@ public final class RequestRetries {
       Duration delay = rules.delayAfter(number, failure);
       String description = request.get();
       LOG.debug("retrying {} after attempt {} in {} ms: {}", description, number, delay.toMillis(), failure.toString());
-      scope.requestRetried(description, number, failure, delay);
+      RequestReports.of(scope).requestRetried(description, number, failure, delay);
       current = scheduler.schedule(() -> start(number + 1), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
       if (result.isCancelled()) {
         current.cancel(false);

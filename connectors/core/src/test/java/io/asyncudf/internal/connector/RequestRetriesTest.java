@@ -1,6 +1,5 @@
 package io.asyncudf.internal.connector;
 
-import io.asyncudf.connector.RequestScope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -17,7 +16,7 @@ class RequestRetriesTest {
   private final ManualScheduler scheduler = new ManualScheduler();
   private final List<CompletableFuture<String>> attempts = new ArrayList<>();
   private final List<String> reported = new ArrayList<>();
-  private final RequestScope scope = new RequestScope() {
+  private final RequestReports scope = new RequestReports() {
     @Override
     public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {
       reported.add(request + " #" + failedAttempt + " " + failure.getMessage() + " wait " + retryDelay.toMillis());
