@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs the wheel that the Maven build (mvn package, or build-wheel.sh) left in target/wheel/ into every
-# python/.venv-<line>, which setup-venvs.sh creates or keeps, and puts examples/ (the notebooks' demo service,
-# not in the wheel) on their path with a .pth file. For run-tests.sh and the notebook tests.
+# python/.venv-<line>, which setup-venvs.sh creates or keeps. For run-tests.sh and the notebook tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 shopt -s nullglob
@@ -10,6 +9,4 @@ wheels=(target/wheel/spark_async_udf-*.whl)
 ./setup-venvs.sh
 for venv in .venv-*/; do
   "${venv}bin/pip" install -q --disable-pip-version-check --no-deps --force-reinstall "${wheels[0]}"
-  site="$("${venv}bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-  echo "$PWD/examples" > "$site/spark_async_udf_examples.pth"
 done

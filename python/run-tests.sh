@@ -16,10 +16,10 @@ export SPARK_ASYNC_UDF_EXAMPLES_JAR="$PWD/../examples/target/examples-${VERSION}
 for venv in .venv-4.1 .venv-4.0; do
   echo "pytest: $("$venv/bin/python" -c 'import pyspark; print("PySpark", pyspark.__version__)'), unit tests (no Spark)"
   # the installed wheel is imported, not the sources (-o pythonpath: without pyproject.toml's ".")
-  (cd tests && "../$venv/bin/python" -m pytest -q -o pythonpath=examples unit)
+  (cd tests && "../$venv/bin/python" -m pytest -q -o pythonpath=tests unit)
   for mode in classic connect; do
     echo "pytest: $("$venv/bin/python" -c 'import pyspark; print("PySpark", pyspark.__version__)'), $mode"
     (cd tests && PYSPARK_PYTHON="$PWD/../$venv/bin/python" SPARK_ASYNC_UDF_TEST_MODE=$mode \
-      "../$venv/bin/python" -m pytest -q -o pythonpath=examples -W ignore::UserWarning --ignore=unit .)
+      "../$venv/bin/python" -m pytest -q -o pythonpath=tests -W ignore::UserWarning --ignore=unit .)
   done
 done

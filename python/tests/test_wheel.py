@@ -14,3 +14,9 @@ def test_the_package_is_typed_and_carries_no_demo():
     package = os.path.dirname(au.__file__)
     assert os.path.isfile(os.path.join(package, "py.typed"))
     assert not os.path.exists(os.path.join(package, "demo.py"))
+
+
+def test_the_demo_service_comes_with_the_wheel_beside_the_package():
+    import spark_async_udf_demo
+
+    assert os.path.dirname(spark_async_udf_demo.__file__) == os.path.dirname(os.path.dirname(au.__file__))

@@ -1,4 +1,4 @@
-"""The notebooks' demo score service (examples/spark_async_udf_demo.py, not in the wheel)."""
+"""The notebooks' demo score service (spark_async_udf_demo, a module of its own beside the runtime package)."""
 
 import json
 import urllib.error

@@ -1,6 +1,5 @@
 package io.asyncudf;
 
-import io.asyncudf.internal.connector.Futures;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -146,7 +145,12 @@ public final class RetryPolicy implements Serializable {
 
   /** The failure with {@link CompletionException} and {@link ExecutionException} wrappers removed. */
   public static Throwable unwrap(Throwable failure) {
-    return Futures.unwrap(failure);
+    Throwable current = failure;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
   }
 
   @Override

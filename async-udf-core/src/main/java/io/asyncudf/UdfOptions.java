@@ -10,7 +10,8 @@ import java.util.Objects;
  * value, validated as it is built. {@code ordered} applies to {@code DataFrameUdf} only (column
  * helpers always keep input order). The options live on the driver: what the executors need (the
  * parameters, the listener, the retry policy) is copied into the query plan, never the callback or the
- * driver listener.
+ * driver listener. Serialized (as a UDF captured in a closure is), they leave the callback and the driver
+ * listener behind, which run on the driver only.
  *
  * <pre>{@code
  * UdfOptions<Serializable> options = UdfOptions.builder().maxChunkSize(200).maxConcurrentChunks(16).build();
@@ -33,7 +34,7 @@ public record UdfOptions<P extends Serializable>(
     DriverCallback<?, ?> callback,
     AsyncUdfListener driverListener,
     boolean progress,
-    String journal) {
+    String journal) implements Serializable {
 
   static final int DEFAULT_MAX_CHUNK_SIZE = 100;
   static final int DEFAULT_MAX_CONCURRENT_CHUNKS = 8;
@@ -106,6 +107,22 @@ public record UdfOptions<P extends Serializable>(
         + ", stagingMemoryLimit=" + stagingMemoryLimit + ", callback=" + typeName(callback)
         + ", driverListener=" + typeName(driverListener) + ", progress=" + progress
         + (journal == null ? "" : ", journal=" + journal) + "}";
+  }
+
+  /** Serialized without the callback and the driver listener: they run on the driver and need not serialize. */
+  private Object writeReplace() {
+    return new WithoutDriverParts<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
+        listener, ordered, stagingMemoryLimit, progress, journal);
+  }
+
+  private record WithoutDriverParts<P extends Serializable>(P parameters, int maxChunkSize, int maxConcurrentChunks,
+      Duration timeout, RetryPolicy retry, String errorColumn, List<Class<? extends Throwable>> failOn,
+      AsyncUdfListener listener, boolean ordered, long stagingMemoryLimit, boolean progress, String journal)
+      implements Serializable {
+    private Object readResolve() {
+      return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
+          listener, ordered, stagingMemoryLimit, null, null, progress, journal);
+    }
   }
 
   private static String typeName(Object value) {

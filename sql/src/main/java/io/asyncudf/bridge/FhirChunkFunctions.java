@@ -155,7 +155,7 @@ public final class FhirChunkFunctions {
       String resourceType, SearchLimits limits) {
     AsyncChunkFunction<Row, List<Row>, P> perQuery = AsyncChunkFunction.perRow((context, input) -> {
       String query = input.getAs("query");
-      return matches(context, config, resourceType, query, limits).thenApply(resources -> resources.stream()
+      return matches("search", context, config, resourceType, query, limits).thenApply(resources -> resources.stream()
           .map(resource -> RowFactory.create(query, resource.path("id").asText(null), json(resource))).toList());
     });
     return (context, queries) -> perQuery.apply(context, queries)
@@ -176,7 +176,8 @@ public final class FhirChunkFunctions {
         if (input.isNullAt(0)) {
           rows.add(CompletableFuture.failedFuture(new IllegalArgumentException("fhir_search: type must not be null")));
         } else {
-          rows.add(matches(context, config, input.getString(0), input.isNullAt(1) ? "" : input.getString(1), limits)
+          rows.add(matches("fhir_search", context, config, input.getString(0),
+              input.isNullAt(1) ? "" : input.getString(1), limits)
               .thenApply(resources -> RowFactory.create(resources.stream().map(FhirChunkFunctions::json).toList()))
               .toCompletableFuture());
         }
@@ -188,14 +189,15 @@ public final class FhirChunkFunctions {
   /**
    * Every match of {@code type?query}, following next links up to {@code limits}.
    *
+   * @param label what searched, as the error names it: {@code search}, or the SQL function {@code fhir_search}
    * @return a stage failing with an {@link IllegalStateException} when the search passes the limits
    */
-  private static CompletionStage<List<JsonNode>> matches(ChunkContext<?> context, HttpClientConfig config, String type,
-      String query, SearchLimits limits) {
+  private static CompletionStage<List<JsonNode>> matches(String label, ChunkContext<?> context,
+      HttpClientConfig config, String type, String query, SearchLimits limits) {
     List<JsonNode> resources = new ArrayList<>();
     return FhirClient.shared(config).search(context, type, query, limits, resources::addAll).thenApply(summary -> {
       if (summary.truncated()) {
-        throw new IllegalStateException("search " + type + "?" + query + " exceeds " + limits + " after "
+        throw new IllegalStateException(label + " " + type + "?" + query + " exceeds " + limits + " after "
             + summary.pages() + " pages and " + summary.resources() + " resources");
       }
       return resources;

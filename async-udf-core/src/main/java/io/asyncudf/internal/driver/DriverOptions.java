@@ -24,9 +24,15 @@ public final class DriverOptions implements Serializable {
     this.progress = progress;
   }
 
-  /** The driver-side options of {@code options}. */
+  /**
+   * The driver-side options of {@code options}. Equal for equal options, so that two plans of one UDF are equal
+   * (Spark reuses exchanges and cached data by plan equality).
+   */
   public static DriverOptions of(UdfOptions<?> options) {
-    return none().callback(options.callback()).listener(options.driverListener()).progress(options.progress());
+    if (options.callback() == null && options.driverListener() == null && !options.progress()) {
+      return NONE;
+    }
+    return new DriverOptions(options.callback(), options.driverListener(), options.progress());
   }
 
   public static DriverOptions none() {
@@ -59,6 +65,18 @@ public final class DriverOptions implements Serializable {
 
   private Object readResolve() {
     return callback == null && listener == null && !progress ? NONE : this;
+  }
+
+  /** Equal when they hold the same callback and listener (by identity) and the same progress setting. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof DriverOptions that && callback == that.callback && listener == that.listener
+        && progress == that.progress;
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * System.identityHashCode(callback) + System.identityHashCode(listener)) + Boolean.hashCode(progress);
   }
 
   @Override

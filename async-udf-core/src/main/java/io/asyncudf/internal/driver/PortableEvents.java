@@ -4,6 +4,7 @@ import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RequestResendEvent;
+import io.asyncudf.RemoteFailure;
 import io.asyncudf.RequestRetryEvent;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -20,7 +21,7 @@ final class PortableEvents {
     if (failure == null || serializes(failure)) {
       return event;
     }
-    RemoteFailure remote = new RemoteFailure(failure);
+    RemoteFailure remote = RemoteFailure.of(failure);
     if (event instanceof ChunkEvent e) {
       return new ChunkEvent(e.kind(), e.partition(), e.attempt(), e.duration(), remote, e.retryDelay());
     }
@@ -47,19 +48,4 @@ final class PortableEvents {
     }
   }
 
-  /** A failure that could not travel as itself: its class name, message and stack trace. */
-  public static final class RemoteFailure extends RuntimeException {
-    private final String className;
-
-    RemoteFailure(Throwable original) {
-      super(original.getClass().getName() + ": " + original.getMessage());
-      this.className = original.getClass().getName();
-      setStackTrace(original.getStackTrace());
-    }
-
-    /** The class of the original failure. */
-    public String className() {
-      return className;
-    }
-  }
 }

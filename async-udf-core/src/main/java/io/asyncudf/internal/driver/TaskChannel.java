@@ -61,7 +61,7 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     this.loader = Objects.requireNonNull(loader, "loader");
     // the call's own timer ends a call that waits too long; the limit's, a little later, is only a backstop
     this.calls = InFlightLimit.fixed(CALLS_IN_FLIGHT, "all " + CALLS_IN_FLIGHT + " driver callback calls",
-        "the call timeout", callTimeout.multipliedBy(2), callbacks);
+        "twice the call timeout", callTimeout.multipliedBy(2), callbacks);
   }
 
   @Override

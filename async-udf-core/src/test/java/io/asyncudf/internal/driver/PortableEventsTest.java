@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.ChunkEvent;
 import io.asyncudf.PartitionEvent;
+import io.asyncudf.RemoteFailure;
 import io.asyncudf.RequestResendEvent;
 import io.asyncudf.RequestRetryEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
@@ -50,9 +51,9 @@ class PortableEventsTest {
       AsyncUdfEvent portable = PortableEvents.of(event);
       assertThat(portable.getClass()).isEqualTo(event.getClass());
       assertThat(portable.partition()).isEqualTo(event.partition());
-      assertThat(portable.failure()).isInstanceOf(PortableEvents.RemoteFailure.class)
+      assertThat(portable.failure()).isInstanceOf(RemoteFailure.class)
           .hasMessage(Unportable.class.getName() + ": connection state");
-      assertThat(((PortableEvents.RemoteFailure) portable.failure()).className()).isEqualTo(Unportable.class.getName());
+      assertThat(((RemoteFailure) portable.failure()).className()).isEqualTo(Unportable.class.getName());
       assertThat(portable.failure().getStackTrace()).isEqualTo(failure.getStackTrace());
       AsyncUdfEvent arrived = (AsyncUdfEvent) Codec.decode(Codec.encode(portable), getClass().getClassLoader());
       assertThat(arrived.failure()).as("it serializes now").hasMessage(portable.failure().getMessage());

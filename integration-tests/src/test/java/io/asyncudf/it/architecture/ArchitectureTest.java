@@ -80,8 +80,8 @@ class ArchitectureTest {
   @Test
   void theApiPackageDependsOnNoImplementationPackage() {
     holds(noClasses().that().resideInAPackage("io.asyncudf")
-        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.internal.engine..", "io.asyncudf.internal.driver..",
-            "io.asyncudf.internal.spark..", "io.asyncudf.sql.."));
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.internal..", "io.asyncudf.sql..",
+            "io.asyncudf.bridge.."));
   }
 
   @Test
