@@ -44,4 +44,29 @@ public interface AsyncChunkFunction<I, O, P extends Serializable> extends Serial
       return RowCalls.allInOrder(rows);
     };
   }
+
+  /**
+   * A column helper's function from one that answers each row with a {@link RowResult}: a row that fails
+   * fails alone (its error struct with {@code errorColumn}), the rest of its chunk succeeds. The typed form of
+   * {@link RowFailure#addTo}. Only column helpers take row failures: in {@code dataFrame} one is a contract
+   * error naming the chunk.
+   */
+  static <I, O, P extends Serializable> AsyncChunkFunction<I, O, P> withRowResults(
+      AsyncChunkFunction<I, RowResult<O>, P> fn) {
+    java.util.Objects.requireNonNull(fn, "fn");
+    return (context, inputs) -> fn.apply(context, inputs).thenApply(results -> {
+      List<O> outputs = new ArrayList<>(results.size());
+      for (RowResult<O> result : results) {
+        if (result instanceof RowResult.Failure<O> failure) {
+          RowFailure.addTo(outputs, failure.cause());
+        } else if (result instanceof RowResult.Success<O> success) {
+          outputs.add(success.value());
+        } else {
+          throw new IllegalArgumentException("row " + (context.firstRowIndex() + outputs.size()) + " of chunk "
+              + context.chunkIndex() + " has no RowResult");
+        }
+      }
+      return outputs;
+    });
+  }
 }

@@ -166,9 +166,25 @@ class FailureHandlingTest {
     return CompletableFuture.completedFuture(outputs);
   };
 
+  /** The same with typed results. */
+  private static final AsyncChunkFunction<Long, String, Serializable> SEVENS_FAIL_TYPED =
+      AsyncChunkFunction.withRowResults((ctx, ids) -> CompletableFuture.completedFuture(ids.stream()
+          .map(id -> id % 7 == 0 ? RowResult.<String>failure(new IOException("item " + id + " rejected"))
+              : RowResult.success("ok-" + id))
+          .toList()));
+
   @Test
   void rowFailuresGoToTheErrorColumnRowByRow() {
-    List<Row> rows = AsyncUdf.scalarToScalar(SEVENS_FAIL, DataTypes.StringType)
+    assertSevensFailedAlone(SEVENS_FAIL);
+  }
+
+  @Test
+  void typedRowResultsFailSingleRowsToo() {
+    assertSevensFailedAlone(SEVENS_FAIL_TYPED);
+  }
+
+  private void assertSevensFailedAlone(AsyncChunkFunction<Long, String, Serializable> function) {
+    List<Row> rows = AsyncUdf.scalarToScalar(function, DataTypes.StringType)
         .maxChunkSize(10)
         .errorColumn("error")
         .withColumn(ids(100, 2), "result", col("id"))
