@@ -5,7 +5,7 @@ import io.asyncudf.AsyncTableFunctionFactory;
 import io.asyncudf.ColumnUdf;
 import io.asyncudf.DataFrameUdf;
 import io.asyncudf.internal.spark.RowsCall;
-import io.asyncudf.internal.spark.SqlFunctions;
+import io.asyncudf.internal.spark.sql.SqlFunctions;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.SparkConf;

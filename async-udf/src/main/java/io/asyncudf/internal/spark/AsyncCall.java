@@ -6,6 +6,7 @@ import io.asyncudf.UdfOptions;
 import io.asyncudf.internal.driver.DriverOptions;
 import io.asyncudf.internal.engine.ChunkSettings;
 import io.asyncudf.internal.spark.SparkExecution.InputShape;
+import io.asyncudf.internal.spark.arrow.StagingSettings;
 import java.io.Serializable;
 import java.util.Objects;
 import org.apache.spark.sql.types.DataType;

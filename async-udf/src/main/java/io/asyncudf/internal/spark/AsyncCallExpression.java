@@ -1,6 +1,7 @@
 package io.asyncudf.internal.spark;
 
 import io.asyncudf.internal.spark.SparkExecution.InputShape;
+import io.asyncudf.internal.spark.catalyst.Plans;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.analysis.TypeCheckResult;
 import org.apache.spark.sql.catalyst.expressions.CreateNamedStruct;

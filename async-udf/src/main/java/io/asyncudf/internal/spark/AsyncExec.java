@@ -2,6 +2,9 @@ package io.asyncudf.internal.spark;
 
 import io.asyncudf.internal.driver.DriverOptions;
 import io.asyncudf.internal.engine.ChunkSettings;
+import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
+import io.asyncudf.internal.spark.rpc.DriverChannels;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -1,6 +1,8 @@
 package io.asyncudf.internal.spark;
 
 import io.asyncudf.internal.engine.ChunkSettings;
+import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.Iterator;

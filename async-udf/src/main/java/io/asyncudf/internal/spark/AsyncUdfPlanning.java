@@ -1,5 +1,7 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
@@ -22,12 +24,12 @@ public final class AsyncUdfPlanning {
   private AsyncUdfPlanning() {}
 
   /** The rule that lifts async calls out of {@code Project} and {@code Filter}. */
-  static Rule<LogicalPlan> rule() {
+  public static Rule<LogicalPlan> rule() {
     return new ExtractAsyncCalls();
   }
 
   /** The strategy that plans them. */
-  static SparkStrategy strategy() {
+  public static SparkStrategy strategy() {
     return new AsyncEvalStrategy();
   }
 

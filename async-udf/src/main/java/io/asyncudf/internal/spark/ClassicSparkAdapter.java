@@ -4,6 +4,8 @@ import io.asyncudf.ColumnUdf;
 import io.asyncudf.DataFrameUdf;
 import io.asyncudf.JobProgress;
 import io.asyncudf.SparkAdapter;
+import io.asyncudf.internal.spark.catalyst.ClassicRuntime;
+import io.asyncudf.internal.spark.rpc.DriverChannels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.internal.spark.catalyst.Plans;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;

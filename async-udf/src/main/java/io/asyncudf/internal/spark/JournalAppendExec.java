@@ -1,5 +1,7 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.List;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;

@@ -1,5 +1,6 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;

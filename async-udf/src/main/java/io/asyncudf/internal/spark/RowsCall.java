@@ -5,6 +5,7 @@ import io.asyncudf.DataFrameUdf;
 import io.asyncudf.UdfOptions;
 import io.asyncudf.internal.driver.DriverOptions;
 import io.asyncudf.internal.engine.ChunkSettings;
+import io.asyncudf.internal.spark.arrow.StagingSettings;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -86,7 +87,7 @@ public record RowsCall(
    *
    * @throws IllegalArgumentException naming what does not serialize
    */
-  void requireShippable() {
+  public void requireShippable() {
     Serialization.requireShippable(function, parameters, settings);
   }
 

@@ -2,6 +2,7 @@ package io.asyncudf.internal.spark;
 
 import io.asyncudf.internal.engine.ChunkDescription;
 import io.asyncudf.internal.engine.OutputContractException;
+import io.asyncudf.internal.spark.arrow.ArrowChunk;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package io.asyncudf.internal.spark;
 
+import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.AnalysisException;
@@ -68,7 +70,7 @@ public final class SparkExecution {
   }
 
   /** Builds {@code call}'s node from a table function's arguments: one {@code TABLE(...)}. */
-  static scala.Function1<scala.collection.immutable.Seq<Expression>, LogicalPlan> tableFunctionBuilder(RowsCall call) {
+  public static scala.Function1<scala.collection.immutable.Seq<Expression>, LogicalPlan> tableFunctionBuilder(RowsCall call) {
     return arguments -> {
       List<Expression> given = Plans.list(arguments);
       if (given.size() != 1 || !(given.get(0) instanceof FunctionTableSubqueryArgumentExpression table)) {

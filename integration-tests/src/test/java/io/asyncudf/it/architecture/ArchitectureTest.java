@@ -51,10 +51,10 @@ class ArchitectureTest {
   @Test
   void theRulesSeeEveryModulesMainClassesAndNoTests() {
     assertThat(library.stream().map(JavaClass::getName)).contains(
-        "io.asyncudf.internal.engine.PartitionPipeline", "io.asyncudf.internal.spark.SparkInternals",
+        "io.asyncudf.internal.engine.PartitionPipeline", "io.asyncudf.internal.spark.catalyst.SparkInternals",
         "io.asyncudf.internal.connector.RequestRetries", "io.asyncudf.http.HttpConnector", "io.asyncudf.fhir.FhirClient", "io.asyncudf.opensearch.OpenSearchConnector",
         "io.asyncudf.partition.SparkPartitionInformation", "io.asyncudf.sql.AsyncUdfExtensions",
-        "io.asyncudf.internal.driver.LeaseService", "io.asyncudf.internal.spark.DriverEndpoint",
+        "io.asyncudf.internal.driver.LeaseService", "io.asyncudf.internal.spark.rpc.DriverEndpoint",
         "io.asyncudf.bridge.FhirChunkFunctions", "io.asyncudf.connector.Secret");
     assertThat(library.stream().map(JavaClass::getName)).noneMatch(name -> name.endsWith("Test"));
   }
@@ -100,6 +100,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void theAdaptersLayersPointDown() {
+    holds(noClasses().that().resideInAPackage("io.asyncudf.internal.spark.catalyst..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.internal.spark",
+            "io.asyncudf.internal.spark.arrow..", "io.asyncudf.internal.spark.rpc..", "io.asyncudf.internal.spark.sql.."));
+    holds(noClasses().that().resideInAnyPackage("io.asyncudf.internal.spark.arrow..", "io.asyncudf.internal.spark.rpc..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.asyncudf.internal.spark", "io.asyncudf.internal.spark.sql.."));
+  }
+
+  @Test
   void theEngineImportsNothingFromSparkNorFromTheSparkAdapter() {
     holds(noClasses().that().resideInAPackage("io.asyncudf.internal.engine..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.asyncudf.internal.spark.."));
@@ -120,16 +129,16 @@ class ArchitectureTest {
 
   @Test
   void sparksRpcIsUsedOnlyByTheDriverChannelsEndpoint() {
-    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.internal.spark.DriverEndpoint")
-        .and().haveNameNotMatching("io\\.asyncudf\\.internal\\.spark\\.DriverEndpoint\\$.*")
+    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.internal.spark.rpc.DriverEndpoint")
+        .and().haveNameNotMatching("io\\.asyncudf\\.internal\\.spark\\.rpc\\.DriverEndpoint\\$.*")
         .should().dependOnClassesThat().resideInAPackage("org.apache.spark.rpc..")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.util.RpcUtils"));
   }
 
   @Test
   void versionSensitiveSparkCallsStayInTheOneAdapterClass() {
-    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.internal.spark.SparkInternals")
-        .and().haveNameNotMatching("io\\.asyncudf\\.internal\\.spark\\.SparkInternals\\$.*")
+    holds(noClasses().that().doNotHaveFullyQualifiedName("io.asyncudf.internal.spark.catalyst.SparkInternals")
+        .and().haveNameNotMatching("io\\.asyncudf\\.internal\\.spark\\.catalyst\\.SparkInternals\\$.*")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.classic..", "org.apache.spark.sql.internal..",
             "org.apache.spark.sql.util..")
         .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.execution.arrow.ArrowWriter")

@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.rpc;
 
 import io.asyncudf.JobProgress;
 import io.asyncudf.internal.driver.DriverChannel;
@@ -24,7 +24,7 @@ public final class DriverChannels {
    * @param sessionProgress whether the session asks for progress ({@value #PROGRESS_KEY})
    * @param partitions the input's partitions
    */
-  static DriverChannel open(SparkContext context, String name, DriverOptions options, boolean sessionProgress,
+  public static DriverChannel open(SparkContext context, String name, DriverOptions options, boolean sessionProgress,
       int partitions) {
     // the endpoint also serves the executors' leases on job-wide budgets, so it starts even without a channel
     var service = DriverEndpoint.service(context);
@@ -45,7 +45,7 @@ public final class DriverChannels {
     return DriverEndpoint.services().stream().flatMap(service -> service.progress().stream()).toList();
   }
 
-  static boolean enabled(String value) {
+  public static boolean enabled(String value) {
     return value != null && Boolean.parseBoolean(value.trim());
   }
 }

@@ -1,5 +1,7 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.sql;
 
+import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.rpc;
 
 import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.ClusterCoordinator;

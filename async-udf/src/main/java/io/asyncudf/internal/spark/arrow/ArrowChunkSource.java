@@ -1,7 +1,8 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.arrow;
 
 import io.asyncudf.internal.engine.ChunkDescription;
 import io.asyncudf.internal.engine.ChunkSource;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * row that cannot be staged within the limit fails with a {@link StagingLimitException} naming
  * the limit.
  */
-final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
+public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
 
   private final Iterator<InternalRow> rows;
   private final Schema schema;
@@ -33,7 +34,7 @@ final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
   private long rowsStaged;
   private int chunksStaged;
 
-  ArrowChunkSource(Iterator<InternalRow> rows, Schema schema, BufferAllocator allocator, int chunkSize,
+public   ArrowChunkSource(Iterator<InternalRow> rows, Schema schema, BufferAllocator allocator, int chunkSize,
       StagingSettings settings, int partitionIndex) {
     this.rows = rows;
     this.schema = schema;

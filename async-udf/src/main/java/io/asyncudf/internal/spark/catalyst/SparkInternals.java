@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.catalyst;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -43,7 +43,7 @@ import scala.reflect.ClassTag$;
  * converters, Arrow writer, the classic session). Signatures of these differ between Spark
  * versions; every supported version runs the whole test suite against this class.
  */
-final class SparkInternals {
+public final class SparkInternals {
 
   /** Sessions whose planner has the async call rule and strategy (weakly held). */
   private static final java.util.Set<SparkSession> PLANNED_SESSIONS =
@@ -52,7 +52,7 @@ final class SparkInternals {
   private SparkInternals() {}
 
   /** A first-in first-out queue of one task's rows, held in task memory and spilled to disk under pressure. */
-  interface RowsAside {
+  public interface RowsAside {
     void add(UnsafeRow row);
 
     /** The oldest row; valid until the next call. */
@@ -65,7 +65,7 @@ final class SparkInternals {
    * completes. Its methods are looked up by name: 4.0 declares {@code add(UnsafeRow)}, 4.1 and later
    * inherit a generic {@code add(T)}.
    */
-  static RowsAside rowsAside(int fields) {
+  public static RowsAside rowsAside(int fields) {
     TaskContext task = TaskContext.get();
     Object queue = HybridRowQueue$.MODULE$.apply(task.taskMemoryManager(), fields);
     MethodHandle add = handle(queue, "add", 1, MethodType.methodType(void.class, UnsafeRow.class));
@@ -128,22 +128,22 @@ final class SparkInternals {
    * The Hadoop configuration of {@code session}: the SparkContext's with the session's own settings (say
    * {@code fs.azure...} credentials set with {@code spark.conf.set}), as Spark's file sources use it.
    */
-  static org.apache.hadoop.conf.Configuration hadoopConf(org.apache.spark.sql.SparkSession session) {
+  public static org.apache.hadoop.conf.Configuration hadoopConf(org.apache.spark.sql.SparkSession session) {
     return classic(session).sessionState().newHadoopConf();
   }
 
   /** The analysed logical plan of {@code df} (classic sessions). */
-  static LogicalPlan logicalPlan(Dataset<Row> df) {
+  public static LogicalPlan logicalPlan(Dataset<Row> df) {
     return ((org.apache.spark.sql.classic.Dataset<Row>) df).logicalPlan();
   }
 
   /** A DataFrame of {@code plan} in the session of {@code like}; analyses the plan, runs nothing. */
-  static Dataset<Row> ofRows(Dataset<Row> like, LogicalPlan plan) {
+  public static Dataset<Row> ofRows(Dataset<Row> like, LogicalPlan plan) {
     return org.apache.spark.sql.classic.Dataset.ofRows(classic(like.sparkSession()), plan);
   }
 
   /** {@code aggregate} computing {@code results} instead (its other fields, which differ between Spark lines, kept). */
-  static org.apache.spark.sql.catalyst.plans.logical.Aggregate withAggregateExpressions(
+  public static org.apache.spark.sql.catalyst.plans.logical.Aggregate withAggregateExpressions(
       org.apache.spark.sql.catalyst.plans.logical.Aggregate aggregate, Seq<NamedExpression> results) {
     Object[] fields = new Object[aggregate.productArity()];
     for (int i = 0; i < fields.length; i++) {
@@ -154,7 +154,7 @@ final class SparkInternals {
   }
 
   /** The struct type of rows of {@code attributes}. */
-  static StructType schemaOf(scala.collection.Seq<Attribute> attributes) {
+  public static StructType schemaOf(scala.collection.Seq<Attribute> attributes) {
     StructType schema = new StructType();
     for (Attribute attribute : CollectionConverters.asJava(attributes)) {
       schema = schema.add(attribute.name(), attribute.dataType(), attribute.nullable(), attribute.metadata());
@@ -162,19 +162,19 @@ final class SparkInternals {
     return schema;
   }
 
-  static Schema arrowSchema(StructType schema, String timeZone) {
+  public static Schema arrowSchema(StructType schema, String timeZone) {
     return ArrowUtils.toArrowSchema(schema, timeZone, false, false);
   }
 
   /** Writes internal rows into an Arrow batch. */
-  interface BatchWriter {
+  public interface BatchWriter {
     void write(InternalRow row);
 
     /** Sets the batch's row count; call once, after the last row. */
     void finish();
   }
 
-  static BatchWriter batchWriter(VectorSchemaRoot root) {
+  public static BatchWriter batchWriter(VectorSchemaRoot root) {
     ArrowWriter writer = ArrowWriter.create(root);
     return new BatchWriter() {
       @Override
@@ -190,25 +190,25 @@ final class SparkInternals {
   }
 
   /** A child of Spark's Arrow root allocator that refuses to hold more than {@code limit} bytes. */
-  static BufferAllocator taskAllocator(String name, long limit) {
+  public static BufferAllocator taskAllocator(String name, long limit) {
     return ArrowUtils.rootAllocator().newChildAllocator(name, 0, limit);
   }
 
-  static UnsafeProjection unsafeProjection(StructType schema) {
+  public static UnsafeProjection unsafeProjection(StructType schema) {
     return UnsafeProjection.create(schema);
   }
 
   /** Converts internal values of {@code type} to external ones under the current session's conf. Serializable. */
-  static Function1<Object, Object> toExternal(DataType type) {
+  public static Function1<Object, Object> toExternal(DataType type) {
     return CatalystTypeConverters.createToScalaConverter(type);
   }
 
   /** Converts external values of {@code type} to internal ones under the current session's conf. Serializable. */
-  static Function1<Object, Object> toInternal(DataType type) {
+  public static Function1<Object, Object> toInternal(DataType type) {
     return CatalystTypeConverters.createToCatalystConverter(type);
   }
 
-  static RDD<InternalRow> mapPartitionsWithIndex(RDD<InternalRow> rows,
+  public static RDD<InternalRow> mapPartitionsWithIndex(RDD<InternalRow> rows,
       Function2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<InternalRow>> step) {
     // the public form: mapPartitionsWithIndexInternal's signature differs between Spark 4.1 and 4.2
     return rows.mapPartitionsWithIndex(step, false, ClassTag$.MODULE$.apply(InternalRow.class));
@@ -230,54 +230,54 @@ final class SparkInternals {
   }
 
   /** The current session's conf: the SQL conf of the session analysing or running a query. */
-  static Map<String, String> sessionConf() {
+  public static Map<String, String> sessionConf() {
     return CollectionConverters.asJava(SQLConf.get().getAllConfs());
   }
 
   /** The current session's time zone. */
-  static String sessionTimeZone() {
+  public static String sessionTimeZone() {
     return SQLConf.get().sessionLocalTimeZone();
   }
 
   /** The SQL tab's text of each metric of {@code plan}'s execution {@code executionId}, by accumulator id. */
-  static Map<Long, String> executionMetrics(org.apache.spark.sql.execution.SparkPlan plan, String executionId) {
+  public static Map<Long, String> executionMetrics(org.apache.spark.sql.execution.SparkPlan plan, String executionId) {
     return executionMetrics(plan.session(), executionId);
   }
 
   /** A column of a catalyst expression (classic sessions). */
-  static Column column(Expression expression) {
+  public static Column column(Expression expression) {
     return ExpressionUtils.column(expression);
   }
 
   /** The catalyst expression of a column (classic sessions). */
-  static Expression expression(Column column) {
+  public static Expression expression(Column column) {
     return ExpressionUtils.expression(column);
   }
 
   /** {@code column} as a Catalyst expression of {@code session}, for a plan the Dataset API does not convert (SQL). */
-  static Expression expression(org.apache.spark.sql.SparkSession session, Column column) {
+  public static Expression expression(org.apache.spark.sql.SparkSession session, Column column) {
     return classic(session).expression(column);
   }
 
   /** Registers (or replaces) temporary function {@code name} of session {@code session}. */
-  static void registerFunction(org.apache.spark.sql.SparkSession session, String name,
+  public static void registerFunction(org.apache.spark.sql.SparkSession session, String name,
       Function1<Seq<Expression>, Expression> builder) {
     // createOrReplaceTempFunction names the function as each Spark line wants (4.2: system.session.<name>)
     classic(session).sessionState().functionRegistry().createOrReplaceTempFunction(name, builder, "java_udf");
   }
 
   /** Registers (or replaces) temporary table function {@code name} of session {@code session}. */
-  static void registerTableFunction(org.apache.spark.sql.SparkSession session, String name,
+  public static void registerTableFunction(org.apache.spark.sql.SparkSession session, String name,
       Function1<Seq<Expression>, LogicalPlan> builder) {
     classic(session).sessionState().tableFunctionRegistry().createOrReplaceTempFunction(name, builder, "java_udf");
   }
 
   /** The classic session behind {@code session}, or null for a Spark Connect session. */
-  static SparkSession classicOrNull(org.apache.spark.sql.SparkSession session) {
+  public static SparkSession classicOrNull(org.apache.spark.sql.SparkSession session) {
     return session instanceof SparkSession classic ? classic : null;
   }
 
-  static SparkSession classic(org.apache.spark.sql.SparkSession session) {
+  public static SparkSession classic(org.apache.spark.sql.SparkSession session) {
     SparkSession classic = classicOrNull(session);
     if (classic == null) {
       throw new UnsupportedOperationException(session.getClass().getName() + " is a Spark Connect session; "
@@ -290,7 +290,7 @@ final class SparkInternals {
    * Adds the async call rule and planner strategy to {@code session} unless it has them (from the
    * session extension or an earlier call). Returns whether they were added.
    */
-  static boolean installPlanner(SparkSession session, Rule<LogicalPlan> rule, SparkStrategy strategy) {
+  public static boolean installPlanner(SparkSession session, Rule<LogicalPlan> rule, SparkStrategy strategy) {
     synchronized (PLANNED_SESSIONS) {
       if (PLANNED_SESSIONS.contains(session)) {
         return false; // checked before: every type check of an async call comes here

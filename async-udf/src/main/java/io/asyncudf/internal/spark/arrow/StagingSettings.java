@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.arrow;
 
 import io.asyncudf.UdfOptions;
 import java.io.Serializable;
@@ -15,7 +15,7 @@ public record StagingSettings(long memoryLimitBytes, int targetBatchRows) implem
   private static final int TARGET_BATCH_ROWS = 4096;
 
   /** The staging {@code options} give: their memory limit, batches of 4,096 rows or one chunk if larger. */
-  static StagingSettings of(UdfOptions<?> options) {
+  public static StagingSettings of(UdfOptions<?> options) {
     return new StagingSettings(options.stagingMemoryLimit(), Math.max(TARGET_BATCH_ROWS, options.maxChunkSize()));
   }
 }

@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.catalyst;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,27 +9,27 @@ import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** Small helpers for Catalyst trees and Scala sequences, for the plan classes. */
-final class Plans {
+public final class Plans {
 
   private Plans() {}
 
-  static <T> Seq<T> append(Seq<? extends T> seq, T last) {
+  public static <T> Seq<T> append(Seq<? extends T> seq, T last) {
     List<T> list = new ArrayList<>(CollectionConverters.asJava(seq));
     list.add(last);
     return seq(list);
   }
 
-  static <T> Seq<T> seq(List<T> list) {
+  public static <T> Seq<T> seq(List<T> list) {
     return CollectionConverters.asScala(list).toList();
   }
 
   @SuppressWarnings("unchecked")
-  static <T> List<T> list(scala.collection.Seq<? extends T> seq) {
+  public static <T> List<T> list(scala.collection.Seq<? extends T> seq) {
     return (List<T>) CollectionConverters.asJava(seq);
   }
 
   /** {@code expression} with {@code rule} applied bottom-up to every node. */
-  static Expression transformUp(Expression expression, Function<Expression, Expression> rule) {
+  public static Expression transformUp(Expression expression, Function<Expression, Expression> rule) {
     Expression withChildren = expression.mapChildren(child -> transformUp(child, rule));
     return rule.apply(withChildren);
   }
@@ -39,7 +39,7 @@ final class Plans {
    * with it, to reuse exchanges and to match expressions): same class, equal product elements.
    * {@code TreeNode.hashCode} hashes the product elements, so it agrees.
    */
-  static boolean productEquals(scala.Product self, Object other) {
+  public static boolean productEquals(scala.Product self, Object other) {
     if (self == other) {
       return true;
     }
@@ -59,7 +59,7 @@ final class Plans {
    * {@code expression} with each topmost node for which {@code replacement} gives a value replaced by
    * it; nodes below a replaced one are not visited.
    */
-  static Expression replaceTopDown(Expression expression, Function<Expression, Expression> replacement) {
+  public static Expression replaceTopDown(Expression expression, Function<Expression, Expression> replacement) {
     Expression replaced = replacement.apply(expression);
     if (replaced != null) {
       return replaced;
@@ -68,7 +68,7 @@ final class Plans {
   }
 
   /** Whether {@code expression} or a node below it matches. */
-  static boolean exists(Expression expression, Predicate<Expression> test) {
+  public static boolean exists(Expression expression, Predicate<Expression> test) {
     if (test.test(expression)) {
       return true;
     }
@@ -81,7 +81,7 @@ final class Plans {
   }
 
   /** The nodes of {@code expression} that match and have no matching node below them, in tree order. */
-  static <E extends Expression> List<E> innermost(Expression expression, Class<E> type, List<E> into) {
+  public static <E extends Expression> List<E> innermost(Expression expression, Class<E> type, List<E> into) {
     boolean below = false;
     for (Expression child : list(expression.children())) {
       below |= exists(child, type::isInstance);

@@ -1,5 +1,12 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.sql;
 
+import io.asyncudf.internal.spark.AsyncCallExpression;
+import io.asyncudf.internal.spark.AsyncMapRows;
+import io.asyncudf.internal.spark.AsyncUdfPlanning;
+import io.asyncudf.internal.spark.RowsCall;
+import io.asyncudf.internal.spark.SparkExecution;
+import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSessionExtensions;

@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.rpc;
 
 import io.asyncudf.internal.driver.DriverLink;
 import io.asyncudf.internal.driver.DriverService;
@@ -28,9 +28,9 @@ import scala.runtime.BoxedUnit;
  * opens no port of its own, so {@code spark.authenticate} and {@code spark.network.crypto.enabled}
  * cover it. One endpoint per {@code SparkContext}, set up when the first UDF needs it.
  */
-final class DriverEndpoint implements IsolatedRpcEndpoint {
+public final class DriverEndpoint implements IsolatedRpcEndpoint {
 
-  static final String NAME = "asyncudf-driver-channel";
+  public static final String NAME = "asyncudf-driver-channel";
   private static final Map<RpcEnv, DriverService> SERVICES = new WeakHashMap<>();
   private static final Map<RpcEnv, RpcEndpointRef> REFS = new WeakHashMap<>();
 
@@ -48,7 +48,7 @@ final class DriverEndpoint implements IsolatedRpcEndpoint {
    *
    * @throws IllegalStateException when called off the driver, or before the context has an environment
    */
-  static DriverService service(SparkContext context) {
+  public static DriverService service(SparkContext context) {
     SparkEnv env = SparkEnv.get();
     if (env == null || context.isStopped()) {
       throw new IllegalStateException("the async-udf driver channel needs a running SparkContext on the driver");
@@ -75,14 +75,14 @@ final class DriverEndpoint implements IsolatedRpcEndpoint {
   }
 
   /** The driver services of this JVM's live contexts. */
-  static java.util.List<DriverService> services() {
+  public static java.util.List<DriverService> services() {
     synchronized (SERVICES) {
       return java.util.List.copyOf(SERVICES.values());
     }
   }
 
   /** The way from this JVM (an executor, or the driver in local mode) to the driver's endpoint. */
-  static DriverLink link() {
+  public static DriverLink link() {
     return (message, timeout) -> {
       RpcEndpointRef ref;
       try {

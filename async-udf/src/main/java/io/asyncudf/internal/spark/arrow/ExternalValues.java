@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.arrow;
 
 import java.util.List;
 import java.util.Map;
@@ -11,11 +11,11 @@ import org.apache.spark.sql.types.MapType;
  * {@link List}, maps as {@link Map}. Values nested inside a {@code Row} keep Spark's row
  * conventions ({@code row.getList(i)}, {@code row.getJavaMap(i)}).
  */
-final class ExternalValues {
+public final class ExternalValues {
 
   private ExternalValues() {}
 
-  static Object forJava(Object value, DataType type) {
+  public static Object forJava(Object value, DataType type) {
     if (value instanceof scala.collection.Seq<?> seq && type instanceof ArrayType) {
       return scala.jdk.javaapi.CollectionConverters.asJava(seq);
     }

@@ -1,4 +1,4 @@
-package io.asyncudf.internal.spark;
+package io.asyncudf.internal.spark.arrow;
 
 import io.asyncudf.internal.engine.StagedChunk;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -11,7 +11,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * One chunk's rows: a zero-copy slice of an Arrow record batch, read through Spark's columnar
  * API. {@link #row(int)} returns a view that is valid until the next call and until close.
  */
-final class ArrowChunk implements StagedChunk {
+public final class ArrowChunk implements StagedChunk {
 
   private final VectorSchemaRoot slice;
   private final ColumnarBatch batch;
@@ -28,7 +28,7 @@ final class ArrowChunk implements StagedChunk {
     this.batch = new ColumnarBatch(columns, slice.getRowCount());
   }
 
-  InternalRow row(int index) {
+  public InternalRow row(int index) {
     return batch.getRow(index);
   }
 
