@@ -1,9 +1,8 @@
 """A local HTTP service for trying the library out (the notebooks use it): ``GET /score?id=N`` answers
 ``{"id": N, "score": ...}`` after a fixed latency, with optional injected faults.
 
-Not part of the ``spark_async_udf`` package (its wheel does not carry it): ``python/install-wheel.sh``
-puts this folder on the path of the development venvs, and elsewhere ``PYTHONPATH=python/examples``
-does. It runs in the driver's Python process and binds to 127.0.0.1, so executors reach it only when
+A module of its own in the wheel, beside the runtime package ``spark_async_udf`` and not part of it.
+It runs in the driver's Python process and binds to 127.0.0.1, so executors reach it only when
 they run on the same machine (local mode, a single-node cluster). Against a real cluster, point the
 connection's ``url`` at a real service instead.
 """

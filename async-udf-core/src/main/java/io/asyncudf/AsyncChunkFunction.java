@@ -54,19 +54,11 @@ public interface AsyncChunkFunction<I, O, P extends Serializable> extends Serial
   static <I, O, P extends Serializable> AsyncChunkFunction<I, O, P> withRowResults(
       AsyncChunkFunction<I, RowResult<O>, P> fn) {
     java.util.Objects.requireNonNull(fn, "fn");
-    return (context, inputs) -> fn.apply(context, inputs).thenApply(results -> {
-      List<O> outputs = new ArrayList<>(results.size());
-      for (RowResult<O> result : results) {
-        if (result instanceof RowResult.Failure<O> failure) {
-          RowFailure.addTo(outputs, failure.cause());
-        } else if (result instanceof RowResult.Success<O> success) {
-          outputs.add(success.value());
-        } else {
-          throw new IllegalArgumentException("row " + (context.firstRowIndex() + outputs.size()) + " of chunk "
-              + context.chunkIndex() + " has no RowResult");
-        }
-      }
-      return outputs;
-    });
+    return (context, inputs) -> {
+      CompletionStage<List<RowResult<O>>> answered = fn.apply(context, inputs);
+      // no stage, or no list: left as they are, for the engine's output check to name the chunk
+      return answered == null ? null
+          : answered.thenApply(results -> results == null ? null : RowCalls.outputs(context, results));
+    };
   }
 }

@@ -11,14 +11,24 @@ public final class RemoteFailure extends RuntimeException {
   private final String className;
 
   private RemoteFailure(Throwable original) {
-    super(original.getClass().getName() + ": " + original.getMessage());
+    super(original.toString());
     this.className = original.getClass().getName();
     setStackTrace(original.getStackTrace());
   }
 
-  /** The stand-in for {@code original}. */
+  /** The stand-in for {@code original}, and for its causes in turn (at most 16 deep). */
   public static RemoteFailure of(Throwable original) {
-    return new RemoteFailure(Objects.requireNonNull(original, "original"));
+    Objects.requireNonNull(original, "original");
+    RemoteFailure outer = new RemoteFailure(original);
+    RemoteFailure current = outer;
+    Throwable cause = original.getCause();
+    for (int depth = 0; cause != null && cause != original && depth < 16; depth++) {
+      RemoteFailure next = new RemoteFailure(cause);
+      current.initCause(next);
+      current = next;
+      cause = cause.getCause();
+    }
+    return outer;
   }
 
   /** The class of the original failure. */

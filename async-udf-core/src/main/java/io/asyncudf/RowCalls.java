@@ -55,4 +55,21 @@ final class RowCalls {
     });
     return chunk;
   }
+
+  /** The outputs of {@code results}: each failure a {@link RowFailure} of its row, and so is a null result. */
+  static <O> List<O> outputs(ChunkContext<?> context, List<RowResult<O>> results) {
+    List<O> outputs = new ArrayList<>(results.size());
+    for (RowResult<O> result : results) {
+      if (result instanceof RowResult.Success<O> success) {
+        outputs.add(success.value());
+      } else if (result instanceof RowResult.Failure<O> failure) {
+        RowFailure.addTo(outputs, failure.cause());
+      } else {
+        RowFailure.addTo(outputs, new NullPointerException("row " + (context.firstRowIndex() + outputs.size())
+            + " of chunk " + context.chunkIndex() + " of partition " + context.partitionIndex()
+            + " has no RowResult (null)"));
+      }
+    }
+    return outputs;
+  }
 }

@@ -183,6 +183,29 @@ class FailureHandlingTest {
     assertSevensFailedAlone(SEVENS_FAIL_TYPED);
   }
 
+  @Test
+  void aMissingRowResultFailsThatRowAlone() {
+    AsyncChunkFunction<Long, String, Serializable> holes = AsyncChunkFunction.withRowResults((ctx, ids) ->
+        CompletableFuture.completedFuture(ids.stream()
+            .map(id -> id == 5 ? null : RowResult.success("ok-" + id))
+            .toList()));
+
+    List<Row> rows = AsyncUdf.scalarToScalar(holes, DataTypes.StringType)
+        .maxChunkSize(10)
+        .errorColumn("error")
+        .withColumn(ids(20, 1), "result", col("id"))
+        .collectAsList();
+
+    assertThat(rows).hasSize(20).allSatisfy(row -> {
+      if (row.getLong(0) == 5) {
+        assertThat(row.getStruct(2).<String>getAs("message"))
+            .isEqualTo("row 5 of chunk 0 of partition 0 has no RowResult (null)");
+      } else {
+        assertThat(row.getString(1)).isEqualTo("ok-" + row.getLong(0));
+      }
+    });
+  }
+
   private void assertSevensFailedAlone(AsyncChunkFunction<Long, String, Serializable> function) {
     List<Row> rows = AsyncUdf.scalarToScalar(function, DataTypes.StringType)
         .maxChunkSize(10)

@@ -2,8 +2,8 @@ package io.asyncudf.internal.engine;
 
 import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.AsyncUdfListener;
-import io.asyncudf.ChunkEvent.Kind;
 import io.asyncudf.ChunkEvent;
+import io.asyncudf.ChunkEvent.Kind;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;

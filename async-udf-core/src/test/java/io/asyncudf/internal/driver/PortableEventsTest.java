@@ -26,7 +26,7 @@ class PortableEventsTest {
     private final Object connection = new Object();
 
     Unportable() {
-      super("connection state");
+      super("connection state", new IOException("reset"));
     }
   }
 
@@ -55,6 +55,8 @@ class PortableEventsTest {
           .hasMessage(Unportable.class.getName() + ": connection state");
       assertThat(((RemoteFailure) portable.failure()).className()).isEqualTo(Unportable.class.getName());
       assertThat(portable.failure().getStackTrace()).isEqualTo(failure.getStackTrace());
+      assertThat(portable.failure().getCause()).as("the cause travels too").isInstanceOf(RemoteFailure.class)
+          .hasMessage("java.io.IOException: reset");
       AsyncUdfEvent arrived = (AsyncUdfEvent) Codec.decode(Codec.encode(portable), getClass().getClassLoader());
       assertThat(arrived.failure()).as("it serializes now").hasMessage(portable.failure().getMessage());
     }

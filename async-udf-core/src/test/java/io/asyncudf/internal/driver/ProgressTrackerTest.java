@@ -3,8 +3,8 @@ package io.asyncudf.internal.driver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asyncudf.AsyncUdfEvent;
-import io.asyncudf.ChunkEvent.Kind;
 import io.asyncudf.ChunkEvent;
+import io.asyncudf.ChunkEvent.Kind;
 import io.asyncudf.JobProgress;
 import io.asyncudf.PartitionEvent;
 import io.asyncudf.RequestRetryEvent;

@@ -34,7 +34,7 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
   private long rowsStaged;
   private int chunksStaged;
 
-public   ArrowChunkSource(Iterator<InternalRow> rows, Schema schema, BufferAllocator allocator, int chunkSize,
+  public ArrowChunkSource(Iterator<InternalRow> rows, Schema schema, BufferAllocator allocator, int chunkSize,
       StagingSettings settings, int partitionIndex) {
     this.rows = rows;
     this.schema = schema;

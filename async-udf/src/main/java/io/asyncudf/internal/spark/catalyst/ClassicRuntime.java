@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ClassicRuntime {
 
-  public static final String CONNECT_ROUTE = "under Spark Connect, Java functions cannot be sent from the client: "
+  static final String CONNECT_ROUTE = "under Spark Connect, Java functions cannot be sent from the client: "
       + "register the UDF on the server (spark.sql.extensions=io.asyncudf.sql.AsyncUdfExtensions and "
       + "spark.asyncudf.functions.<name>.factory=<an AsyncFunctionFactory>) and call it from SQL or with "
       + "functions.call_function(\"<name>\", ...), or use the built-in SQL functions such as async_http_request";

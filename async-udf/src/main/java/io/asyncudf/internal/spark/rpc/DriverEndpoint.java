@@ -30,7 +30,7 @@ import scala.runtime.BoxedUnit;
  */
 public final class DriverEndpoint implements IsolatedRpcEndpoint {
 
-  public static final String NAME = "asyncudf-driver-channel";
+  static final String NAME = "asyncudf-driver-channel";
   private static final Map<RpcEnv, DriverService> SERVICES = new WeakHashMap<>();
   private static final Map<RpcEnv, RpcEndpointRef> REFS = new WeakHashMap<>();
 
@@ -48,7 +48,7 @@ public final class DriverEndpoint implements IsolatedRpcEndpoint {
    *
    * @throws IllegalStateException when called off the driver, or before the context has an environment
    */
-  public static DriverService service(SparkContext context) {
+  static DriverService service(SparkContext context) {
     SparkEnv env = SparkEnv.get();
     if (env == null || context.isStopped()) {
       throw new IllegalStateException("the async-udf driver channel needs a running SparkContext on the driver");
@@ -75,7 +75,7 @@ public final class DriverEndpoint implements IsolatedRpcEndpoint {
   }
 
   /** The driver services of this JVM's live contexts. */
-  public static java.util.List<DriverService> services() {
+  static java.util.List<DriverService> services() {
     synchronized (SERVICES) {
       return java.util.List.copyOf(SERVICES.values());
     }
