@@ -111,18 +111,9 @@ public record UdfOptions<P extends Serializable>(
 
   /** Serialized without the callback and the driver listener: they run on the driver and need not serialize. */
   private Object writeReplace() {
-    return new WithoutDriverParts<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
-        listener, ordered, stagingMemoryLimit, progress, journal);
-  }
-
-  private record WithoutDriverParts<P extends Serializable>(P parameters, int maxChunkSize, int maxConcurrentChunks,
-      Duration timeout, RetryPolicy retry, String errorColumn, List<Class<? extends Throwable>> failOn,
-      AsyncUdfListener listener, boolean ordered, long stagingMemoryLimit, boolean progress, String journal)
-      implements Serializable {
-    private Object readResolve() {
-      return new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn,
-          listener, ordered, stagingMemoryLimit, null, null, progress, journal);
-    }
+    return callback == null && driverListener == null ? this
+        : new UdfOptions<>(parameters, maxChunkSize, maxConcurrentChunks, timeout, retry, errorColumn, failOn, listener,
+            ordered, stagingMemoryLimit, null, null, progress, journal);
   }
 
   private static String typeName(Object value) {

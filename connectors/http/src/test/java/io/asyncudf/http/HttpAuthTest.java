@@ -32,7 +32,6 @@ class HttpAuthTest {
   private final AtomicInteger tokensIssued = new AtomicInteger();
   private final Map<String, Boolean> validTokens = new ConcurrentHashMap<>();
   private final List<String> tokenForms = new ArrayList<>();
-  private volatile long tokenLifetimeSeconds = 3600;
 
   @BeforeEach
   void start() throws Exception {
@@ -49,7 +48,7 @@ class HttpAuthTest {
           String token = "at-" + tokensIssued.incrementAndGet();
           validTokens.put(token, true);
           return new MockResponse.Builder().code(200)
-              .body("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + tokenLifetimeSeconds + "}")
+              .body("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
               .build();
         }
         String authorization = request.getHeaders().get("Authorization");
