@@ -13,8 +13,10 @@ import java.util.concurrent.CompletionStage;
  * <p>It is serialized to the executors, so it must not capture anything that is not
  * {@link Serializable}; that is checked on the driver when the UDF is applied. It may be called
  * concurrently for different chunks of the same partition, from threads other than the task
- * thread, and again for the same chunk on a retry ({@link ChunkContext#attempt()}). Throwing is
- * handled exactly like returning a failed stage.
+ * thread, and again for the same chunk on a retry ({@link ChunkContext#attempt()}). A chunk's first
+ * attempt starts on the task thread, so time spent before returning the stage (rather than in the
+ * work the stage waits for) holds up the partition's next chunks. Throwing is handled exactly like
+ * returning a failed stage.
  *
  * @param <I> the Java type of one input (a {@code Row} for structs and whole rows)
  * @param <O> the Java type of one output

@@ -19,6 +19,7 @@ import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -46,7 +47,14 @@ public final class Benchmark {
   static final int PARTITIONS = 4;
   private static final long CONNECTOR_ROWS = 40_000;
   private static final long CONNECTOR_LATENCY_MS = 20;
-  private static final int CONNECTOR_ROUNDS = 3;
+  private static final int CONNECTOR_ROUNDS = Integer.getInteger("bench.rounds", 3);
+  /**
+   * Unreported full rounds of every route before the connector and SQL rounds: on two cores the JIT
+   * compiler otherwise takes up to 50 µs of CPU per row in the first rounds, and the bench measures it.
+   */
+  /** {@code -Dbench.threads=true}: after each run, its CPU per row by group of threads of this JVM. */
+  private static final boolean THREADS = Boolean.getBoolean("bench.threads");
+  private static final int WARM_UP_ROUNDS = Integer.getInteger("bench.warmUpRounds", 2);
   /** Keys of the big journal the journal scenario answers all rows from. */
   private static final long JOURNAL_KEYS = Long.getLong("bench.journalKeys", 10_000_000);
   /** Rows of each adaptive-limit run, and the requests the service serves at a time in it. */
@@ -106,9 +114,11 @@ public final class Benchmark {
       if (options.runs("connector")) {
         // the connector's cost, side by side and interleaved (the report takes medians): engine + raw client,
         // engine + connector, raw client alone; each warmed up first, unreported
-        bench.engineWithRawClient(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
-        bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
-        bench.rawClient(CONNECTOR_ROWS / 4, TASKS * 256, CONNECTOR_LATENCY_MS);
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+          bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+          bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+          bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS);
+        }
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
           results.add(bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK));
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
@@ -118,10 +128,12 @@ public final class Benchmark {
       }
       if (options.runs("sql")) {
         // SELECT async_http_request(...) against the Java helper on the same connector and the raw client, interleaved
-        bench.sqlFunction(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.FROM_JSON);
-        bench.sqlFunction(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.GET_JSON_OBJECT);
-        bench.library(CONNECTOR_ROWS / 4, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
-        bench.rawClient(CONNECTOR_ROWS / 4, TASKS * 256, CONNECTOR_LATENCY_MS);
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+          bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.FROM_JSON);
+          bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.GET_JSON_OBJECT);
+          bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+          bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS);
+        }
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
           results.add(bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.FROM_JSON));
           results.add(bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK,
@@ -447,8 +459,12 @@ public final class Benchmark {
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     long cpuStart = processCpuNanos();
+    Map<String, ThreadCpu.Usage> threadsBefore = ThreadCpu.snapshot();
     long start = System.nanoTime();
     long scored = job.run();
+    if (THREADS) {
+      System.out.print(ThreadCpu.since(threadsBefore, rows));
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     long cpu = processCpuNanos() - cpuStart;
     if (scored != rows) {

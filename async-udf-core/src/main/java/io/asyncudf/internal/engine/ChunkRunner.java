@@ -80,7 +80,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
       }
     }
     CompletableFuture<List<O>> execution = Failsafe.with(retryBuilder.build())
-        .with(scheduler)
+        .with(new FirstAttemptInline(scheduler))
         .getStageAsync(context -> {
           AttemptScope scope = new AttemptScope();
           currentScope.set(scope);

@@ -8,18 +8,23 @@ import java.util.List;
  *
  * @param <S> the staged chunk type
  */
-public interface ChunkSource<S extends StagedChunk> {
+public interface ChunkSource<S extends StagedChunk> extends AutoCloseable {
 
   /**
-   * Stages and returns up to {@code maxChunks} (at least 1) next chunks. Returns an empty list when
-   * the partition is exhausted, or, only when {@code mayDefer} is true, when staging more now would
+   * Returns up to {@code maxChunks} (at least 1) next chunks, staging them if needed (a source may
+   * stage more than it returns and hold them for the next calls). Returns an empty list when the
+   * partition is exhausted, or, only when {@code mayDefer} is true, when staging more now would
    * exceed the source's memory budget and the caller should first emit outstanding chunks.
    */
   List<S> next(int maxChunks, boolean mayDefer);
 
-  /** Whether every row of the partition has been staged into a chunk. */
+  /** Whether every chunk of the partition has been returned. */
   boolean exhausted();
 
   /** Rows staged so far. */
   long rowsStaged();
+
+  /** Releases chunks staged but not returned; the pipeline calls it once, when the partition ends. */
+  @Override
+  void close();
 }

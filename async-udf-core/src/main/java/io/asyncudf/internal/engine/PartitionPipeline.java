@@ -217,6 +217,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         slot.chunk().close();
       }
     }
+    source.close();
     try {
       resources.close();
     } catch (Exception e) {

@@ -79,4 +79,7 @@ final class ListChunkSource implements ChunkSource<ListChunkSource.Chunk> {
   public long rowsStaged() {
     return position;
   }
+
+  @Override
+  public void close() {}
 }

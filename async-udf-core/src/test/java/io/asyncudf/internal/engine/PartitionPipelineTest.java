@@ -195,6 +195,25 @@ class PartitionPipelineTest {
   }
 
   @Test
+  void aChunksFirstAttemptStartsOnTheTaskThreadAndItsRetriesOnTheEnginesThreads() {
+    Thread task = Thread.currentThread();
+    ConcurrentHashMap<Integer, Thread> attemptThreads = new ConcurrentHashMap<>();
+    ListChunkSource source = new ListChunkSource(10, 10);
+    RetryPolicy retry = RetryPolicy.attempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(1));
+    var pipeline = builder(source, settings(1, true, retry, Duration.ofSeconds(5), FailurePolicy.failTask(), null))
+        .scheduler(DELAYS)
+        .build((AsyncChunkFunction<Integer, String, Serializable>) (ctx, inputs) -> {
+          attemptThreads.put(ctx.attempt(), Thread.currentThread());
+          return ctx.attempt() == 1 ? CompletableFuture.failedFuture(new IOException("first attempt"))
+              : CompletableFuture.completedFuture(inputs.stream().map(v -> "ok").toList());
+        }, null);
+
+    assertThat(drain(pipeline)).hasSize(10);
+    assertThat(attemptThreads.get(1)).isSameAs(task);
+    assertThat(attemptThreads.get(2)).as("a retry never runs on the thread that failed").isNotSameAs(task);
+  }
+
+  @Test
   void retryOnOnlyRetriesMatchingFailures() {
     AtomicInteger calls = new AtomicInteger();
     ListChunkSource source = new ListChunkSource(10, 10);

@@ -72,7 +72,8 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
         "asyncudf-partition-" + partition.partitionIndex() + "-task-" + partition.taskAttemptId(),
         staging.memoryLimitBytes());
     Schema arrowSchema = SparkInternals.arrowSchema(stagedSchema, timeZone);
-    ArrowChunkSource source = new ArrowChunkSource(rows, arrowSchema, allocator, settings.maxChunkSize(), staging,
+    ArrowChunkSource source = new ArrowChunkSource(rows, arrowSchema, allocator, settings.maxChunkSize(),
+        settings.maxConcurrentChunks(), staging,
         partition.partitionIndex());
     TaskChannel driver = channel == null ? null : new TaskChannel(channel, DriverEndpoint.link(),
         AsyncUdfThreads.scheduler(), settings.timeout(), Codec.userLoader());

@@ -1,35 +1,42 @@
 package io.asyncudf.internal.spark.arrow;
 
 import io.asyncudf.internal.engine.StagedChunk;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.vectorized.ArrowColumnVector;
-import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
- * One chunk's rows: a zero-copy slice of an Arrow record batch, read through Spark's columnar
- * API. {@link #row(int)} returns a view that is valid until the next call and until close.
+ * One chunk's rows: a zero-copy range of an Arrow record batch, read through Spark's columnar API.
+ * {@link #row(int)} returns a view that is valid until the next call and until close.
  */
 public final class ArrowChunk implements StagedChunk {
 
-  private final VectorSchemaRoot slice;
-  private final ColumnarBatch batch;
+  private final StagedBatch batch;
+  private final ColumnarBatch rows;
+  private final int offset;
+  private final int size;
   private final int chunkIndex;
   private final long firstRowIndex;
+  private boolean closed;
 
-  ArrowChunk(VectorSchemaRoot slice, int chunkIndex, long firstRowIndex) {
-    this.slice = slice;
+  ArrowChunk(StagedBatch batch, int offset, int size, int chunkIndex, long firstRowIndex) {
+    this.batch = batch;
+    this.rows = new ColumnarBatch(batch.columns(), batch.rowCount());
+    this.offset = offset;
+    this.size = size;
     this.chunkIndex = chunkIndex;
     this.firstRowIndex = firstRowIndex;
-    ColumnVector[] columns = slice.getFieldVectors().stream()
-        .map(ArrowColumnVector::new)
-        .toArray(ColumnVector[]::new);
-    this.batch = new ColumnarBatch(columns, slice.getRowCount());
   }
 
+  /**
+   * Row {@code index} of the chunk.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+   */
   public InternalRow row(int index) {
-    return batch.getRow(index);
+    if (index < 0 || index >= size) {
+      throw new IndexOutOfBoundsException("row " + index + " of a chunk of " + size);
+    }
+    return rows.getRow(offset + index);
   }
 
   @Override
@@ -44,11 +51,14 @@ public final class ArrowChunk implements StagedChunk {
 
   @Override
   public int size() {
-    return slice.getRowCount();
+    return size;
   }
 
   @Override
   public void close() {
-    slice.close();
+    if (!closed) {
+      closed = true;
+      batch.chunkClosed();
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.asyncudf.internal.spark.arrow;
 import io.asyncudf.internal.engine.ChunkDescription;
 import io.asyncudf.internal.engine.ChunkSource;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,9 +15,14 @@ import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Stages a partition's internal rows into Arrow record batches allocated from the task's
- * byte-limited allocator and cuts each batch into chunks as zero-copy slices. A batch always
+ * byte-limited allocator and cuts each batch into chunks, zero-copy ranges of it. A batch always
  * holds whole chunks, so every chunk but the partition's last has exactly {@code chunkSize} rows
  * however the rows arrive.
+ *
+ * <p>A batch is made for a window of chunks at a time ({@code lookaheadChunks}, at most the target
+ * batch size), even when fewer are asked for: the rest wait, staged, for the next calls. Making a
+ * batch (vectors, writer, column readers) costs far more than writing a row into it, and a window
+ * that frees one chunk at a time would otherwise pay it per chunk.
  *
  * <p>Memory: once the allocator holds more than half its limit, batches stop at the next chunk
  * boundary and, when other chunks are outstanding, staging is deferred until they are emitted. A
@@ -30,26 +36,41 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
   private final BufferAllocator allocator;
   private final int chunkSize;
   private final int chunksPerBatch;
+  private final int lookaheadChunks;
   private final int partitionIndex;
+  private final ArrayDeque<ArrowChunk> ahead = new ArrayDeque<>();
   private long rowsStaged;
   private int chunksStaged;
 
   public ArrowChunkSource(Iterator<InternalRow> rows, Schema schema, BufferAllocator allocator, int chunkSize,
-      StagingSettings settings, int partitionIndex) {
+      int lookaheadChunks, StagingSettings settings, int partitionIndex) {
     this.rows = rows;
     this.schema = schema;
     this.allocator = allocator;
     this.chunkSize = chunkSize;
     this.chunksPerBatch = Math.max(1, settings.targetBatchRows() / chunkSize);
+    this.lookaheadChunks = lookaheadChunks;
     this.partitionIndex = partitionIndex;
   }
 
   @Override
   public List<ArrowChunk> next(int maxChunks, boolean mayDefer) {
-    if (!rows.hasNext() || (mayDefer && memoryHigh())) {
-      return List.of();
+    if (ahead.isEmpty()) {
+      if (!rows.hasNext() || (mayDefer && memoryHigh())) {
+        return List.of();
+      }
+      stage(Math.min(chunksPerBatch, Math.max(maxChunks, lookaheadChunks)));
     }
-    int batchRows = Math.min(maxChunks, chunksPerBatch) * chunkSize;
+    List<ArrowChunk> chunks = new ArrayList<>(Math.min(maxChunks, ahead.size()));
+    while (chunks.size() < maxChunks && !ahead.isEmpty()) {
+      chunks.add(ahead.pollFirst());
+    }
+    return chunks;
+  }
+
+  /** Stages up to {@code maxChunks} chunks into one new batch, adding them to {@link #ahead}. */
+  private void stage(int maxChunks) {
+    int batchRows = maxChunks * chunkSize;
     long heldByOthers = allocator.getAllocatedMemory();
     VectorSchemaRoot batch = null;
     int written = 0;
@@ -64,30 +85,24 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
         }
       }
       writer.finish();
-      return slice(batch, written);
     } catch (OutOfMemoryException e) {
-      throw limitExceeded(written, heldByOthers, e);
-    } finally {
       if (batch != null) {
         batch.close();
       }
-    }
-  }
-
-  private List<ArrowChunk> slice(VectorSchemaRoot batch, int rowCount) {
-    List<ArrowChunk> chunks = new ArrayList<>((rowCount + chunkSize - 1) / chunkSize);
-    try {
-      for (int start = 0; start < rowCount; start += chunkSize) {
-        int size = Math.min(chunkSize, rowCount - start);
-        chunks.add(new ArrowChunk(batch.slice(start, size), chunksStaged, rowsStaged));
-        chunksStaged++;
-        rowsStaged += size;
+      throw limitExceeded(written, heldByOthers, e);
+    } catch (RuntimeException | Error e) {
+      if (batch != null) {
+        batch.close();
       }
-    } catch (RuntimeException e) {
-      chunks.forEach(ArrowChunk::close);
       throw e;
     }
-    return chunks;
+    StagedBatch staged = new StagedBatch(batch, (written + chunkSize - 1) / chunkSize);
+    for (int start = 0; start < written; start += chunkSize) {
+      int size = Math.min(chunkSize, written - start);
+      ahead.addLast(new ArrowChunk(staged, start, size, chunksStaged, rowsStaged));
+      chunksStaged++;
+      rowsStaged += size;
+    }
   }
 
   private boolean memoryHigh() {
@@ -108,7 +123,15 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
 
   @Override
   public boolean exhausted() {
-    return !rows.hasNext();
+    return ahead.isEmpty() && !rows.hasNext();
+  }
+
+  /** Releases the chunks staged ahead and not yet handed out. */
+  @Override
+  public void close() {
+    while (!ahead.isEmpty()) {
+      ahead.pollFirst().close();
+    }
   }
 
   @Override

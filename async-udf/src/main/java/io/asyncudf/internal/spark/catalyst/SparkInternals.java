@@ -3,7 +3,9 @@ package io.asyncudf.internal.spark.catalyst;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -59,26 +61,53 @@ public final class SparkInternals {
     UnsafeRow remove();
   }
 
+  /** Bytes of rows a task keeps aside on the heap before they go to a spilling queue. */
+  static final long ROWS_ASIDE_ON_HEAP = 4L << 20;
+
   /**
-   * A queue of rows of {@code fields} fields for the current task: Spark's {@code HybridRowQueue}, the
-   * one {@code EvalPythonExec} keeps input rows in while Python computes; closed when the task
-   * completes. Its methods are looked up by name: 4.0 declares {@code add(UnsafeRow)}, 4.1 and later
-   * inherit a generic {@code add(T)}.
+   * A queue of rows of {@code fields} fields for the current task, released when the task completes:
+   * up to {@value #ROWS_ASIDE_ON_HEAP} bytes of them on the heap in task memory, the rest in Spark's
+   * {@code HybridRowQueue} (the one {@code EvalPythonExec} keeps input rows in while Python computes),
+   * which spills to disk.
    */
   public static RowsAside rowsAside(int fields) {
+    return rowsAside(fields, ROWS_ASIDE_ON_HEAP);
+  }
+
+  static RowsAside rowsAside(int fields, long onHeap) {
     TaskContext task = TaskContext.get();
+    List<AutoCloseable> spilling = new ArrayList<>(1);
+    RowsAsideQueue queue = new RowsAsideQueue(task, onHeap, () -> {
+      SpillingQueue made = spillingQueue(task, fields);
+      spilling.add(made);
+      return made;
+    });
+    task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> {
+      queue.release();
+      for (AutoCloseable made : spilling) {
+        try {
+          made.close();
+        } catch (Exception e) {
+          throw rethrown(e);
+        }
+      }
+    });
+    return queue;
+  }
+
+  /** A queue that is closed explicitly. */
+  private interface SpillingQueue extends RowsAside, AutoCloseable {}
+
+  /**
+   * Spark's {@code HybridRowQueue}. Its methods are looked up by name: 4.0 declares {@code add(UnsafeRow)},
+   * 4.1 and later inherit a generic {@code add(T)}.
+   */
+  private static SpillingQueue spillingQueue(TaskContext task, int fields) {
     Object queue = HybridRowQueue$.MODULE$.apply(task.taskMemoryManager(), fields);
     MethodHandle add = handle(queue, "add", 1, MethodType.methodType(void.class, UnsafeRow.class));
     MethodHandle remove = handle(queue, "remove", 0, MethodType.methodType(UnsafeRow.class));
     MethodHandle close = handle(queue, "close", 0, MethodType.methodType(void.class));
-    task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) completed -> {
-      try {
-        close.invokeExact();
-      } catch (Throwable e) {
-        throw rethrown(e);
-      }
-    });
-    return new RowsAside() {
+    return new SpillingQueue() {
       @Override
       public void add(UnsafeRow row) {
         try {
@@ -92,6 +121,15 @@ public final class SparkInternals {
       public UnsafeRow remove() {
         try {
           return (UnsafeRow) remove.invokeExact();
+        } catch (Throwable e) {
+          throw rethrown(e);
+        }
+      }
+
+      @Override
+      public void close() {
+        try {
+          close.invokeExact();
         } catch (Throwable e) {
           throw rethrown(e);
         }

@@ -31,8 +31,9 @@ public final class AsyncUdfThreads {
   }
 
   /**
-   * One thread per core (at least two) that starts chunk attempts (the user's function runs on it until it
-   * returns its future), waits out chunk retry backoffs and enforces attempt timeouts.
+   * One thread per core (at least two) that starts chunk retries (the user's function runs on it until it
+   * returns its future; a first attempt starts on the task thread), waits out retry backoffs and enforces
+   * attempt timeouts.
    */
   public static ScheduledExecutorService chunks() {
     return Chunks.POOL;
