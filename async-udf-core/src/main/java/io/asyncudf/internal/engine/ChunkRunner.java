@@ -1,6 +1,7 @@
 package io.asyncudf.internal.engine;
 
 import dev.failsafe.Failsafe;
+import dev.failsafe.spi.Scheduler;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.RetryPolicy;
 import io.asyncudf.internal.driver.DriverCalls;
@@ -20,16 +21,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one chunk through the chunk function with the settings' timeout per attempt and retry
  * policy (backoff and jitter by Failsafe), reporting every attempt to the listener. The returned future never fails: it
  * completes with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
  *
+ * <p>A chunk's first attempt starts on the thread that submits it (the task thread), unless the function once
+ * took more than 5 ms to return its stage in this partition; retries start on the scheduler's threads.
+ *
  * <p>Each attempt has an {@link AttemptScope}: when the attempt's stage completes, fails, times out or
  * is cancelled, the requests connectors registered with its context are cancelled.
  */
 final class ChunkRunner<I, O, P extends Serializable> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkRunner.class);
+  /**
+   * A first attempt that takes longer than this to return its stage (the function blocks instead of
+   * returning at once) makes the partition's next first attempts start on the engine's threads.
+   */
+  static final long SLOW_RETURN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final AsyncChunkFunction<I, O, P> function;
   private final P parameters;
@@ -37,6 +50,8 @@ final class ChunkRunner<I, O, P extends Serializable> {
   private final Events events;
   private final ScheduledExecutorService scheduler;
   private final DriverCalls driver;
+  /** Whether first attempts still start on the task thread: until the function once takes long to return. */
+  private volatile boolean startOnTaskThread = true;
 
   ChunkRunner(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, Events events,
       ScheduledExecutorService scheduler, DriverCalls driver) {
@@ -80,7 +95,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
       }
     }
     CompletableFuture<List<O>> execution = Failsafe.with(retryBuilder.build())
-        .with(new FirstAttemptInline(scheduler))
+        .with(startOnTaskThread ? new FirstAttemptInline(scheduler) : Scheduler.of(scheduler))
         .getStageAsync(context -> {
           AttemptScope scope = new AttemptScope();
           currentScope.set(scope);
@@ -90,7 +105,14 @@ final class ChunkRunner<I, O, P extends Serializable> {
           int attempt = attempts.incrementAndGet();
           attemptStart.set(System.nanoTime());
           events.chunkStart(chunk, attempt);
+          long invoked = System.nanoTime();
           CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view);
+          if (attempt == 1 && startOnTaskThread && System.nanoTime() - invoked > SLOW_RETURN_NANOS) {
+            startOnTaskThread = false;
+            LOG.warn("the chunk function took {} ms to return its stage for {}; it should start its work and return at "
+                + "once. The next chunks of this partition start on the engine's threads, so that the task thread stays "
+                + "free", (System.nanoTime() - invoked) / 1_000_000, describe(chunk));
+          }
           context.onCancel(() -> outputs.cancel(true));
           return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, inputs.size(), result));
         });

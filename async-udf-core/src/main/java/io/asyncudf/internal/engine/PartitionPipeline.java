@@ -123,7 +123,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
       if (free > 0 && !source.exhausted()) {
         cancellationCheck.run();
         List<S> staged = source.next(free, !window.isEmpty());
-        staged.forEach(this::submit);
+        submitAll(staged);
         if (!staged.isEmpty()) {
           continue;
         }
@@ -140,16 +140,22 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     }
   }
 
+  /** Submits {@code staged} in order; when one cannot be submitted, it and those after it are released. */
+  private void submitAll(List<S> staged) {
+    for (int i = 0; i < staged.size(); i++) {
+      try {
+        submit(staged.get(i));
+      } catch (RuntimeException | Error e) {
+        staged.subList(i, staged.size()).forEach(StagedChunk::close);
+        throw e;
+      }
+    }
+  }
+
+  /** Starts {@code chunk}; when that throws, the chunk is not in the window and the caller releases it. */
   private void submit(S chunk) {
     SparkPartitionInformation info = partition.withChunk(chunk.chunkIndex(), chunk.firstRowIndex(), chunk.size());
-    List<I> chunkInputs;
-    try {
-      chunkInputs = inputs.apply(chunk);
-    } catch (RuntimeException e) {
-      chunk.close();
-      throw e;
-    }
-    window.submit(chunk, runner.run(info, chunkInputs));
+    window.submit(chunk, runner.run(info, inputs.apply(chunk)));
   }
 
   private void emit(ChunkWindow.Slot<S, O> slot) {

@@ -214,6 +214,42 @@ class PartitionPipelineTest {
   }
 
   @Test
+  void afterAFunctionTookLongToReturnItsStageTheNextChunksStartOnTheEnginesThreads() {
+    Thread task = Thread.currentThread();
+    ConcurrentHashMap<Integer, Thread> chunkThreads = new ConcurrentHashMap<>();
+    ListChunkSource source = new ListChunkSource(30, 10);
+    var pipeline = builder(source, settings(1, true)).scheduler(DELAYS)
+        .build((AsyncChunkFunction<Integer, String, Serializable>) (ctx, inputs) -> {
+          chunkThreads.put(ctx.chunkIndex(), Thread.currentThread());
+          if (ctx.chunkIndex() == 0) {
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ChunkRunner.SLOW_RETURN_NANOS) * 4); // blocks before returning
+          }
+          return CompletableFuture.completedFuture(inputs.stream().map(v -> "ok").toList());
+        }, null);
+
+    assertThat(drain(pipeline)).hasSize(30);
+    assertThat(chunkThreads.get(0)).isSameAs(task);
+    assertThat(chunkThreads.get(1)).isNotSameAs(task);
+    assertThat(chunkThreads.get(2)).isNotSameAs(task);
+  }
+
+  @Test
+  void aChunkThatCannotBeStartedFailsThePartitionAndEveryChunkStagedWithItIsReleased() {
+    ListChunkSource source = new ListChunkSource(100, 10);
+    var pipeline = builder(source, settings(4, true))
+        .inputs(chunk -> {
+          if (chunk.index == 1) {
+            throw new IllegalStateException("chunk 1 cannot be converted");
+          }
+          return chunk.values;
+        })
+        .build((AsyncChunkFunction<Integer, String, Serializable>) (ctx, inputs) -> new CompletableFuture<>(), null);
+
+    assertThatThrownBy(() -> drain(pipeline)).hasMessage("chunk 1 cannot be converted");
+    assertThat(source.open).as("chunk 0 in flight, 1 failed, 2 and 3 staged with them").hasValue(0);
+  }
+
+  @Test
   void retryOnOnlyRetriesMatchingFailures() {
     AtomicInteger calls = new AtomicInteger();
     ListChunkSource source = new ListChunkSource(10, 10);

@@ -37,13 +37,14 @@ record Transport(String name, EventLoopGroup eventLoop, Class<? extends Datagram
   /** Loaded only when the epoll classes are on the class path. */
   private static final class Native {
 
+    /** Whether epoll's classes are present and its native library loads; any failure to load them means no. */
     static boolean available() {
       try {
         Class.forName("io.netty.channel.epoll.Epoll", false, Transport.class.getClassLoader());
-      } catch (ClassNotFoundException | LinkageError absent) {
+        return Epoll.isAvailable();
+      } catch (ClassNotFoundException | LinkageError absentOrMismatched) {
         return false;
       }
-      return Epoll.isAvailable();
     }
 
     @SuppressWarnings("deprecation")

@@ -20,7 +20,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * however the rows arrive.
  *
  * <p>A batch is made for a window of chunks at a time ({@code lookaheadChunks}, at most the target
- * batch size), even when fewer are asked for: the rest wait, staged, for the next calls. Making a
+ * batch size), even when fewer are asked for, while memory is low: the rest wait, staged, for the next
+ * calls. Making a
  * batch (vectors, writer, column readers) costs far more than writing a row into it, and a window
  * that frees one chunk at a time would otherwise pay it per chunk.
  *
@@ -59,7 +60,7 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
       if (!rows.hasNext() || (mayDefer && memoryHigh())) {
         return List.of();
       }
-      stage(Math.min(chunksPerBatch, Math.max(maxChunks, lookaheadChunks)));
+      stage(Math.min(chunksPerBatch, maxChunks), Math.min(chunksPerBatch, Math.max(maxChunks, lookaheadChunks)));
     }
     List<ArrowChunk> chunks = new ArrayList<>(Math.min(maxChunks, ahead.size()));
     while (chunks.size() < maxChunks && !ahead.isEmpty()) {
@@ -68,9 +69,14 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
     return chunks;
   }
 
-  /** Stages up to {@code maxChunks} chunks into one new batch, adding them to {@link #ahead}. */
-  private void stage(int maxChunks) {
+  /**
+   * Stages up to {@code maxChunks} chunks into one new batch, adding them to {@link #ahead}: those asked
+   * for, then more only while the allocator holds less than a quarter of its limit (a growing vector
+   * briefly needs about three times its size, so staging ahead must not bring a batch near the limit).
+   */
+  private void stage(int askedChunks, int maxChunks) {
     int batchRows = maxChunks * chunkSize;
+    int askedRows = askedChunks * chunkSize;
     long heldByOthers = allocator.getAllocatedMemory();
     VectorSchemaRoot batch = null;
     int written = 0;
@@ -80,7 +86,8 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
       while (written < batchRows && rows.hasNext()) {
         writer.write(rows.next());
         written++;
-        if (written % chunkSize == 0 && memoryHigh()) {
+        if (written % chunkSize == 0
+            && (memoryHigh() || (written >= askedRows && allocator.getAllocatedMemory() > allocator.getLimit() / 4))) {
           break;
         }
       }

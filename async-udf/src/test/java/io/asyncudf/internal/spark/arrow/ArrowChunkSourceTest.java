@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,24 @@ class ArrowChunkSourceTest {
     chunks.get(1).close(); // a second close does nothing
 
     assertThat(allocator.getAllocatedMemory()).isZero();
+  }
+
+  @Test
+  void stagingAheadStopsWhileFarBelowTheMemoryLimit() {
+    StructType text = new StructType().add("input", DataTypes.StringType);
+    String tenKib = "x".repeat(10 * 1024);
+    Iterator<InternalRow> input = LongStream.range(0, 200)
+        .mapToObj(i -> (InternalRow) new GenericInternalRow(new Object[] {UTF8String.fromString(tenKib)})).iterator();
+    ArrowChunkSource source = new ArrowChunkSource(input, SparkInternals.arrowSchema(text, "UTC"), allocator, 4, 50,
+        new StagingSettings(1 << 20, 4096), 0);
+
+    List<ArrowChunk> asked = source.next(1, false); // a window of 50 chunks of 40 KiB would be 2 MiB, twice the limit
+
+    assertThat(asked).hasSize(1);
+    assertThat(source.rowsStaged()).as("some staged ahead, not the window").isBetween(8L, 40L);
+    assertThat(allocator.getAllocatedMemory()).isLessThanOrEqualTo(allocator.getLimit() / 2);
+    asked.forEach(ArrowChunk::close);
+    source.close();
   }
 
   @Test
