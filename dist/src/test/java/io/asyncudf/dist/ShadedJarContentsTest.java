@@ -173,31 +173,6 @@ class ShadedJarContentsTest {
     }
   }
 
-  /** The jar leaves the native transports out, so its HTTP connector must find them missing and run on NIO. */
-  @Test
-  void theConnectorInTheJarRunsOnNio() throws Exception {
-    try (URLClassLoader alone = new URLClassLoader(new URL[] {jarPath.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
-      Class<?> transport = Class.forName("io.asyncudf.http.Transport", true, alone);
-      java.lang.reflect.Method create = transport.getDeclaredMethod("create", int.class, java.util.concurrent.ThreadFactory.class);
-      create.setAccessible(true);
-      Object made = create.invoke(null, 1, (java.util.concurrent.ThreadFactory) task -> {
-        Thread thread = new Thread(task, "shaded-transport-test");
-        thread.setDaemon(true);
-        return thread;
-      });
-      java.lang.reflect.Method name = transport.getDeclaredMethod("name");
-      java.lang.reflect.Method eventLoop = transport.getDeclaredMethod("eventLoop");
-      name.setAccessible(true);
-      eventLoop.setAccessible(true);
-      Object group = eventLoop.invoke(made);
-      try {
-        assertThat(name.invoke(made)).isEqualTo("nio");
-      } finally {
-        group.getClass().getMethod("shutdownGracefully").invoke(group);
-      }
-    }
-  }
-
   private static Class<?> load(ClassLoader loader, String unrelocatedName) throws ClassNotFoundException {
     return Class.forName("io.asyncudf.shaded." + unrelocatedName, true, loader);
   }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * completes with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
  *
  * <p>A chunk's first attempt starts on the thread that submits it (the task thread), unless the function once
- * took more than 5 ms to return its stage in this partition; retries start on the scheduler's threads.
+ * took more than 5 ms (and 1 ms per row) to return its stage in this partition (after its first chunk); retries start on the
+ * scheduler's threads.
  *
  * <p>Each attempt has an {@link AttemptScope}: when the attempt's stage completes, fails, times out or
  * is cancelled, the requests connectors registered with its context are cancelled.
@@ -40,9 +41,13 @@ final class ChunkRunner<I, O, P extends Serializable> {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkRunner.class);
   /**
    * A first attempt that takes longer than this to return its stage (the function blocks instead of
-   * returning at once) makes the partition's next first attempts start on the engine's threads.
+   * returning at once) makes the partition's next first attempts start on the engine's threads. A
+   * partition's first chunk is not judged: it may pay one-time setup (a client, its first connections).
    */
   static final long SLOW_RETURN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /** ... or than this per row, if longer: starting a request takes microseconds, a blocking call milliseconds. */
+  static final long SLOW_RETURN_PER_ROW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private final AsyncChunkFunction<I, O, P> function;
   private final P parameters;
@@ -107,11 +112,14 @@ final class ChunkRunner<I, O, P extends Serializable> {
           events.chunkStart(chunk, attempt);
           long invoked = System.nanoTime();
           CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view);
-          if (attempt == 1 && startOnTaskThread && System.nanoTime() - invoked > SLOW_RETURN_NANOS) {
+          long returnedAfter = System.nanoTime() - invoked;
+          if (attempt == 1 && chunk.chunkIndex() > 0 && startOnTaskThread && returnedAfter > slowReturn(view.size())) {
             startOnTaskThread = false;
-            LOG.warn("the chunk function took {} ms to return its stage for {}; it should start its work and return at "
-                + "once. The next chunks of this partition start on the engine's threads, so that the task thread stays "
-                + "free", (System.nanoTime() - invoked) / 1_000_000, describe(chunk));
+            if (WARNED.compareAndSet(false, true)) {
+              LOG.warn("the chunk function took {} ms to return its stage for {}; it should start its work and return "
+                  + "at once. The next chunks of such partitions start on the engine's threads, so that the task thread "
+                  + "stays free (said once per JVM)", returnedAfter / 1_000_000, describe(chunk));
+            }
           }
           context.onCancel(() -> outputs.cancel(true));
           return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, inputs.size(), result));
@@ -202,6 +210,11 @@ final class ChunkRunner<I, O, P extends Serializable> {
           + inputs + " inputs in " + describe(chunk) + "; a column helper needs exactly one output per input, in input order");
     }
     return outputs;
+  }
+
+  /** How long returning the stage of a chunk of {@code rows} may take before the function counts as blocking. */
+  static long slowReturn(int rows) {
+    return Math.max(SLOW_RETURN_NANOS, rows * SLOW_RETURN_PER_ROW_NANOS);
   }
 
   static String describe(SparkPartitionInformation chunk) {

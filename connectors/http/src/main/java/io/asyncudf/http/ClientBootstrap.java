@@ -3,6 +3,9 @@ package io.asyncudf.http;
 import io.asyncudf.connector.TlsSettings;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
@@ -22,8 +25,8 @@ import org.asynchttpclient.netty.channel.ChannelManager;
 import org.asynchttpclient.netty.channel.DefaultChannelPool;
 
 /**
- * Builds the AsyncHttpClient behind one {@link HttpConnector}: its {@link Transport} (epoll where
- * available, NIO otherwise) on its own event loop, Netty's non-blocking DNS resolver on that same transport (a resolver built on another transport
+ * Builds the AsyncHttpClient behind one {@link HttpConnector}: NIO transport on its own event loop,
+ * Netty's non-blocking DNS resolver on that same transport (a resolver built on another transport
  * than the one the client really uses, say NIO datagrams beside an epoll client because Spark put
  * netty-transport-native-epoll on the class path, fails to register, and then host names do not
  * resolve while IP literals still work), AHC's own silent retries off, no cookie store,
@@ -32,7 +35,6 @@ import org.asynchttpclient.netty.channel.DefaultChannelPool;
  */
 final class ClientBootstrap implements AutoCloseable {
 
-  final Transport transport;
   final EventLoopGroup eventLoop;
   final DnsAddressResolverGroup dns;
   final AsyncHttpClient client;
@@ -58,11 +60,10 @@ final class ClientBootstrap implements AutoCloseable {
   @SuppressWarnings("deprecation")
   ClientBootstrap(HttpClientConfig config, LongSupplier nanoClock) {
     timer = new HashedWheelTimer(new DefaultThreadFactory("asyncudf-http-timer", true));
-    transport = Transport.create(config.ioThreads(), new DefaultThreadFactory("asyncudf-http", true));
-    eventLoop = transport.eventLoop();
+    eventLoop = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("asyncudf-http", true));
     dns = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-        .datagramChannelType(transport.datagramChannel())
-        .socketChannelType(transport.socketChannel()));
+        .datagramChannelType(NioDatagramChannel.class)
+        .socketChannelType(NioSocketChannel.class));
     DefaultAsyncHttpClientConfig.Builder builder = new DefaultAsyncHttpClientConfig.Builder()
         .setEventLoopGroup(eventLoop)
         .setAddressResolverGroup(dns)
