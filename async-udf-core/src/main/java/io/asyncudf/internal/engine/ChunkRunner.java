@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * policy (backoff and jitter by Failsafe), reporting every attempt to the listener. The returned future never fails: it
  * completes with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
  *
- * <p>A chunk's first attempt starts on the thread that submits it (the task thread), unless the function once
- * took more than 5 ms (and 1 ms per row) to return its stage in this partition (after its first chunk); retries start on the
- * scheduler's threads.
+ * <p>A chunk's first attempt starts on the thread that submits it (the task thread), unless the
+ * function once took more than 5 ms (and 1 ms per row) to return its stage in this partition (after
+ * its first chunk); retries start on the scheduler's threads.
  *
  * <p>Each attempt has an {@link AttemptScope}: when the attempt's stage completes, fails, times out or
  * is cancelled, the requests connectors registered with its context are cancelled.
@@ -54,6 +54,8 @@ final class ChunkRunner<I, O, P extends Serializable> {
   private final ChunkSettings settings;
   private final Events events;
   private final ScheduledExecutorService scheduler;
+  /** {@link #scheduler} as Failsafe's scheduler, made once. */
+  private final Scheduler pool;
   private final DriverCalls driver;
   /** Whether first attempts still start on the task thread: until the function once takes long to return. */
   private volatile boolean startOnTaskThread = true;
@@ -66,6 +68,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
     this.settings = settings;
     this.events = events;
     this.scheduler = scheduler;
+    this.pool = Scheduler.of(scheduler);
   }
 
   CompletableFuture<ChunkOutcome<O>> run(SparkPartitionInformation chunk, List<I> inputs) {
@@ -100,7 +103,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
       }
     }
     CompletableFuture<List<O>> execution = Failsafe.with(retryBuilder.build())
-        .with(startOnTaskThread ? new FirstAttemptInline(scheduler) : Scheduler.of(scheduler))
+        .with(startOnTaskThread ? new FirstAttemptInline(pool) : pool)
         .getStageAsync(context -> {
           AttemptScope scope = new AttemptScope();
           currentScope.set(scope);

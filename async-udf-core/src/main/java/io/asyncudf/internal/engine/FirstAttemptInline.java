@@ -4,7 +4,6 @@ import dev.failsafe.spi.Scheduler;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,8 +18,8 @@ final class FirstAttemptInline implements Scheduler {
   private final Thread submitter = Thread.currentThread();
   private boolean first = true;
 
-  FirstAttemptInline(ScheduledExecutorService pool) {
-    this.pool = Scheduler.of(pool);
+  FirstAttemptInline(Scheduler pool) {
+    this.pool = pool;
   }
 
   @Override
