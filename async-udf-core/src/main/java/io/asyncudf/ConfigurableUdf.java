@@ -53,7 +53,8 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
   }
 
   /**
-   * Chunks in flight, or finished but not yet emitted, at once per task (default 8).
+   * Chunks in flight at once per task (default 8). In input order, finished chunks waiting for an
+   * earlier one are held, at most as many again; a task waits once that many are held.
    *
    * @throws IllegalArgumentException if {@code chunks} is below 1
    */

@@ -20,8 +20,12 @@ public final class BenchServer implements AutoCloseable {
    * What the server saw since the last reset: requests, the most in flight at once, the most
    * connections open at once, and the connections accepted.
    */
-  /** @param tooMany 429 answers of a service with a capacity */
-  public record Stats(long requests, int peakInFlight, int peakOpenConnections, long connections, long tooMany) {}
+  /**
+   * @param tooMany 429 answers of a service with a capacity
+   * @param busyNanos the time scoring requests spent in the service, summed
+   */
+  public record Stats(long requests, int peakInFlight, int peakOpenConnections, long connections, long tooMany,
+      long busyNanos) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,7 +78,8 @@ public final class BenchServer implements AutoCloseable {
   public Stats stats() throws IOException, InterruptedException {
     JsonNode stats = JSON.readTree(get("stats"));
     return new Stats(stats.get("requests").asLong(), stats.get("peak_in_flight").asInt(),
-        stats.get("peak_open_connections").asInt(), stats.get("connections").asLong(), stats.get("too_many").asLong());
+        stats.get("peak_open_connections").asInt(), stats.get("connections").asLong(), stats.get("too_many").asLong(),
+        stats.get("busy_nanos").asLong());
   }
 
   private String get(String path) throws IOException, InterruptedException {

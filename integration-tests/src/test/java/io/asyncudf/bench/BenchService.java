@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code capacity=N} it serves N scoring requests at a time: beyond N in flight each answer takes
  *       the latency times (in flight / N), and beyond 2N it answers 429 at once
  *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P,"peak_open_connections":C,"connections":A,
- *       "too_many":T}} ({@code T}: 429 answers)
+ *       "too_many":T,"busy_nanos":B}} ({@code T}: 429 answers; {@code B}: the time scoring requests spent
+ *       in the service, summed, which over the run's time is the mean number in flight)
  * </ul>
  *
  * <p>Prints {@code LISTENING <port>} once it accepts connections.
@@ -70,6 +71,8 @@ public final class BenchService {
   /** Scoring requests served at a time, 0 for no limit. */
   private volatile int capacity;
   private final AtomicLong tooMany = new AtomicLong();
+  /** Nanoseconds scoring requests spent in the service, summed: over the run's time, the mean number in flight. */
+  private final AtomicLong busyNanos = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -127,6 +130,7 @@ public final class BenchService {
               ? Integer.parseInt(uri.parameters().get("capacity").get(0)) : 0;
           tooMany.set(0);
           requests.set(0);
+          busyNanos.set(0);
           peakInFlight.set(0);
           peakOpenConnections.set(openConnections.get());
           acceptedConnections.set(0);
@@ -135,7 +139,7 @@ public final class BenchService {
         case "/stats" -> respond(ctx, keepAlive,
             "{\"requests\":" + requests.get() + ",\"peak_in_flight\":" + peakInFlight.get()
                 + ",\"peak_open_connections\":" + peakOpenConnections.get()
-                + ",\"connections\":" + acceptedConnections.get() + ",\"too_many\":" + tooMany.get() + "}");
+                + ",\"connections\":" + acceptedConnections.get() + ",\"too_many\":" + tooMany.get() + ",\"busy_nanos\":" + busyNanos.get() + "}");
         default -> respond(ctx, false, HttpResponseStatus.NOT_FOUND, "{}");
       }
     }
@@ -156,8 +160,10 @@ public final class BenchService {
         respond(ctx, keepAlive, HttpResponseStatus.TOO_MANY_REQUESTS, "{}");
         return;
       }
+      long arrived = System.nanoTime();
       Runnable answer = () -> {
         inFlight.decrementAndGet();
+        busyNanos.addAndGet(System.nanoTime() - arrived);
         boolean close = churn && --answersLeft <= 0;
         var write = respond(ctx, keepAlive, HttpResponseStatus.OK, body);
         if (close && keepAlive) {

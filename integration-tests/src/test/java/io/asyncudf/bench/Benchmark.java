@@ -471,8 +471,9 @@ public final class Benchmark {
       throw new IllegalStateException(scenario + ": " + scored + " of " + rows + " rows scored");
     }
     double ideal = latencyMillis == 0 ? Double.NaN : TASKS * (double) window / (latencyMillis / 1000.0);
-    BenchResult result = new BenchResult(scenario, rows, window, latencyMillis, seconds, ideal,
-        server.stats().peakInFlight(), peakHeapMb(), cpu / 1e3 / rows);
+    BenchServer.Stats stats = server.stats();
+    BenchResult result = new BenchResult(scenario, rows, window, latencyMillis, seconds, ideal, stats.peakInFlight(),
+        stats.busyNanos() / 1e9 / seconds, peakHeapMb(), cpu / 1e3 / rows);
     System.out.println(result.line());
     return result;
   }

@@ -28,7 +28,8 @@ final class MemoryScenario {
     }
     BenchResult measured = new BenchResult(
         "memory: 1 partition, -Xmx512m, live " + result.group(4) + " MiB", rows, chunkSize * chunksInFlight, 0,
-        Double.parseDouble(result.group(5)), Double.NaN, -1, Long.parseLong(result.group(3)), Double.NaN);
+        Double.parseDouble(result.group(5)), Double.NaN, -1, Double.NaN, Long.parseLong(result.group(3)),
+        Double.NaN);
     System.out.println(measured.line());
     return measured;
   }

@@ -81,8 +81,8 @@ final class ServerScenarios {
   }
 
   private static BenchResult report(String scenario, long rows, int window, double seconds) {
-    BenchResult result = new BenchResult(scenario, rows, window, 0, seconds, Double.NaN, -1, Benchmark.peakHeapMb(),
-        Double.NaN);
+    BenchResult result = new BenchResult(scenario, rows, window, 0, seconds, Double.NaN, -1, Double.NaN,
+        Benchmark.peakHeapMb(), Double.NaN);
     System.out.println(result.line());
     return result;
   }

@@ -9,10 +9,13 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The chunks of one partition that were submitted but not yet emitted, at most {@code capacity}
- * of them, whether still running or already complete. In ordered mode a chunk is ready only when
- * it and every chunk submitted before it are complete; otherwise in completion order. Completions
- * arrive from any thread; everything else is called from the task thread.
+ * The chunks of one partition that were submitted but not yet emitted. At most {@code capacity} of
+ * them are running; in ordered mode a chunk is ready only when it and every chunk submitted before
+ * it are complete, and complete chunks waiting for an earlier one are held, at most another
+ * {@code capacity} of them, so a slow chunk stalls the window only after a whole window's worth of
+ * later chunks finished behind it (until then its neighbours keep the calls in flight). Unordered,
+ * chunks are ready in completion order. Completions arrive from any thread; everything else is
+ * called from the task thread.
  */
 final class ChunkWindow<S extends StagedChunk, O> {
 
@@ -27,19 +30,23 @@ final class ChunkWindow<S extends StagedChunk, O> {
   private final ArrayDeque<Slot<S, O>> completed = new ArrayDeque<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition completion = lock.newCondition();
+  /** Submitted and not yet emitted. */
   private int outstanding;
+  /** Submitted and not yet complete. */
+  private int running;
   private int peakOutstanding;
+  private boolean cancelled;
 
   ChunkWindow(int capacity, boolean ordered) {
     this.capacity = capacity;
     this.ordered = ordered;
   }
 
-  /** How many more chunks may be submitted now. */
+  /** How many more chunks may be submitted now: free running slots, while fewer than a window are held. */
   int free() {
     lock.lock();
     try {
-      return capacity - outstanding;
+      return freeLocked();
     } finally {
       lock.unlock();
     }
@@ -54,7 +61,7 @@ final class ChunkWindow<S extends StagedChunk, O> {
     }
   }
 
-  /** The most chunks that were outstanding at once. */
+  /** The most chunks that were submitted and not yet emitted at once, running or held. */
   int peakOutstanding() {
     lock.lock();
     try {
@@ -68,10 +75,11 @@ final class ChunkWindow<S extends StagedChunk, O> {
     Slot<S, O> slot = new Slot<>(chunk, outcome);
     lock.lock();
     try {
-      if (outstanding == capacity) {
+      if (freeLocked() == 0) {
         throw new IllegalStateException("window of " + capacity + " chunks is full");
       }
       outstanding++;
+      running++;
       peakOutstanding = Math.max(peakOutstanding, outstanding);
       submitted.addLast(slot);
     } finally {
@@ -83,6 +91,10 @@ final class ChunkWindow<S extends StagedChunk, O> {
   private void completed(Slot<S, O> slot) {
     lock.lock();
     try {
+      if (cancelled) {
+        return;
+      }
+      running--;
       if (!ordered && submitted.remove(slot)) {
         completed.addLast(slot);
       }
@@ -115,19 +127,23 @@ final class ChunkWindow<S extends StagedChunk, O> {
   }
 
   /**
-   * Waits until a chunk is ready to emit, running {@code check} at least every 100 ms so that a
-   * killed task stops waiting.
+   * Waits until a chunk is ready to emit or, when {@code canSubmit}, a slot is free, running
+   * {@code check} at least every 100 ms so that a killed task stops waiting.
    */
-  void awaitReady(Runnable check) throws InterruptedException {
+  void awaitReady(Runnable check, boolean canSubmit) throws InterruptedException {
     lock.lock();
     try {
-      while (outstanding > 0 && !readyLocked()) {
+      while (outstanding > 0 && !readyLocked() && !(canSubmit && freeLocked() > 0)) {
         check.run();
         completion.awaitNanos(WAKE_UP_NANOS);
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  private int freeLocked() {
+    return Math.min(capacity - running, 2 * capacity - outstanding);
   }
 
   private boolean readyLocked() {
@@ -148,6 +164,8 @@ final class ChunkWindow<S extends StagedChunk, O> {
       submitted.clear();
       completed.clear();
       outstanding = 0;
+      running = 0;
+      cancelled = true;
     } finally {
       lock.unlock();
     }

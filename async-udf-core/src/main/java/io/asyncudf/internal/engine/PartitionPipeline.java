@@ -23,8 +23,9 @@ import java.util.function.Function;
  * up to {@code maxConcurrentChunks} of them at once through the chunk function, and emits their
  * results in input order (or as they complete when not ordered).
  *
- * <p>Promises: chunks submitted but not yet emitted never exceed {@code maxConcurrentChunks}; the
- * calling thread waits only when that window is full or the input is exhausted; a chunk's final
+ * <p>Promises: chunks running at once never exceed {@code maxConcurrentChunks}, and complete chunks
+ * held until an earlier one is emitted never exceed as many again (so memory stays O(window)); the
+ * calling thread waits only when no slot is free or the input is exhausted; a chunk's final
  * failure is either emitted by the {@link ChunkEmitter} (when the {@link FailurePolicy} records
  * it) or thrown as {@link ChunkFailedException}. {@link #close()} cancels outstanding chunks,
  * releases every staged chunk and is safe to call more than once, from any state.
@@ -98,7 +99,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     return current.next();
   }
 
-  /** The most chunks that were outstanding at once so far. */
+  /** The most chunks that were submitted and not yet emitted at once so far, running or held. */
   public int peakOutstandingChunks() {
     return window.peakOutstanding();
   }
@@ -120,6 +121,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         return true;
       }
       int free = window.free();
+      boolean deferred = false;
       if (free > 0 && !source.exhausted()) {
         cancellationCheck.run();
         List<S> staged = source.next(free, !window.isEmpty());
@@ -127,12 +129,13 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         if (!staged.isEmpty()) {
           continue;
         }
+        deferred = true;
       }
       if (window.isEmpty() && source.exhausted()) {
         return false;
       }
       try {
-        window.awaitReady(cancellationCheck);
+        window.awaitReady(cancellationCheck, !deferred && !source.exhausted());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for chunks of partition " + partition.partitionIndex(), e);
