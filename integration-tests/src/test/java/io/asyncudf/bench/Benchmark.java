@@ -124,6 +124,7 @@ public final class Benchmark {
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
               .named(BenchReport.ENGINE_CONNECTOR));
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.RAW_LOOP));
+          results.add(bench.sparkAlone(CONNECTOR_ROWS));
         }
       }
       if (options.runs("sql")) {
@@ -141,6 +142,7 @@ public final class Benchmark {
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
               .named(BenchReport.SQL_JAVA));
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.SQL_RAW));
+          results.add(bench.sparkAlone(CONNECTOR_ROWS));
         }
       }
       if (options.runs("churn")) {
@@ -414,6 +416,20 @@ public final class Benchmark {
       }
       checkSum(sum.sum(), rows, "raw client");
       return answered.get();
+    });
+  }
+
+  /**
+   * The connector and SQL rounds' action over the same rows with no call: what Spark itself costs per
+   * action, which the raw loop does not pay.
+   */
+  private BenchResult sparkAlone(long rows) throws Exception {
+    return measure(BenchReport.SPARK_ALONE, rows, 0, 0, () -> {
+      Row totals = ids(rows).agg(count(col("id")), sum(col("id"))).first();
+      if (totals.getLong(1) != rows * (rows - 1) / 2) {
+        throw new IllegalStateException("ids add up to " + totals.getLong(1));
+      }
+      return totals.getLong(0);
     });
   }
 
