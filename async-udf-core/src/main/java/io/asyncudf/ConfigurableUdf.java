@@ -54,7 +54,7 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
 
   /**
    * Chunks in flight at once per task (default 8). In input order, finished chunks waiting for an
-   * earlier one are held, at most as many again; a task waits once that many are held.
+   * earlier one are held, up to three times as many; a task starts no new chunk while that many are held.
    *
    * @throws IllegalArgumentException if {@code chunks} is below 1
    */

@@ -33,6 +33,8 @@ final class BenchReport {
   static final String KEEP_ALIVE = "churn: Java helper, server keeps connections";
   static final String CHURN = "churn: Java helper, server closes after 1-8 answers";
   static final String ADAPTIVE = "adaptive: maxInFlight=adaptive";
+  static final String UNIFORM = "tail: Java helper, every answer in 20 ms";
+  static final String SLOW_TAIL = "tail: Java helper, 1 answer in 100 in 200 ms";
   static final String JOURNAL_NONE = "journal: Java helper, no journal";
   static final String JOURNAL_EMPTY = "journal: empty journal (all called)";
   static final String JOURNAL_HITS = "journal: all answers journaled";
@@ -78,6 +80,8 @@ final class BenchReport {
         ratio, cpuRatio(SQL_FUNCTION_FROM_JSON, SQL_JAVA)));
     ratio(CHURN, KEEP_ALIVE).ifPresent(ratio -> out.printf(
         "churn: closing after 1-8 answers / keeping connections rows/s = %.2f (target >= 0.80)%n", ratio));
+    ratio(SLOW_TAIL, UNIFORM).ifPresent(ratio -> out.printf(
+        "tail: 1 answer in 100 ten times slower / every answer on time rows/s = %.2f%n", ratio));
     ratio(JOURNAL_EMPTY, JOURNAL_NONE).ifPresent(ratio -> out.printf(
         "journal: journaling every answer / no journal rows/s = %.2f, CPU per row %.2f%n", ratio,
         cpuRatio(JOURNAL_EMPTY, JOURNAL_NONE)));

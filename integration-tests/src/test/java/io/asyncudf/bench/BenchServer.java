@@ -75,6 +75,11 @@ public final class BenchServer implements AutoCloseable {
     get("reset?latency_ms=" + latencyMillis + (churn ? "&churn=1" : "") + (capacity > 0 ? "&capacity=" + capacity : ""));
   }
 
+  /** As {@link #reset(long)}; {@code slowPerMille} scoring requests in a thousand take ten times the latency. */
+  public void resetWithSlowTail(long latencyMillis, int slowPerMille) throws IOException, InterruptedException {
+    get("reset?latency_ms=" + latencyMillis + "&slow=" + slowPerMille);
+  }
+
   public Stats stats() throws IOException, InterruptedException {
     JsonNode stats = JSON.readTree(get("stats"));
     return new Stats(stats.get("requests").asLong(), stats.get("peak_in_flight").asInt(),

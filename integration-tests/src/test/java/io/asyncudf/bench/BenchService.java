@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code churn=1} each scoring connection is closed right after its 1st to 8th answer (random),
  *       without a {@code Connection: close} header, as servers with short keep-alive limits do; with
  *       {@code capacity=N} it serves N scoring requests at a time: beyond N in flight each answer takes
- *       the latency times (in flight / N), and beyond 2N it answers 429 at once
+ *       the latency times (in flight / N), and beyond 2N it answers 429 at once; with {@code slow=M}, M
+ *       scoring requests in a thousand (at random) are answered after ten times the latency
  *   <li>{@code GET /stats}: {@code {"requests":N,"peak_in_flight":P,"peak_open_connections":C,"connections":A,
  *       "too_many":T,"busy_nanos":B}} ({@code T}: 429 answers; {@code B}: the time scoring requests spent
  *       in the service, summed, which over the run's time is the mean number in flight)
@@ -71,6 +72,8 @@ public final class BenchService {
   /** Scoring requests served at a time, 0 for no limit. */
   private volatile int capacity;
   private final AtomicLong tooMany = new AtomicLong();
+  /** Scoring requests per thousand answered after ten times the latency: a service's slow tail. */
+  private volatile int slowPerMille;
   /** Nanoseconds scoring requests spent in the service, summed: over the run's time, the mean number in flight. */
   private final AtomicLong busyNanos = new AtomicLong();
 
@@ -126,6 +129,8 @@ public final class BenchService {
         case "/reset" -> {
           latencyMillis = Long.parseLong(uri.parameters().get("latency_ms").get(0));
           churn = uri.parameters().containsKey("churn");
+          slowPerMille = uri.parameters().containsKey("slow")
+              ? Integer.parseInt(uri.parameters().get("slow").get(0)) : 0;
           capacity = uri.parameters().containsKey("capacity")
               ? Integer.parseInt(uri.parameters().get("capacity").get(0)) : 0;
           tooMany.set(0);
@@ -171,6 +176,9 @@ public final class BenchService {
         }
       };
       long latency = served > 0 && now > served ? latencyMillis * now / served : latencyMillis;
+      if (slowPerMille > 0 && java.util.concurrent.ThreadLocalRandom.current().nextInt(1000) < slowPerMille) {
+        latency *= 10;
+      }
       if (latency == 0) {
         answer.run();
       } else {

@@ -62,6 +62,8 @@ public final class Benchmark {
   private static final int ADAPTIVE_CAPACITY = Integer.getInteger("bench.adaptiveCapacity", 64);
   /** Rows of each churn run: the bar is no failed row in 100,000. */
   private static final long CHURN_ROWS = 100_000;
+  /** Requests in a thousand the tail scenario's service answers after ten times the latency. */
+  private static final int SLOW_PER_MILLE = 10;
   /** Rows per chunk of the connector-cost runs: 256 in flight per task as 32 chunks of 8 (less head-of-line wait than 8 of 32). */
   private static final int CONNECTOR_CHUNK = Integer.getInteger("bench.connectorChunk", 8);
   private static final StructType SCORED = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
@@ -160,6 +162,15 @@ public final class Benchmark {
             HttpConnector.shared(bench.clientFor(256)).resends() - resendsBefore,
             HttpConnector.shared(bench.clientFor(256)).metrics().retries() - retriesBefore, 2 * CONNECTOR_ROUNDS,
             CHURN_ROWS);
+      }
+      if (options.runs("tail")) {
+        // the Java helper against the service answering 1 request in 100 after ten times the latency, and without
+        for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
+          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, bench.clientFor(256),
+              () -> bench.server.reset(CONNECTOR_LATENCY_MS)).named(BenchReport.UNIFORM));
+          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, bench.clientFor(256),
+              () -> bench.server.resetWithSlowTail(CONNECTOR_LATENCY_MS, SLOW_PER_MILLE)).named(BenchReport.SLOW_TAIL));
+        }
       }
       if (options.runs("journal")) {
         results.addAll(bench.journal(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, JOURNAL_KEYS));

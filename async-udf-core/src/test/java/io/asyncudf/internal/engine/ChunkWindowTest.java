@@ -38,7 +38,7 @@ class ChunkWindowTest {
   }
 
   @Test
-  void chunksFinishedBehindASlowHeadFreeTheirSlotsUntilAWindowOfThemIsHeld() {
+  void chunksFinishedBehindASlowHeadFreeTheirSlotsUntilThreeWindowsOfThemAreHeld() {
     var window = new ChunkWindow<ListChunkSource.Chunk, String>(3, true);
     submit(window, 3);
     assertThat(window.free()).isZero();
@@ -51,15 +51,17 @@ class ChunkWindowTest {
     var extra = new ListChunkSource(1, 1).next(1, false).get(0);
     assertThatThrownBy(() -> window.submit(extra, new CompletableFuture<>())).isInstanceOf(IllegalStateException.class);
 
-    complete(3, 4); // 4 held behind the head now: one more may start, then a whole window is held
-    assertThat(window.free()).isEqualTo(1);
-    submit(window, 1);
-    complete(5);
-    assertThat(window.free()).as("a window's worth held behind the head: the task waits").isZero();
-    assertThat(window.peakOutstanding()).isEqualTo(6);
+    for (int next = 3; next < 10; next++) { // chunks 3 to 9 finish one by one behind the head, each freeing its slot
+      complete(next);
+      assertThat(window.free()).isEqualTo(1);
+      submit(window, 1);
+    }
+    assertThat(window.peakOutstanding()).isEqualTo(12);
+    complete(10); // 10 held behind the head, 11 running: no new chunk once 3 windows' worth would be held
+    assertThat(window.free()).as("held chunks at their bound: the task waits").isZero();
 
-    complete(0);
-    assertThat(pollAll(window)).containsExactly(0, 1, 2, 3, 4, 5);
+    complete(11, 0);
+    assertThat(pollAll(window)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
     assertThat(window.free()).isEqualTo(3);
     assertThat(window.isEmpty()).isTrue();
   }
