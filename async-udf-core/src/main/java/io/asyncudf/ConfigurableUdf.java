@@ -54,7 +54,7 @@ public abstract sealed class ConfigurableUdf<S extends ConfigurableUdf<S, P>, P 
 
   /**
    * Chunks in flight at once per task (default 8). In input order, finished chunks waiting for an
-   * earlier one are held, up to three times as many; a task starts no new chunk while that many are held.
+   * earlier one are held while new chunks start, up to four times as many chunks not yet emitted.
    *
    * @throws IllegalArgumentException if {@code chunks} is below 1
    */

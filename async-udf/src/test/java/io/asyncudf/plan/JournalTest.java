@@ -236,8 +236,9 @@ class JournalTest {
     service.reset();
     assertScores(scored(journaled(), rows), rows);
     long total = firstRun + service.requests();
-    // at most every row once, plus the rows of the chunks in flight at the cancel: 2 tasks x 4 chunks x 10 rows
-    assertThat(total).as("requests over both runs (first %d)", firstRun).isLessThanOrEqualTo(rows + 80);
+    // at most every row once, plus the rows of the chunks in flight or answered but not yet emitted at the cancel:
+    // 2 tasks x 4 x 4 chunks (a window running, three more of finished chunks waiting behind a slower one) x 10 rows
+    assertThat(total).as("requests over both runs (first %d)", firstRun).isLessThanOrEqualTo(rows + 320);
     assertThat(service.requests()).as("the rerun skipped what the cancelled run answered").isLessThan(rows);
   }
 

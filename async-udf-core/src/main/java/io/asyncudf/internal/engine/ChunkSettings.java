@@ -10,7 +10,7 @@ import java.time.Duration;
  * How the engine runs the chunks of one partition. Validated by the public UDF builders.
  *
  * @param maxChunkSize rows per chunk
- * @param maxConcurrentChunks chunks running at once, at most (and three times as many complete ones held for order)
+ * @param maxConcurrentChunks chunks running at once, at most (and four times as many submitted but not yet emitted)
  * @param timeout limit of one attempt
  * @param retry which failed attempts are retried, how often and after what backoff
  * @param failures which final failures are recorded instead of failing the task

@@ -11,9 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The chunks of one partition that were submitted but not yet emitted. At most {@code capacity} of
  * them are running; in ordered mode a chunk is ready only when it and every chunk submitted before
- * it are complete, and complete chunks waiting for an earlier one are held, up to
- * {@value #HELD_WINDOWS} times {@code capacity} of them, so a slow chunk stalls the window only once
- * that many later chunks finished behind it (until then new chunks keep the calls in flight).
+ * it are complete, and complete chunks waiting for an earlier one are held while new chunks take
+ * their slots, as long as the chunks submitted and not yet emitted stay within
+ * ({@value #HELD_WINDOWS} + 1) times {@code capacity}: a slow chunk stalls the window only once about
+ * {@value #HELD_WINDOWS} windows of later chunks finished behind it.
  * Unordered, chunks are ready in completion order. Completions arrive from any thread; everything
  * else is called from the task thread.
  */
@@ -48,7 +49,7 @@ final class ChunkWindow<S extends StagedChunk, O> {
     this.ordered = ordered;
   }
 
-  /** How many more chunks may be submitted now: free running slots, while held chunks stay within their bound. */
+  /** How many more chunks may be submitted now: free running slots, within the bound on chunks not yet emitted. */
   int free() {
     lock.lock();
     try {
@@ -139,7 +140,7 @@ final class ChunkWindow<S extends StagedChunk, O> {
   void awaitReady(Runnable check, boolean canSubmit) throws InterruptedException {
     lock.lock();
     try {
-      while (outstanding > 0 && !readyLocked() && !(canSubmit && freeLocked() > 0)) {
+      while ((outstanding > 0 || running > 0) && !readyLocked() && !(canSubmit && freeLocked() > 0)) {
         check.run();
         completion.awaitNanos(WAKE_UP_NANOS);
       }

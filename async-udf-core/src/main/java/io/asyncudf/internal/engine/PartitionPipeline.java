@@ -23,8 +23,8 @@ import java.util.function.Function;
  * up to {@code maxConcurrentChunks} of them at once through the chunk function, and emits their
  * results in input order (or as they complete when not ordered).
  *
- * <p>Promises: chunks running at once never exceed {@code maxConcurrentChunks}, and complete chunks
- * held until an earlier one is emitted never exceed three times as many (so memory stays O(window)); the
+ * <p>Promises: chunks running at once never exceed {@code maxConcurrentChunks}, and chunks submitted
+ * but not yet emitted, running or complete, never exceed four times as many (so memory stays O(window)); the
  * calling thread waits only when no slot is free or the input is exhausted; a chunk's final
  * failure is either emitted by the {@link ChunkEmitter} (when the {@link FailurePolicy} records
  * it) or thrown as {@link ChunkFailedException}. {@link #close()} cancels outstanding chunks,

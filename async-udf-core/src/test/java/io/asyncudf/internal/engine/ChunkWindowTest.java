@@ -97,5 +97,6 @@ class ChunkWindowTest {
     complete(1);
     assertThat(window.isEmpty()).isTrue();
     assertThat(window.poll()).isNull();
+    assertThat(window.free()).as("late completions do not free slots twice").isEqualTo(2);
   }
 }
