@@ -9,10 +9,10 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Entry point: the five async UDF helpers. Each runs in an operator of its own over whole partitions, cuts every
- * partition into chunks of {@code maxChunkSize} rows and keeps up to {@code maxConcurrentChunks}
- * chunks in flight as non-blocking calls, so throughput is bounded by the service and by
- * {@code concurrency / latency}, not by cores.
+ * Entry point: the five async UDF helpers. Each runs in an operator of its own over whole
+ * partitions, cuts every partition into chunks of {@code maxChunkSize} rows and keeps up to
+ * {@code maxConcurrentChunks} chunks in flight as non-blocking calls, so throughput is bounded by
+ * the service and by {@code concurrency / latency}, not by cores.
  *
  * <pre>{@code
  * ColumnUdf<String, Double, Serializable> score = AsyncUdf.scalarToScalar(Encoders.STRING(), Encoders.DOUBLE(),
