@@ -68,8 +68,10 @@ final class BenchReport {
             + " (target <= 1.10); / raw loop %.2f (target >= 0.90)%n",
         ratio, cpuRatio(SQL_FUNCTION, SQL_JAVA), ratio(SQL_FUNCTION, SQL_RAW).orElse(Double.NaN)));
     double spark = median(SPARK_ALONE, BenchResult::seconds);
-    double rawLoop = Double.isNaN(median(RAW_LOOP, BenchResult::seconds)) ? median(SQL_RAW, BenchResult::seconds)
-        : median(RAW_LOOP, BenchResult::seconds);
+    double rawLoop = median(RAW_LOOP, BenchResult::seconds);
+    if (Double.isNaN(rawLoop)) {
+      rawLoop = median(SQL_RAW, BenchResult::seconds);
+    }
     if (!Double.isNaN(spark) && !Double.isNaN(rawLoop)) {
       out.printf("spark: the same action without calls takes %.0f ms (Spark's fixed cost per action: planning, two jobs"
           + " under adaptive execution); a Spark route that kept the raw loop's pace would reach %.2f of it%n",

@@ -72,12 +72,14 @@ public final class BenchServer implements AutoCloseable {
 
   /** As {@link #reset(long, boolean)}; {@code capacity} requests served at a time (0: no limit), 429 beyond twice that. */
   public void reset(long latencyMillis, boolean churn, int capacity) throws IOException, InterruptedException {
-    get("reset?latency_ms=" + latencyMillis + (churn ? "&churn=1" : "") + (capacity > 0 ? "&capacity=" + capacity : ""));
+    reset(latencyMillis, churn, capacity, 0);
   }
 
-  /** As {@link #reset(long)}; {@code slowPerMille} scoring requests in a thousand take ten times the latency. */
-  public void resetWithSlowTail(long latencyMillis, int slowPerMille) throws IOException, InterruptedException {
-    get("reset?latency_ms=" + latencyMillis + "&slow=" + slowPerMille);
+  /** As {@link #reset(long, boolean, int)}; {@code slowPerMille} scoring requests in a thousand take ten times the latency. */
+  public void reset(long latencyMillis, boolean churn, int capacity, int slowPerMille)
+      throws IOException, InterruptedException {
+    get("reset?latency_ms=" + latencyMillis + (churn ? "&churn=1" : "") + (capacity > 0 ? "&capacity=" + capacity : "")
+        + (slowPerMille > 0 ? "&slow=" + slowPerMille : ""));
   }
 
   public Stats stats() throws IOException, InterruptedException {

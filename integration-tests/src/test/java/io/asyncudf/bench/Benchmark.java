@@ -166,10 +166,9 @@ public final class Benchmark {
       if (options.runs("tail")) {
         // the Java helper against the service answering 1 request in 100 after ten times the latency, and without
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
+          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK).named(BenchReport.UNIFORM));
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, bench.clientFor(256),
-              () -> bench.server.reset(CONNECTOR_LATENCY_MS)).named(BenchReport.UNIFORM));
-          results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, bench.clientFor(256),
-              () -> bench.server.resetWithSlowTail(CONNECTOR_LATENCY_MS, SLOW_PER_MILLE)).named(BenchReport.SLOW_TAIL));
+              () -> bench.server.reset(CONNECTOR_LATENCY_MS, false, 0, SLOW_PER_MILLE)).named(BenchReport.SLOW_TAIL));
         }
       }
       if (options.runs("journal")) {
