@@ -24,6 +24,7 @@ final class BenchReport {
   static final String RAW = "overhead: raw AsyncHttpClient loop, no Spark";
   static final String ENGINE_RAW = "connector cost: engine + raw AsyncHttpClient";
   static final String ENGINE_CONNECTOR = "connector cost: engine + HttpConnector";
+  static final String ENGINE_CONNECTOR_DIRECT = "connector cost: engine + HttpConnector.sendDirect";
   static final String RAW_LOOP = "connector cost: raw AsyncHttpClient loop";
   static final String SQL_FUNCTION = "sql: async_http_request + get_json_object";
   static final String SQL_FUNCTION_FROM_JSON = "sql: async_http_request + from_json";
@@ -63,6 +64,10 @@ final class BenchReport {
             + " (target <= 1.10)%n", ratio, cpuRatio(ENGINE_CONNECTOR, ENGINE_RAW)));
     ratio(ENGINE_CONNECTOR, RAW_LOOP).ifPresent(ratio -> out.printf(
         "connector cost: engine + HttpConnector / raw loop rows/s = %.2f (target >= 0.90)%n", ratio));
+    ratio(ENGINE_CONNECTOR_DIRECT, ENGINE_RAW).ifPresent(ratio -> out.printf(
+        "connector cost: engine + HttpConnector.sendDirect (no hop to a callback thread, like the raw client) / engine"
+            + " + raw client rows/s = %.2f, CPU per row %.2f; / raw loop %.2f%n",
+        ratio, cpuRatio(ENGINE_CONNECTOR_DIRECT, ENGINE_RAW), ratio(ENGINE_CONNECTOR_DIRECT, RAW_LOOP).orElse(Double.NaN)));
     ratio(SQL_FUNCTION, SQL_JAVA).ifPresent(ratio -> out.printf(
         "sql: async_http_request + get_json_object / Java helper rows/s = %.2f (target >= 0.95), CPU per row %.2f"
             + " (target <= 1.10); / raw loop %.2f (target >= 0.90)%n",

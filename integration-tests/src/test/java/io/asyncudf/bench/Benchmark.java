@@ -119,12 +119,14 @@ public final class Benchmark {
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
           bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
           bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+          bench.libraryDirect(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
           bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS);
         }
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
           results.add(bench.engineWithRawClient(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK));
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
               .named(BenchReport.ENGINE_CONNECTOR));
+          results.add(bench.libraryDirect(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK));
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.RAW_LOOP));
           results.add(bench.sparkAlone(CONNECTOR_ROWS));
         }
@@ -382,6 +384,25 @@ public final class Benchmark {
         .apply(ids(rows));
     return measure("library: dataFrame, 1 POST per 100 rows", rows, chunkSize * chunksInFlight,
         options.latencyMillis(), () -> scored(out, rows));
+  }
+
+  /**
+   * The connector route with {@link HttpConnector#sendDirect}: continuations on the network thread, as
+   * the raw client's are, so that beside {@link #engineWithRawClient} it shows the connector's own cost.
+   */
+  private BenchResult libraryDirect(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
+    HttpClientConfig client = clientFor(window);
+    Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
+                .sendDirect(ctx, HttpRequest.get("score?id=" + id))
+                .thenApply(response -> response.json().get("score").asDouble())),
+            DataTypes.DoubleType)
+        .parameters(client)
+        .maxChunkSize(chunkSize)
+        .maxConcurrentChunks(window / chunkSize)
+        .timeout(Duration.ofSeconds(60))
+        .withColumn(ids(rows), "score", col("id"));
+    return measure(BenchReport.ENGINE_CONNECTOR_DIRECT, rows, window, latencyMillis, () -> scored(out, rows));
   }
 
   /** The engine (scalarToScalar + perRow) with one raw AsyncHttpClient call per row instead of the connector. */

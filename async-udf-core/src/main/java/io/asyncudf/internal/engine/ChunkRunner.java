@@ -4,6 +4,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.spi.Scheduler;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.RetryPolicy;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.driver.DriverCalls;
 import io.asyncudf.partition.MdcScope;
 import io.asyncudf.partition.SparkPartitionInformation;
@@ -114,7 +115,9 @@ final class ChunkRunner<I, O, P extends Serializable> {
           attemptStart.set(System.nanoTime());
           events.chunkStart(chunk, attempt);
           long invoked = System.nanoTime();
-          CompletableFuture<List<O>> outputs = invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view);
+          // a connector's direct sends may complete the outputs on a network thread: what follows runs elsewhere
+          CompletableFuture<List<O>> outputs = AsyncUdfThreads.offNetworkThreads(
+              invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view));
           long returnedAfter = System.nanoTime() - invoked;
           if (attempt == 1 && chunk.chunkIndex() > 0 && startOnTaskThread && returnedAfter > slowReturn(view.size())) {
             startOnTaskThread = false;

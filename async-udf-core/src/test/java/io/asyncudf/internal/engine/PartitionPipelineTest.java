@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.ChunkFailedException;
 import io.asyncudf.RetryPolicy;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.ManualScheduler;
 import io.asyncudf.partition.MdcScope;
 import io.asyncudf.partition.SparkPartitionInformation;
@@ -20,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +99,27 @@ class PartitionPipelineTest {
     CompletableFuture<T> f = new CompletableFuture<>();
     DELAYS.schedule(() -> f.complete(value), millis, TimeUnit.MILLISECONDS);
     return f;
+  }
+
+  @Test
+  void whatFollowsOutputsCompletedOnANetworkThreadRunsOnACallbackThread() throws Exception {
+    // a connector's direct sends complete on its network threads; listener events, retries and the
+    // next chunks must not run there
+    ExecutorService network = Executors.newSingleThreadExecutor(
+        AsyncUdfThreads.networkThreads(task -> new Thread(task, "test-network")));
+    try {
+      RecordingListener listener = new RecordingListener();
+      ListChunkSource source = new ListChunkSource(30, 10);
+      var pipeline = pipeline(source, settings(2, true, RetryPolicy.none(), Duration.ofSeconds(30),
+          FailurePolicy.failTask(), listener), (ctx, inputs) -> CompletableFuture.supplyAsync(
+              () -> inputs.stream().map(value -> "v" + value).toList(), network));
+
+      assertThat(drain(pipeline)).hasSize(30).startsWith("0:v0").endsWith("29:v29");
+      assertThat(listener.successThreads).hasSize(3)
+          .allSatisfy(thread -> assertThat(thread).startsWith("asyncudf-connector-callback-"));
+    } finally {
+      network.shutdownNow();
+    }
   }
 
   @Test

@@ -11,6 +11,8 @@ final class RecordingListener implements AsyncUdfListener {
 
   final List<String> events = new CopyOnWriteArrayList<>();
   final List<PartitionEvent> partitions = new CopyOnWriteArrayList<>();
+  /** The threads chunk-success events were delivered on. */
+  final List<String> successThreads = new CopyOnWriteArrayList<>();
 
   @Override
   public void onPartitionStart(PartitionEvent event) {
@@ -29,6 +31,7 @@ final class RecordingListener implements AsyncUdfListener {
 
   @Override
   public void onChunkSuccess(ChunkEvent event) {
+    successThreads.add(Thread.currentThread().getName());
     record("success", event);
   }
 

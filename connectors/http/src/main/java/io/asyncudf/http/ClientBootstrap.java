@@ -1,6 +1,7 @@
 package io.asyncudf.http;
 
 import io.asyncudf.connector.TlsSettings;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -59,8 +60,9 @@ final class ClientBootstrap implements AutoCloseable {
   /** @param nanoClock the clock the pool reads connections' announced idle timeouts against */
   @SuppressWarnings("deprecation")
   ClientBootstrap(HttpClientConfig config, LongSupplier nanoClock) {
-    timer = new HashedWheelTimer(new DefaultThreadFactory("asyncudf-http-timer", true));
-    eventLoop = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("asyncudf-http", true));
+    timer = new HashedWheelTimer(AsyncUdfThreads.networkThreads(new DefaultThreadFactory("asyncudf-http-timer", true)));
+    eventLoop = new NioEventLoopGroup(config.ioThreads(),
+        AsyncUdfThreads.networkThreads(new DefaultThreadFactory("asyncudf-http", true)));
     dns = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
         .datagramChannelType(NioDatagramChannel.class)
         .socketChannelType(NioSocketChannel.class));

@@ -156,6 +156,25 @@ public final class HttpConnector implements AutoCloseable {
    * @throws IllegalArgumentException if the URL is relative and the configuration has no {@code baseUrl}
    */
   public CompletionStage<HttpResponse> send(RequestScope scope, HttpRequest request) {
+    return send(scope, request, true);
+  }
+
+  /**
+   * Like {@link #send(RequestScope, HttpRequest)}, except that the returned future may complete on the
+   * network thread that read the answer, as gRPC's {@code directExecutor} does: continuations chained
+   * on it then run on that thread, before it reads the next answer, and must never block nor take more
+   * than microseconds (converting a small answer to a row is fine; parsing a large one is not). Saves
+   * the hop of each answer to a callback thread, about 5 µs of CPU per request on two cores. A chunk
+   * function may return such stages to the engine: it moves what follows a chunk's outputs (retries,
+   * listener events, the next chunks) off network threads itself.
+   *
+   * @throws IllegalArgumentException if the URL is relative and the configuration has no {@code baseUrl}
+   */
+  public CompletionStage<HttpResponse> sendDirect(RequestScope scope, HttpRequest request) {
+    return send(scope, request, false);
+  }
+
+  private CompletableFuture<HttpResponse> send(RequestScope scope, HttpRequest request, boolean onCallbacks) {
     if (scope != null && scope.isEnded()) {
       return CompletableFuture.failedFuture(new CancellationException(
           request.method() + " request not sent: its chunk attempt has ended"));
@@ -166,7 +185,8 @@ public final class HttpConnector implements AutoCloseable {
         failures.increment();
       }
     });
-    CompletableFuture<HttpResponse> result = AsyncUdfThreads.completeOnCallbacks(execution);
+    CompletableFuture<HttpResponse> result = onCallbacks ? AsyncUdfThreads.completeOnCallbacks(execution)
+        : Futures.unwrapping(execution);
     if (scope != null) {
       scope.register(result);
     }

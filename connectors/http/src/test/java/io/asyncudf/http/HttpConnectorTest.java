@@ -81,6 +81,30 @@ class HttpConnectorTest {
   }
 
   @Test
+  void sendDirectCompletesOnTheNetworkThreadThatReadTheAnswerAndUnwrapsItsFailures() throws Exception {
+    java.util.concurrent.CountDownLatch chained = new java.util.concurrent.CountDownLatch(1);
+    dispatch(request -> {
+      try {
+        chained.await(10, TimeUnit.SECONDS); // the continuation is attached before the answer leaves
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return request.getTarget().endsWith("missing") ? status(404) : ok("{\"score\": 42}");
+    });
+    HttpConnector http = connector(config().retry(HttpRetrySettings.none()).build());
+
+    CompletableFuture<String> thread = http.sendDirect(null, HttpRequest.get("scores?id=7"))
+        .thenApply(response -> response.json().get("score").asInt() + "@" + Thread.currentThread().getName()
+            + "@" + io.asyncudf.internal.connector.AsyncUdfThreads.onNetworkThread())
+        .toCompletableFuture();
+    chained.countDown();
+
+    assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("42@asyncudf-http-").endsWith("@true");
+    assertThat(http.sendDirect(null, HttpRequest.get("missing")).handle((response, failure) -> failure)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS)).isInstanceOf(HttpStatusException.class);
+  }
+
+  @Test
   void sendsRelativeRequestsWithHeadersAndCompletesOffTheNetworkThreads() throws Exception {
     server.enqueue(ok("{\"score\": 42}"));
     HttpConnector http = connector(config().header("X-Team", "data").secretHeader("X-Api-Key", Secret.of("k-123")).build());

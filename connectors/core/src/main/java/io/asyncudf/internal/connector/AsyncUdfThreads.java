@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -50,19 +51,60 @@ public final class AsyncUdfThreads {
    */
   public static <T> CompletableFuture<T> completeOnCallbacks(CompletableFuture<T> execution) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    execution.whenCompleteAsync((value, failure) -> {
-      if (failure == null) {
-        result.complete(value);
+    execution.whenCompleteAsync((value, failure) -> settle(result, value, failure), callbacks());
+    propagateCancel(result, execution);
+    return result;
+  }
+
+  /**
+   * {@code factory}'s threads, marked as a connector's network threads (event loops, their timers), so
+   * that {@link #offNetworkThreads} knows them. The threads run what {@code factory} makes of each task.
+   */
+  public static ThreadFactory networkThreads(ThreadFactory factory) {
+    return task -> factory.newThread(() -> {
+      NetworkThreads.MARK.set(Boolean.TRUE);
+      task.run();
+    });
+  }
+
+  /** Whether the calling thread is a connector's network thread (made by {@link #networkThreads}). */
+  public static boolean onNetworkThread() {
+    return NetworkThreads.MARK.get();
+  }
+
+  /**
+   * A future that completes like {@code stage}, with the failure's {@code CompletionException}
+   * wrappers removed: on the thread that completes {@code stage}, unless that is a network thread, in
+   * which case on a callback thread. Cancelling it cancels {@code stage}. For stages whose own
+   * continuations may run on a network thread (a connector's direct sends) but whose callers' must not.
+   */
+  public static <T> CompletableFuture<T> offNetworkThreads(CompletableFuture<T> stage) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    stage.whenComplete((value, failure) -> {
+      if (onNetworkThread()) {
+        callbacks().execute(() -> settle(result, value, failure));
       } else {
-        result.completeExceptionally(Futures.unwrap(failure));
-      }
-    }, callbacks());
-    result.whenComplete((value, failure) -> {
-      if (result.isCancelled()) {
-        execution.cancel(true);
+        settle(result, value, failure);
       }
     });
+    propagateCancel(result, stage);
     return result;
+  }
+
+  private static void propagateCancel(CompletableFuture<?> result, CompletableFuture<?> stage) {
+    result.whenComplete((value, failure) -> {
+      if (result.isCancelled()) {
+        stage.cancel(true);
+      }
+    });
+  }
+
+  private static <T> void settle(CompletableFuture<T> result, T value, Throwable failure) {
+    if (failure == null) {
+      result.complete(value);
+    } else {
+      result.completeExceptionally(Futures.unwrap(failure));
+    }
   }
 
   private static int cores() {
@@ -78,6 +120,10 @@ public final class AsyncUdfThreads {
     });
     executor.setRemoveOnCancelPolicy(true);
     return executor;
+  }
+
+  private static final class NetworkThreads {
+    static final ThreadLocal<Boolean> MARK = ThreadLocal.withInitial(() -> Boolean.FALSE);
   }
 
   private static final class Scheduler {
