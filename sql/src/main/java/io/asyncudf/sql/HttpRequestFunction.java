@@ -8,6 +8,7 @@ import io.asyncudf.http.HttpConnector;
 import io.asyncudf.http.HttpRequest;
 import io.asyncudf.http.HttpResponse;
 import io.asyncudf.http.HttpStatusException;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,9 @@ final class HttpRequestFunction implements AsyncChunkFunction<Row, Row, Serializ
       .add("status_code", DataTypes.IntegerType)
       .add("text", DataTypes.StringType)
       .add("headers", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+
+  /** Answers up to this size become rows on the network thread that read them. */
+  static final int CONVERT_ON_NETWORK_THREAD_BYTES = 16 * 1024;
 
   private final HttpClientConfig config;
 
@@ -83,9 +87,12 @@ final class HttpRequestFunction implements AsyncChunkFunction<Row, Row, Serializ
     if (!input.isNullAt(4)) {
       request = request.body(contentType, input.getString(4).getBytes(StandardCharsets.UTF_8));
     }
-    // the conversions below are this function's own and take microseconds: no hop to a callback thread per row
+    // the answer arrives on the network thread: a small one becomes its row there (microseconds, no hop to a
+    // callback thread per row), a larger one on a callback thread, so that the network thread never waits
     return http.sendDirect(context, request).toCompletableFuture()
-        .thenApply(HttpRequestFunction::result)
+        .thenCompose(response -> response.bodyLength() <= CONVERT_ON_NETWORK_THREAD_BYTES
+            ? CompletableFuture.completedFuture(result(response))
+            : CompletableFuture.supplyAsync(() -> result(response), AsyncUdfThreads.callbacks()))
         .exceptionally(failure -> {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
           if (cause instanceof HttpStatusException status) {

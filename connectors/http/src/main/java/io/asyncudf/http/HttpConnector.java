@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * down. Only the serializable {@link HttpClientConfig} should be captured by a function.
  *
  * <p>Promises: {@link #send} never blocks the calling thread and never blocks a network thread; its
- * future completes on a connector callback thread. A request waits without a thread for the rate
+ * future completes on a connector callback thread ({@link #sendDirect}'s may complete on the network
+ * thread, for continuations that take microseconds). A request waits without a thread for the rate
  * limit and an in-flight slot, is retried as {@link HttpRetrySettings} says (each retry reported to
  * the {@link RequestScope}, a chunk's {@code ChunkContext}), and fails with
  * {@link HttpStatusException} for a final non-2xx status. The request is registered with the scope,
@@ -160,13 +161,14 @@ public final class HttpConnector implements AutoCloseable {
   }
 
   /**
-   * Like {@link #send(RequestScope, HttpRequest)}, except that the returned future may complete on the
-   * network thread that read the answer, as gRPC's {@code directExecutor} does: continuations chained
-   * on it then run on that thread, before it reads the next answer, and must never block nor take more
-   * than microseconds (converting a small answer to a row is fine; parsing a large one is not). Saves
-   * the hop of each answer to a callback thread, about 5 µs of CPU per request on two cores. A chunk
-   * function may return such stages to the engine: it moves what follows a chunk's outputs (retries,
-   * listener events, the next chunks) off network threads itself.
+   * Like {@link #send(RequestScope, HttpRequest)}, except that the returned future completes on the
+   * network thread that read the answer, as gRPC's {@code directExecutor} does (a request that fails
+   * without an answer, say timed out waiting for a slot, still completes on a callback thread):
+   * continuations chained on it then run on that thread, before it reads the next answer, and must
+   * never block nor take more than microseconds (converting a small answer to a row is fine; parsing a
+   * large one is not). Saves the hop of each answer to a callback thread, about 5 µs of CPU per request
+   * on two cores. A chunk function may return such stages to the engine: it moves what follows a
+   * chunk's outputs (chunk retries, chunk events, the next chunks) off the library's network threads.
    *
    * @throws IllegalArgumentException if the URL is relative and the configuration has no {@code baseUrl}
    */
@@ -186,7 +188,7 @@ public final class HttpConnector implements AutoCloseable {
       }
     });
     CompletableFuture<HttpResponse> result = onCallbacks ? AsyncUdfThreads.completeOnCallbacks(execution)
-        : Futures.unwrapping(execution);
+        : AsyncUdfThreads.completeOnNetworkOrCallbacks(execution);
     if (scope != null) {
       scope.register(result);
     }

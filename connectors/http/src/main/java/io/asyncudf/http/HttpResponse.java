@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * A complete HTTP response: status, headers and the whole body (at most
  * {@link HttpClientConfig#maxResponseBytes()}). Immutable. Connectors complete their futures off the
- * network threads, so parsing the body with {@link #json()} in a continuation is fine.
+ * network threads, so parsing the body with {@link #json()} in a continuation is fine (not on a
+ * {@link HttpConnector#sendDirect} future's, which completes on the network thread).
  */
 public final class HttpResponse {
 

@@ -24,8 +24,9 @@ public final class AsyncUdfThreads {
   }
 
   /**
-   * A work-stealing pool, one thread per core (at least two), on which every future a connector returns
-   * completes, so callers' continuations (JSON parsing, the next request) never run on a network thread.
+   * A work-stealing pool, one thread per core (at least two), on which the futures a connector returns
+   * complete (unless the caller asked for a direct send), so callers' continuations (JSON parsing, the
+   * next request) never run on a network thread.
    */
   public static Executor callbacks() {
     return Callbacks.POOL;
@@ -88,6 +89,25 @@ public final class AsyncUdfThreads {
       }
     });
     propagateCancel(result, stage);
+    return result;
+  }
+
+  /**
+   * A future that completes like {@code execution}, with the failure's {@code CompletionException}
+   * wrappers removed: on the thread that completes {@code execution} if that is a network thread (the
+   * answer's own), on a callback thread otherwise (a timer, a scheduler thread that refused or timed
+   * out the request, or the caller's thread). Cancelling it cancels {@code execution}.
+   */
+  public static <T> CompletableFuture<T> completeOnNetworkOrCallbacks(CompletableFuture<T> execution) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    execution.whenComplete((value, failure) -> {
+      if (onNetworkThread()) {
+        settle(result, value, failure);
+      } else {
+        callbacks().execute(() -> settle(result, value, failure));
+      }
+    });
+    propagateCancel(result, execution);
     return result;
   }
 

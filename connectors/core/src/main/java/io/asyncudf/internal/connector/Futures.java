@@ -30,27 +30,6 @@ public final class Futures {
     return current;
   }
 
-  /**
-   * A future that completes like {@code stage}, on the same thread, with the failure's
-   * {@code CompletionException} wrappers removed; cancelling it cancels {@code stage}.
-   */
-  public static <T> CompletableFuture<T> unwrapping(CompletableFuture<T> stage) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    stage.whenComplete((value, failure) -> {
-      if (failure == null) {
-        result.complete(value);
-      } else {
-        result.completeExceptionally(unwrap(failure));
-      }
-    });
-    result.whenComplete((value, failure) -> {
-      if (result.isCancelled()) {
-        stage.cancel(true);
-      }
-    });
-    return result;
-  }
-
   /** Like {@code first.thenCompose(next)}; cancelling the result cancels {@code first} or the stage {@code next} made. */
   public static <A, B> CompletableFuture<B> thenCompose(CompletableFuture<A> first,
       Function<? super A, ? extends CompletableFuture<B>> next) {
