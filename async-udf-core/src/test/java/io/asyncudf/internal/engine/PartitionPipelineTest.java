@@ -111,8 +111,16 @@ class PartitionPipelineTest {
       RecordingListener listener = new RecordingListener();
       ListChunkSource source = new ListChunkSource(30, 10);
       var pipeline = pipeline(source, settings(2, true, RetryPolicy.none(), Duration.ofSeconds(30),
-          FailurePolicy.failTask(), listener), (ctx, inputs) -> CompletableFuture.supplyAsync(
-              () -> inputs.stream().map(value -> "v" + value).toList(), network));
+          FailurePolicy.failTask(), listener), (ctx, inputs) -> {
+            CompletableFuture<List<String>> outputs = new CompletableFuture<>();
+            network.execute(() -> {
+              while (outputs.getNumberOfDependents() == 0) {
+                Thread.onSpinWait(); // completes only once the engine has chained on the outputs
+              }
+              outputs.complete(inputs.stream().map(value -> "v" + value).toList());
+            });
+            return outputs;
+          });
 
       assertThat(drain(pipeline)).hasSize(30).startsWith("0:v0").endsWith("29:v29");
       assertThat(listener.successThreads).hasSize(3)
