@@ -45,6 +45,9 @@ class AsyncSqlFunctionsTest {
         if (path.startsWith("/budgeted/")) {
           budgetedArrivals.add(System.nanoTime());
         }
+        if (path.startsWith("/large/")) { // over the size converted on the network thread
+          return new MockResponse.Builder().code(200).body("x".repeat(20_000) + path).build();
+        }
         if (path.startsWith("/missing/")) {
           return new MockResponse.Builder().code(404).body("no such thing").build();
         }
@@ -82,6 +85,23 @@ class AsyncSqlFunctionsTest {
       assertThat(row.isNullAt(4)).isTrue();
     }
     assertThat(server.getRequestCount()).isEqualTo(300);
+  }
+
+  @Test
+  void largeAndSmallAnswersBothBecomeTheirRowsWhole() {
+    List<Row> rows = spark.sql("SELECT id, r.status_code, r.text FROM (SELECT id, async_http_request('api', 'GET', "
+        + "concat(IF(id % 2 = 0, 'large/', 'small/'), id)) AS r FROM range(0, 40, 1, 2)) ORDER BY id").collectAsList();
+
+    assertThat(rows).hasSize(40);
+    for (Row row : rows) {
+      long id = row.getLong(0);
+      assertThat(row.getInt(1)).isEqualTo(200);
+      if (id % 2 == 0) {
+        assertThat(row.getString(2)).hasSize(20_000 + ("/large/" + id).length()).endsWith("/large/" + id);
+      } else {
+        assertThat(row.getString(2)).startsWith("GET /small/" + id + " ");
+      }
+    }
   }
 
   @Test

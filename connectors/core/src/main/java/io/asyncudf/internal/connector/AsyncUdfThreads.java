@@ -80,16 +80,7 @@ public final class AsyncUdfThreads {
    * continuations may run on a network thread (a connector's direct sends) but whose callers' must not.
    */
   public static <T> CompletableFuture<T> offNetworkThreads(CompletableFuture<T> stage) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    stage.whenComplete((value, failure) -> {
-      if (onNetworkThread()) {
-        callbacks().execute(() -> settle(result, value, failure));
-      } else {
-        settle(result, value, failure);
-      }
-    });
-    propagateCancel(result, stage);
-    return result;
+    return relay(stage, false);
   }
 
   /**
@@ -99,15 +90,25 @@ public final class AsyncUdfThreads {
    * out the request, or the caller's thread). Cancelling it cancels {@code execution}.
    */
   public static <T> CompletableFuture<T> completeOnNetworkOrCallbacks(CompletableFuture<T> execution) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    execution.whenComplete((value, failure) -> {
-      if (onNetworkThread()) {
+    return relay(execution, true);
+  }
+
+  /** {@code stage}'s outcome, settled inline where the completing thread is a network thread or not as asked. */
+  private static <T> CompletableFuture<T> relay(CompletableFuture<T> stage, boolean inlineOnNetworkThreads) {
+    CompletableFuture<T> result = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        stage.cancel(mayInterruptIfRunning); // first, so that the stage has ended before anything waiting on this runs
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    stage.whenComplete((value, failure) -> {
+      if (onNetworkThread() == inlineOnNetworkThreads) {
         settle(result, value, failure);
       } else {
         callbacks().execute(() -> settle(result, value, failure));
       }
     });
-    propagateCancel(result, execution);
     return result;
   }
 
