@@ -9,7 +9,7 @@ import java.util.Set;
 record BenchOptions(Set<String> scenarios, long latencyMillis, long rows, long naiveRows, List<Integer> windows,
     long batchRows, long overheadRows, List<Long> memoryRows, long openSearchDocs, long fhirPatients, Path chart) {
 
-  static final Set<String> ALL = Set.of("naive", "pool", "library", "batch", "overhead", "connector", "sql", "churn", "tail", "adaptive", "journal", "memory", "servers", "leases");
+  static final Set<String> ALL = Set.of("naive", "pool", "library", "batch", "overhead", "connector", "sql", "churn", "tail", "adaptive", "journal", "passes", "memory", "servers", "leases");
 
   static BenchOptions parse(String[] args) {
     Set<String> scenarios = ALL;

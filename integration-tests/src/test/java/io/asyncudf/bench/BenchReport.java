@@ -29,6 +29,7 @@ final class BenchReport {
   static final String SQL_FUNCTION = "sql: async_http_request + get_json_object";
   static final String SQL_FUNCTION_FROM_JSON = "sql: async_http_request + from_json";
   static final String SQL_JAVA = "sql: Java helper, same connector";
+  static final String SQL_JAVA_GET_JSON = "sql: Java helper text + get_json_object";
   static final String SQL_RAW = "sql: raw AsyncHttpClient loop";
   static final String SPARK_ALONE = "spark: the same action, no call";
   static final String KEEP_ALIVE = "churn: Java helper, server keeps connections";
@@ -40,6 +41,10 @@ final class BenchReport {
   static final String JOURNAL_EMPTY = "journal: empty journal (all called)";
   static final String JOURNAL_HITS = "journal: all answers journaled";
   static final String JOURNAL_BIG = "journal: all hits, 10M-key journal";
+  static String passes(int calls) {
+    return "passes: " + calls + " instant call" + (calls == 1 ? "" : "s") + " per row";
+  }
+
   static final String BEST_STATIC = "adaptive: best static maxInFlight (= capacity)";
 
   private final List<BenchResult> results;
@@ -61,17 +66,26 @@ final class BenchReport {
         out.printf("overhead: library / raw client rows/s = %.2f%n", ratio));
     ratio(ENGINE_CONNECTOR, ENGINE_RAW).ifPresent(ratio -> out.printf(
         "connector cost: engine + HttpConnector / engine + raw client rows/s = %.2f (target >= 0.95), CPU per row %.2f"
-            + " (target <= 1.10)%n", ratio, cpuRatio(ENGINE_CONNECTOR, ENGINE_RAW)));
+            + " (target <= 1.10; %s)%n", ratio, cpuRatio(ENGINE_CONNECTOR, ENGINE_RAW),
+        withoutJit(ENGINE_CONNECTOR, ENGINE_RAW)));
     ratio(ENGINE_CONNECTOR, RAW_LOOP).ifPresent(ratio -> out.printf(
         "connector cost: engine + HttpConnector / raw loop rows/s = %.2f (target >= 0.90)%n", ratio));
     ratio(ENGINE_CONNECTOR_DIRECT, ENGINE_RAW).ifPresent(ratio -> out.printf(
         "connector cost: engine + HttpConnector.sendDirect (no hop to a callback thread, like the raw client) / engine"
-            + " + raw client rows/s = %.2f, CPU per row %.2f; / raw loop %.2f%n",
-        ratio, cpuRatio(ENGINE_CONNECTOR_DIRECT, ENGINE_RAW), ratio(ENGINE_CONNECTOR_DIRECT, RAW_LOOP).orElse(Double.NaN)));
+            + " + raw client rows/s = %.2f, CPU per row %.2f (%s); / raw loop %.2f%n",
+        ratio, cpuRatio(ENGINE_CONNECTOR_DIRECT, ENGINE_RAW), withoutJit(ENGINE_CONNECTOR_DIRECT, ENGINE_RAW),
+        ratio(ENGINE_CONNECTOR_DIRECT, RAW_LOOP).orElse(Double.NaN)));
     ratio(SQL_FUNCTION, SQL_JAVA).ifPresent(ratio -> out.printf(
         "sql: async_http_request + get_json_object / Java helper rows/s = %.2f (target >= 0.95), CPU per row %.2f"
-            + " (target <= 1.10); / raw loop %.2f (target >= 0.90)%n",
-        ratio, cpuRatio(SQL_FUNCTION, SQL_JAVA), ratio(SQL_FUNCTION, SQL_RAW).orElse(Double.NaN)));
+            + " (target <= 1.10; %s); / raw loop %.2f (target >= 0.90)%n",
+        ratio, cpuRatio(SQL_FUNCTION, SQL_JAVA), withoutJit(SQL_FUNCTION, SQL_JAVA),
+        ratio(SQL_FUNCTION, SQL_RAW).orElse(Double.NaN)));
+    ratio(SQL_FUNCTION, SQL_JAVA_GET_JSON).ifPresent(ratio -> out.printf(
+        "sql: async_http_request + get_json_object / Java helper text + the same get_json_object rows/s = %.2f, CPU per"
+            + " row %.2f (%s)%n", ratio, cpuRatio(SQL_FUNCTION, SQL_JAVA_GET_JSON), withoutJit(SQL_FUNCTION, SQL_JAVA_GET_JSON)));
+    ratio(SQL_JAVA_GET_JSON, SQL_JAVA).ifPresent(ratio -> out.printf(
+        "sql: Java helper text + get_json_object / Java helper parsing with Jackson rows/s = %.2f, CPU per row %.2f (%s)%n",
+        ratio, cpuRatio(SQL_JAVA_GET_JSON, SQL_JAVA), withoutJit(SQL_JAVA_GET_JSON, SQL_JAVA)));
     double spark = median(SPARK_ALONE, BenchResult::seconds);
     double rawLoop = median(RAW_LOOP, BenchResult::seconds);
     if (Double.isNaN(rawLoop)) {
@@ -94,6 +108,13 @@ final class BenchReport {
         cpuRatio(JOURNAL_EMPTY, JOURNAL_NONE)));
     ratio(JOURNAL_HITS, JOURNAL_NONE).ifPresent(ratio -> out.printf(
         "journal: all answers from the journal / calling them rows/s = %.2f%n", ratio));
+    double noCall = median(passes(0), BenchResult::workCpuMicrosPerRow);
+    double oneCall = median(passes(1), BenchResult::workCpuMicrosPerRow);
+    double twoCalls = median(passes(2), BenchResult::workCpuMicrosPerRow);
+    if (!Double.isNaN(twoCalls)) {
+      out.printf("passes: CPU per row without the JIT compiler's threads: the operator of one call with instant answers"
+          + " %.2f µs, a second operator %.2f µs more%n", oneCall - noCall, twoCalls - oneCall);
+    }
     ratio(ADAPTIVE, BEST_STATIC).ifPresent(ratio -> out.printf(
         "adaptive: adaptive limit / best static limit rows/s = %.2f (target >= 0.90)%n", ratio));
     results.stream().filter(result -> result.scenario().startsWith(RAW)).findFirst().ifPresent(raw -> results.stream()
@@ -102,13 +123,19 @@ final class BenchReport {
             result.scenario(), result.window(),
             result.rowsPerSecond() / Math.min(result.idealRowsPerSecond(), raw.rowsPerSecond()), raw.rowsPerSecond())));
     out.println();
-    out.println("| scenario | rows | window | latency ms | seconds | rows/s | ideal rows/s | efficiency | peak in flight at server | mean in flight at server | peak heap MiB | CPU µs/row |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    out.println("| scenario | rows | window | latency ms | seconds | rows/s | ideal rows/s | efficiency | peak in flight at server | mean in flight at server | peak heap MiB | CPU µs/row | of it JIT µs/row |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     results.forEach(result -> out.println(result.markdownRow()));
   }
 
   private double cpuRatio(String library, String raw) {
     return median(library, BenchResult::cpuMicrosPerRow) / median(raw, BenchResult::cpuMicrosPerRow);
+  }
+
+  /** The CPU ratio without the JIT compiler's threads, as text, or why it is unknown. */
+  private String withoutJit(String library, String raw) {
+    double ratio = median(library, BenchResult::workCpuMicrosPerRow) / median(raw, BenchResult::workCpuMicrosPerRow);
+    return Double.isNaN(ratio) ? "JIT not measured" : String.format("without the JIT compiler's threads %.2f", ratio);
   }
 
   /** The ratio of the scenarios' median rows/s (a scenario may run several times, interleaved with the other). */

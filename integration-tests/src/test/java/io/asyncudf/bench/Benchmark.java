@@ -12,6 +12,7 @@ import io.asyncudf.example.LatencyService;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.http.HttpConnector;
 import io.asyncudf.http.HttpRequest;
+import io.asyncudf.http.HttpResponse;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -66,6 +67,7 @@ public final class Benchmark {
   private static final int SLOW_PER_MILLE = 10;
   /** Rows per chunk of the connector-cost runs: 256 in flight per task as 32 chunks of 8 (less head-of-line wait than 8 of 32). */
   private static final int CONNECTOR_CHUNK = Integer.getInteger("bench.connectorChunk", 8);
+  private static final long PASS_ROWS = Long.getLong("bench.passRows", 2_000_000);
   private static final StructType SCORED = new StructType().add("id", DataTypes.LongType).add("score", DataTypes.DoubleType);
 
   private final SparkSession spark;
@@ -137,6 +139,7 @@ public final class Benchmark {
           bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.FROM_JSON);
           bench.sqlFunction(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, SqlParse.GET_JSON_OBJECT);
           bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
+          bench.javaText(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK);
           bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS);
         }
         for (int round = 0; round < CONNECTOR_ROUNDS; round++) {
@@ -145,6 +148,7 @@ public final class Benchmark {
               SqlParse.GET_JSON_OBJECT));
           results.add(bench.library(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK)
               .named(BenchReport.SQL_JAVA));
+          results.add(bench.javaText(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK));
           results.add(bench.rawClient(CONNECTOR_ROWS, TASKS * 256, CONNECTOR_LATENCY_MS).named(BenchReport.SQL_RAW));
           results.add(bench.sparkAlone(CONNECTOR_ROWS));
         }
@@ -175,6 +179,17 @@ public final class Benchmark {
       }
       if (options.runs("journal")) {
         results.addAll(bench.journal(CONNECTOR_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, JOURNAL_KEYS));
+      }
+      if (options.runs("passes")) {
+        // what the operator itself costs per call, with answers that need no I/O: 0, 1 and 2 calls per row
+        for (int round = 0; round < WARM_UP_ROUNDS + CONNECTOR_ROUNDS; round++) {
+          for (int calls = 0; calls <= 2; calls++) {
+            BenchResult result = bench.instantCalls(PASS_ROWS, calls);
+            if (round >= WARM_UP_ROUNDS) {
+              results.add(result);
+            }
+          }
+        }
       }
       if (options.runs("adaptive")) {
         results.addAll(bench.adaptive(ADAPTIVE_ROWS, 256, CONNECTOR_LATENCY_MS, CONNECTOR_CHUNK, ADAPTIVE_CAPACITY));
@@ -314,10 +329,24 @@ public final class Benchmark {
 
   private BenchResult library(long rows, int window, long latencyMillis, int chunkSize, HttpClientConfig client,
       Reset reset, String journal) throws Exception {
-    Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
-            AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
-                .send(ctx, HttpRequest.get("score?id=" + id))
-                .thenApply(response -> response.json().get("score").asDouble())),
+    Dataset<Row> out = scoredByConnector(rows, window, chunkSize, client, journal, false);
+    return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, reset,
+        () -> scored(out, rows));
+  }
+
+  /**
+   * The Java helper's score per row through the shared connector: {@link HttpConnector#send}, or with
+   * {@code direct} {@link HttpConnector#sendDirect} (the parse runs on the network thread, as the raw client's does).
+   */
+  private Dataset<Row> scoredByConnector(long rows, int window, int chunkSize, HttpClientConfig client, String journal,
+      boolean direct) {
+    return AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> {
+              HttpConnector http = HttpConnector.shared(ctx.parameters());
+              HttpRequest request = HttpRequest.get("score?id=" + id);
+              return (direct ? http.sendDirect(ctx, request) : http.send(ctx, request))
+                  .thenApply(response -> response.json().get("score").asDouble());
+            }),
             DataTypes.DoubleType)
         .parameters(client)
         .journal(journal)
@@ -325,8 +354,24 @@ public final class Benchmark {
         .maxConcurrentChunks(window / chunkSize)
         .timeout(Duration.ofSeconds(60))
         .withColumn(ids(rows), "score", col("id"));
-    return measure("library: scalarToScalar + perRow + HTTP", rows, window, latencyMillis, reset,
-        () -> scored(out, rows));
+  }
+
+  /**
+   * The Java helper returning each answer's text, the score read from it in SQL with {@code get_json_object}: the
+   * same parse as the SQL route's, so that beside it the two differ only in how the call is made.
+   */
+  private BenchResult javaText(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
+    Dataset<Row> out = AsyncUdf.<Long, String, HttpClientConfig>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
+                .send(ctx, HttpRequest.get("score?id=" + id)).thenApply(HttpResponse::bodyAsString)),
+            DataTypes.StringType)
+        .parameters(clientFor(window))
+        .maxChunkSize(chunkSize)
+        .maxConcurrentChunks(window / chunkSize)
+        .timeout(Duration.ofSeconds(60))
+        .withColumn(ids(rows), "text", col("id"))
+        .selectExpr("id", SqlParse.GET_JSON_OBJECT.expression.replace("r.text", "text") + " AS score");
+    return measure(BenchReport.SQL_JAVA_GET_JSON, rows, window, latencyMillis, () -> scored(out, rows));
   }
 
   /** How the SQL scenario reads the score from the response text. */
@@ -363,6 +408,32 @@ public final class Benchmark {
     return measure(parse.scenario, rows, window, latencyMillis, () -> scored(out, rows));
   }
 
+  /**
+   * {@code calls} independent calls per row of a function whose answers are there at once (no I/O), summed:
+   * each call is an operator of its own, so beside 0 and 1 calls this shows what the operator costs per
+   * row and what one more operator adds (the most that evaluating both calls in one operator could save).
+   */
+  BenchResult instantCalls(long rows, int calls) throws Exception {
+    var instant = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> java.util.concurrent.CompletableFuture.completedFuture(id)),
+            DataTypes.LongType)
+        .maxChunkSize(CONNECTOR_CHUNK)
+        .maxConcurrentChunks(256 / CONNECTOR_CHUNK);
+    org.apache.spark.sql.Column total = col("id").multiply(0);
+    for (int call = 0; call < calls; call++) {
+      total = total.plus(instant.apply(col("id").plus(call)));
+    }
+    Dataset<Row> out = ids(rows).select(total.as("total"));
+    long expected = calls * (rows * (rows - 1) / 2) + rows * (calls * (calls - 1L) / 2);
+    return measure(BenchReport.passes(calls), rows, 256, 0, () -> {
+      Row totals = out.agg(count(col("total")), sum(col("total"))).first();
+      if (totals.getLong(1) != expected) {
+        throw new IllegalStateException("totals add up to " + totals.getLong(1) + ", not " + expected);
+      }
+      return totals.getLong(0);
+    });
+  }
+
   /** Scenario 4: dataFrame, one POST of {@code chunkSize} ids per chunk (a batch API). */
   private BenchResult batch(long rows, int chunkSize, int chunksInFlight) throws Exception {
     Dataset<Row> out = AsyncUdf.<HttpClientConfig>dataFrame((ctx, inputs) -> {
@@ -391,17 +462,7 @@ public final class Benchmark {
    * the raw client's are, so that beside {@link #engineWithRawClient} it shows the connector's own cost.
    */
   private BenchResult libraryDirect(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
-    HttpClientConfig client = clientFor(window);
-    Dataset<Row> out = AsyncUdf.<Long, Double, HttpClientConfig>scalarToScalar(
-            AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
-                .sendDirect(ctx, HttpRequest.get("score?id=" + id))
-                .thenApply(response -> response.json().get("score").asDouble())),
-            DataTypes.DoubleType)
-        .parameters(client)
-        .maxChunkSize(chunkSize)
-        .maxConcurrentChunks(window / chunkSize)
-        .timeout(Duration.ofSeconds(60))
-        .withColumn(ids(rows), "score", col("id"));
+    Dataset<Row> out = scoredByConnector(rows, window, chunkSize, clientFor(window), null, true);
     return measure(BenchReport.ENGINE_CONNECTOR_DIRECT, rows, window, latencyMillis, () -> scored(out, rows));
   }
 
@@ -509,18 +570,20 @@ public final class Benchmark {
     Map<String, ThreadCpu.Usage> threadsBefore = ThreadCpu.snapshot();
     long start = System.nanoTime();
     long scored = job.run();
-    if (THREADS) {
-      System.out.print(ThreadCpu.since(threadsBefore, rows));
-    }
     double seconds = (System.nanoTime() - start) / 1e9;
     long cpu = processCpuNanos() - cpuStart;
+    Map<String, ThreadCpu.Usage> threadsAfter = ThreadCpu.snapshot();
+    if (THREADS) {
+      System.out.print(ThreadCpu.since(threadsBefore, threadsAfter, rows));
+    }
     if (scored != rows) {
       throw new IllegalStateException(scenario + ": " + scored + " of " + rows + " rows scored");
     }
     double ideal = latencyMillis == 0 ? Double.NaN : TASKS * (double) window / (latencyMillis / 1000.0);
     BenchServer.Stats stats = server.stats();
     BenchResult result = new BenchResult(scenario, rows, window, latencyMillis, seconds, ideal, stats.peakInFlight(),
-        stats.busyNanos() / 1e9 / seconds, peakHeapMb(), cpu / 1e3 / rows);
+        stats.busyNanos() / 1e9 / seconds, peakHeapMb(), cpu / 1e3 / rows,
+        ThreadCpu.jitNanos(threadsBefore, threadsAfter) / 1e3 / rows);
     System.out.println(result.line());
     return result;
   }
