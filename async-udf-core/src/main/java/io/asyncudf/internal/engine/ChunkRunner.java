@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * completes with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
  *
  * <p>A chunk's first attempt starts on the thread that submits it (the task thread), unless the
- * function once took more than 5 ms (and 1 ms per row) to return its stage in this partition (after
- * its first chunk); retries start on the scheduler's threads.
+ * function took more than 5 ms (and 1 ms per row) to return its stage for two chunks in a row in this
+ * partition (after its first chunk); retries start on the scheduler's threads.
  *
  * <p>Each attempt has an {@link AttemptScope}: when the attempt's stage completes, fails, times out or
  * is cancelled, the requests connectors registered with its context are cancelled.
@@ -41,13 +41,19 @@ final class ChunkRunner<I, O, P extends Serializable> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChunkRunner.class);
   /**
-   * A first attempt that takes longer than this to return its stage (the function blocks instead of
-   * returning at once) makes the partition's next first attempts start on the engine's threads. A
-   * partition's first chunk is not judged: it may pay one-time setup (a client, its first connections).
+   * First attempts of {@link #SLOW_RETURNS_IN_A_ROW} chunks in a row that take longer than this to return
+   * their stage (the function blocks instead of returning at once) make the partition's next first attempts
+   * start on the engine's threads. A partition's first chunk is not judged: it may pay one-time setup (a
+   * client, its first connections).
    */
   static final long SLOW_RETURN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   /** ... or than this per row, if longer: starting a request takes microseconds, a blocking call milliseconds. */
   static final long SLOW_RETURN_PER_ROW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /**
+   * A function that blocks is slow every time; one slow return alone is as likely a garbage collection, a
+   * JIT compilation or a busy machine that held the task thread.
+   */
+  static final int SLOW_RETURNS_IN_A_ROW = 2;
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private final AsyncChunkFunction<I, O, P> function;
@@ -58,8 +64,10 @@ final class ChunkRunner<I, O, P extends Serializable> {
   /** {@link #scheduler} as Failsafe's scheduler, made once. */
   private final Scheduler pool;
   private final DriverCalls driver;
-  /** Whether first attempts still start on the task thread: until the function once takes long to return. */
+  /** Whether first attempts still start on the task thread: until the function is slow to return, in a row. */
   private volatile boolean startOnTaskThread = true;
+  /** Judged first attempts in a row, up to the last, that were slow to return (written by the task thread). */
+  private volatile int slowReturnsInARow;
 
   ChunkRunner(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, Events events,
       ScheduledExecutorService scheduler, DriverCalls driver) {
@@ -119,11 +127,12 @@ final class ChunkRunner<I, O, P extends Serializable> {
           CompletableFuture<List<O>> outputs = AsyncUdfThreads.offNetworkThreads(
               invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view));
           long returnedAfter = System.nanoTime() - invoked;
-          if (attempt == 1 && chunk.chunkIndex() > 0 && startOnTaskThread && returnedAfter > slowReturn(view.size())) {
+          if (attempt == 1 && chunk.chunkIndex() > 0 && startOnTaskThread
+              && isBlocking(returnedAfter > slowReturn(view.size()))) {
             startOnTaskThread = false;
             if (WARNED.compareAndSet(false, true)) {
-              LOG.warn("the chunk function took {} ms to return its stage for {}; it should start its work and return "
-                  + "at once. The next chunks of such partitions start on the engine's threads, so that the task thread "
+              LOG.warn("the chunk function took {} ms to return its stage for {}, and was as slow for the chunk before;"
+                  + " it should start its work and return at once. The next chunks of such partitions start on the engine's threads, so that the task thread "
                   + "stays free (said once per JVM)", returnedAfter / 1_000_000, describe(chunk));
             }
           }
@@ -216,6 +225,12 @@ final class ChunkRunner<I, O, P extends Serializable> {
           + inputs + " inputs in " + describe(chunk) + "; a column helper needs exactly one output per input, in input order");
     }
     return outputs;
+  }
+
+  /** Counts a judged first attempt that was {@code slow} or not; whether the function now counts as blocking. */
+  private boolean isBlocking(boolean slow) {
+    slowReturnsInARow = slow ? slowReturnsInARow + 1 : 0;
+    return slowReturnsInARow >= SLOW_RETURNS_IN_A_ROW;
   }
 
   /** How long returning the stage of a chunk of {@code rows} may take before the function counts as blocking. */

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -254,24 +256,41 @@ class PartitionPipelineTest {
   }
 
   @Test
-  void afterAFunctionTookLongToReturnItsStageTheNextChunksStartOnTheEnginesThreads() {
+  void afterAFunctionTookLongToReturnItsStageTwiceInARowTheNextChunksStartOnTheEnginesThreads() {
     Thread task = Thread.currentThread();
+    Map<Integer, Thread> chunkThreads = startThreads(60, Set.of(0, 1, 2)); // chunk 0 is not judged: one-time setup
+
+    assertThat(chunkThreads.get(0)).isSameAs(task);
+    assertThat(chunkThreads.get(1)).isSameAs(task);
+    assertThat(chunkThreads.get(2)).isSameAs(task);
+    assertThat(chunkThreads.get(3)).isNotSameAs(task);
+    assertThat(chunkThreads.get(4)).isNotSameAs(task);
+  }
+
+  @Test
+  void oneSlowReturnAloneLeavesTheNextChunksOnTheTaskThread() {
+    Thread task = Thread.currentThread();
+    // a garbage collection or a busy machine holds the task thread once: the function does not block
+    Map<Integer, Thread> chunkThreads = startThreads(60, Set.of(2, 4));
+
+    assertThat(chunkThreads).hasSize(6);
+    assertThat(chunkThreads.values()).allSatisfy(thread -> assertThat(thread).isSameAs(task));
+  }
+
+  /** The thread each chunk of {@code rows} (10 per chunk, one at a time) started on; {@code slow} chunks block. */
+  private static Map<Integer, Thread> startThreads(int rows, Set<Integer> slow) {
     ConcurrentHashMap<Integer, Thread> chunkThreads = new ConcurrentHashMap<>();
-    ListChunkSource source = new ListChunkSource(40, 10);
+    ListChunkSource source = new ListChunkSource(rows, 10);
     var pipeline = builder(source, settings(1, true)).scheduler(DELAYS)
         .build((AsyncChunkFunction<Integer, String, Serializable>) (ctx, inputs) -> {
           chunkThreads.put(ctx.chunkIndex(), Thread.currentThread());
-          if (ctx.chunkIndex() <= 1) { // chunk 0 is not judged: it may pay one-time setup
+          if (slow.contains(ctx.chunkIndex())) {
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ChunkRunner.slowReturn(10)) * 3); // blocks before returning
           }
           return CompletableFuture.completedFuture(inputs.stream().map(v -> "ok").toList());
         }, null);
-
-    assertThat(drain(pipeline)).hasSize(40);
-    assertThat(chunkThreads.get(0)).isSameAs(task);
-    assertThat(chunkThreads.get(1)).isSameAs(task);
-    assertThat(chunkThreads.get(2)).isNotSameAs(task);
-    assertThat(chunkThreads.get(3)).isNotSameAs(task);
+    assertThat(drain(pipeline)).hasSize(rows);
+    return chunkThreads;
   }
 
   @Test
