@@ -16,9 +16,9 @@ import java.util.concurrent.CompletionStage;
  * thread, and again for the same chunk on a retry ({@link ChunkContext#attempt()}). A chunk's first
  * attempt starts on the task thread, so time spent before returning the stage (rather than in the
  * work the stage waits for) holds up the partition's next chunks, and a task cannot be killed while
- * the function blocks; once it takes more than 5 ms and 1 ms per row to return (after a partition's
- * first chunk, which may pay one-time setup), the partition's next chunks start on the engine's
- * threads. Throwing is handled exactly like returning a failed stage.
+ * the function blocks; once it takes more than 5 ms and 1 ms per row to return for two of three chunks
+ * in a row (after a partition's first chunk, which may pay one-time setup), the partition's next chunks
+ * start on the engine's threads. Throwing is handled exactly like returning a failed stage.
  *
  * @param <I> the Java type of one input (a {@code Row} for structs and whole rows)
  * @param <O> the Java type of one output

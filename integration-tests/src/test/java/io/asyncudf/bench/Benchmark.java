@@ -358,12 +358,13 @@ public final class Benchmark {
 
   /**
    * The Java helper returning each answer's text, the score read from it in SQL with {@code get_json_object}: the
-   * same parse as the SQL route's, so that beside it the two differ only in how the call is made.
+   * same parse as the SQL route's, and like {@code async_http_request} with {@link HttpConnector#sendDirect} (the
+   * text is taken on the network thread), so that beside it the two differ only in what the call stages and returns.
    */
   private BenchResult javaText(long rows, int window, long latencyMillis, int chunkSize) throws Exception {
     Dataset<Row> out = AsyncUdf.<Long, String, HttpClientConfig>scalarToScalar(
             AsyncChunkFunction.perRow((ctx, id) -> HttpConnector.shared(ctx.parameters())
-                .send(ctx, HttpRequest.get("score?id=" + id)).thenApply(HttpResponse::bodyAsString)),
+                .sendDirect(ctx, HttpRequest.get("score?id=" + id)).thenApply(HttpResponse::bodyAsString)),
             DataTypes.StringType)
         .parameters(clientFor(window))
         .maxChunkSize(chunkSize)

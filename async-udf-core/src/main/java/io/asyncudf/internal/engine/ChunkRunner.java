@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * completes with a {@link ChunkOutcome}. Cancelling it cancels the running attempt (and any scheduled retry).
  *
  * <p>A chunk's first attempt starts on the thread that submits it (the task thread), unless the
- * function took more than 5 ms (and 1 ms per row) to return its stage for two chunks in a row in this
- * partition (after its first chunk); retries start on the scheduler's threads.
+ * function took more than 5 ms (and 1 ms per row) to return its stage for two of three chunks in a row
+ * in this partition (after its first chunk); retries start on the scheduler's threads.
  *
  * <p>Each attempt has an {@link AttemptScope}: when the attempt's stage completes, fails, times out or
  * is cancelled, the requests connectors registered with its context are cancelled.
@@ -41,19 +41,21 @@ final class ChunkRunner<I, O, P extends Serializable> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChunkRunner.class);
   /**
-   * First attempts of {@link #SLOW_RETURNS_IN_A_ROW} chunks in a row that take longer than this to return
-   * their stage (the function blocks instead of returning at once) make the partition's next first attempts
-   * start on the engine's threads. A partition's first chunk is not judged: it may pay one-time setup (a
-   * client, its first connections).
+   * First attempts that take longer than this to return their stage (the function blocks instead of
+   * returning at once), {@link #SLOW_RETURNS} of the last {@link #JUDGED_RETURNS} judged, make the
+   * partition's next first attempts start on the engine's threads. A partition's first chunk is not
+   * judged: it may pay one-time setup (a client, its first connections).
    */
   static final long SLOW_RETURN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   /** ... or than this per row, if longer: starting a request takes microseconds, a blocking call milliseconds. */
   static final long SLOW_RETURN_PER_ROW_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   /**
-   * A function that blocks is slow every time; one slow return alone is as likely a garbage collection, a
-   * JIT compilation or a busy machine that held the task thread.
+   * A function that blocks is slow every time, or every other time (when its own pool is full); one slow
+   * return alone is as likely a garbage collection, a JIT compilation or a busy machine that held the task
+   * thread.
    */
-  static final int SLOW_RETURNS_IN_A_ROW = 2;
+  static final int SLOW_RETURNS = 2;
+  static final int JUDGED_RETURNS = 3;
   private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   private final AsyncChunkFunction<I, O, P> function;
@@ -64,10 +66,10 @@ final class ChunkRunner<I, O, P extends Serializable> {
   /** {@link #scheduler} as Failsafe's scheduler, made once. */
   private final Scheduler pool;
   private final DriverCalls driver;
-  /** Whether first attempts still start on the task thread: until the function is slow to return, in a row. */
+  /** Whether first attempts still start on the task thread: until the function is slow to return, repeatedly. */
   private volatile boolean startOnTaskThread = true;
-  /** Judged first attempts in a row, up to the last, that were slow to return (written by the task thread). */
-  private volatile int slowReturnsInARow;
+  /** Which of the last {@link #JUDGED_RETURNS} judged first attempts were slow to return, a bit each (task thread only). */
+  private int recentSlowReturns;
 
   ChunkRunner(AsyncChunkFunction<I, O, P> function, P parameters, ChunkSettings settings, Events events,
       ScheduledExecutorService scheduler, DriverCalls driver) {
@@ -131,7 +133,8 @@ final class ChunkRunner<I, O, P extends Serializable> {
               && isBlocking(returnedAfter > slowReturn(view.size()))) {
             startOnTaskThread = false;
             if (WARNED.compareAndSet(false, true)) {
-              LOG.warn("the chunk function took {} ms to return its stage for {}, and was as slow for the chunk before;"
+              LOG.warn("the chunk function took {} ms to return its stage for {}, and was also slow for one of the two chunks"
+                  + " before;"
                   + " it should start its work and return at once. The next chunks of such partitions start on the engine's threads, so that the task thread "
                   + "stays free (said once per JVM)", returnedAfter / 1_000_000, describe(chunk));
             }
@@ -229,8 +232,8 @@ final class ChunkRunner<I, O, P extends Serializable> {
 
   /** Counts a judged first attempt that was {@code slow} or not; whether the function now counts as blocking. */
   private boolean isBlocking(boolean slow) {
-    slowReturnsInARow = slow ? slowReturnsInARow + 1 : 0;
-    return slowReturnsInARow >= SLOW_RETURNS_IN_A_ROW;
+    recentSlowReturns = ((recentSlowReturns << 1) | (slow ? 1 : 0)) & ((1 << JUDGED_RETURNS) - 1);
+    return Integer.bitCount(recentSlowReturns) >= SLOW_RETURNS;
   }
 
   /** How long returning the stage of a chunk of {@code rows} may take before the function counts as blocking. */

@@ -258,7 +258,7 @@ class PartitionPipelineTest {
   @Test
   void afterAFunctionTookLongToReturnItsStageTwiceInARowTheNextChunksStartOnTheEnginesThreads() {
     Thread task = Thread.currentThread();
-    Map<Integer, Thread> chunkThreads = startThreads(60, Set.of(0, 1, 2)); // chunk 0 is not judged: one-time setup
+    Map<Integer, Thread> chunkThreads = startThreads(8, Set.of(0, 1, 2)); // chunk 0 is not judged: one-time setup
 
     assertThat(chunkThreads.get(0)).isSameAs(task);
     assertThat(chunkThreads.get(1)).isSameAs(task);
@@ -268,28 +268,40 @@ class PartitionPipelineTest {
   }
 
   @Test
+  void aFunctionThatBlocksEveryOtherChunkStartsItsNextChunksOnTheEnginesThreads() {
+    Thread task = Thread.currentThread();
+    Map<Integer, Thread> chunkThreads = startThreads(8, Set.of(1, 3)); // say, blocking whenever its own pool is full
+
+    assertThat(chunkThreads.get(3)).isSameAs(task);
+    assertThat(chunkThreads.get(4)).isNotSameAs(task);
+  }
+
+  @Test
   void oneSlowReturnAloneLeavesTheNextChunksOnTheTaskThread() {
     Thread task = Thread.currentThread();
     // a garbage collection or a busy machine holds the task thread once: the function does not block
-    Map<Integer, Thread> chunkThreads = startThreads(60, Set.of(2, 4));
+    Map<Integer, Thread> chunkThreads = startThreads(8, Set.of(2, 5));
 
-    assertThat(chunkThreads).hasSize(6);
+    assertThat(chunkThreads).hasSize(8);
     assertThat(chunkThreads.values()).allSatisfy(thread -> assertThat(thread).isSameAs(task));
   }
 
-  /** The thread each chunk of {@code rows} (10 per chunk, one at a time) started on; {@code slow} chunks block. */
-  private static Map<Integer, Thread> startThreads(int rows, Set<Integer> slow) {
+  /**
+   * The thread each of {@code chunks} chunks of 50 rows (one at a time) started on; {@code slow} chunks block
+   * for three times the limit, the others return at once, far within it (50 ms for 50 rows).
+   */
+  private static Map<Integer, Thread> startThreads(int chunks, Set<Integer> slow) {
     ConcurrentHashMap<Integer, Thread> chunkThreads = new ConcurrentHashMap<>();
-    ListChunkSource source = new ListChunkSource(rows, 10);
+    ListChunkSource source = new ListChunkSource(chunks * 50, 50);
     var pipeline = builder(source, settings(1, true)).scheduler(DELAYS)
         .build((AsyncChunkFunction<Integer, String, Serializable>) (ctx, inputs) -> {
           chunkThreads.put(ctx.chunkIndex(), Thread.currentThread());
           if (slow.contains(ctx.chunkIndex())) {
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ChunkRunner.slowReturn(10)) * 3); // blocks before returning
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ChunkRunner.slowReturn(50)) * 3); // blocks before returning
           }
           return CompletableFuture.completedFuture(inputs.stream().map(v -> "ok").toList());
         }, null);
-    assertThat(drain(pipeline)).hasSize(rows);
+    assertThat(drain(pipeline)).hasSize(chunks * 50);
     return chunkThreads;
   }
 
