@@ -6,6 +6,7 @@ import io.asyncudf.ColumnUdf;
 import io.asyncudf.bridge.FhirChunkFunctions;
 import io.asyncudf.bridge.OpenSearchChunkFunctions;
 import io.asyncudf.fhir.SearchLimits;
+import io.asyncudf.internal.spark.sql.HttpRequestRows;
 import io.asyncudf.internal.spark.sql.SqlArguments;
 import io.asyncudf.internal.spark.sql.SqlFunctions;
 import java.io.Serializable;
@@ -26,8 +27,8 @@ import org.apache.spark.sql.types.StructType;
 final class ConnectorFunction {
 
   static final List<ConnectorFunction> ALL = List.of(
-      new ConnectorFunction("async_http_request", HttpRequestFunction.INPUT, 2, HttpRequestFunction.OUTPUT,
-          (connection, options) -> new HttpRequestFunction(connection.http()),
+      new ConnectorFunction("async_http_request", HttpRequestRows.INPUT, 2, HttpRequestRows.OUTPUT,
+          (connection, options) -> HttpRequestFunction.over(connection.http()).asRowFunction(),
           "async_http_request(conn, method, path [, headers, params, body [, options]]) - sends one HTTP request per "
               + "row over connection conn; returns struct<status_code, text, headers, error>."),
       new ConnectorFunction("fhir_read", new StructType().add("type", DataTypes.StringType)

@@ -21,6 +21,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 
 /**
@@ -101,9 +102,27 @@ public final class AsyncEvalExec extends AsyncExec {
     ErrorColumn errors = call.errorName() == null ? null : new ErrorColumn(SparkInternals.toExternal(
         new StructType().add(errorInputName(), input.dataType(), true)),
         SensitiveValues.fromConf(SparkInternals.sessionConf()));
+    boolean catalyst = call.function() instanceof CatalystChunkFunction;
     return new ColumnTransform(call.function(), call.parameters(), settings, call.staging(),
         SparkInternals.sessionTimeZone(), rowSchema, input.dataType(), call.results(), call.name(), call.outputType(),
-        SparkInternals.toExternal(input.dataType()), SparkInternals.toInternal(call.outputType()), errors);
+        catalyst ? new CopyRow() : SparkInternals.toExternal(input.dataType()),
+        catalyst ? new SameValue() : SparkInternals.toInternal(call.outputType()), errors);
+  }
+
+  /** A {@link CatalystChunkFunction}'s input: a copy of the staged struct, which lives in its chunk's Arrow buffers. */
+  private static final class CopyRow extends AbstractFunction1<Object, Object> implements Serializable {
+    @Override
+    public Object apply(Object staged) {
+      return ((InternalRow) staged).copy();
+    }
+  }
+
+  /** A {@link CatalystChunkFunction}'s output, already internal. */
+  private static final class SameValue extends AbstractFunction1<Object, Object> implements Serializable {
+    @Override
+    public Object apply(Object value) {
+      return value;
+    }
   }
 
   private String errorInputName() {
