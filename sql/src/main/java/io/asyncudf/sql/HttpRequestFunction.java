@@ -4,7 +4,6 @@ import io.asyncudf.ChunkContext;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.http.HttpConnector;
 import io.asyncudf.http.HttpRequest;
-import io.asyncudf.http.HttpResponse;
 import io.asyncudf.http.HttpStatusException;
 import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.spark.sql.HttpRequestRows;
@@ -14,6 +13,7 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * {@code async_http_request}: one request per row through the connection's shared
@@ -24,7 +24,10 @@ import java.util.concurrent.CompletionException;
  */
 final class HttpRequestFunction implements HttpRequestRows.Sender {
 
-  /** Answers up to this size become rows on the network thread that read them. */
+  /**
+   * Answers with bodies up to this size (bytes; characters of a non-2xx answer's kept body) become rows on the
+   * network thread that read them.
+   */
   static final int CONVERT_ON_NETWORK_THREAD_BYTES = 16 * 1024;
 
   private final HttpClientConfig config;
@@ -50,19 +53,22 @@ final class HttpRequestFunction implements HttpRequestRows.Sender {
     // the answer arrives on the network thread: a small one becomes its row there (microseconds, no hop to a
     // callback thread per row), a larger one on a callback thread, so that the network thread never waits
     return HttpConnector.shared(config).sendDirect(context, request).toCompletableFuture()
-        .thenCompose(response -> response.bodyLength() <= CONVERT_ON_NETWORK_THREAD_BYTES
-            ? CompletableFuture.completedFuture(answer(response))
-            : CompletableFuture.supplyAsync(() -> answer(response), AsyncUdfThreads.callbacks()))
-        .exceptionally(failure -> {
+        .thenCompose(response -> answer(response.bodyLength(), () -> new Answer(response.status(),
+            response.bodyAsString(), response.headers())))
+        .exceptionallyCompose(failure -> {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          if (cause instanceof HttpStatusException status) {
-            return new Answer(status.status(), status.body(), null);
+          if (cause instanceof HttpStatusException status) { // a non-2xx answer after the retries: up to 64 KiB of body
+            return answer(status.body() == null ? 0 : status.body().length(),
+                () -> new Answer(status.status(), status.body(), null));
           }
-          throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
+          return CompletableFuture.failedFuture(failure);
         });
   }
 
-  private static Answer answer(HttpResponse response) {
-    return new Answer(response.status(), response.bodyAsString(), response.headers());
+  /** The answer, completed at once when its body is small, else on a callback thread (with its conversion). */
+  private static CompletableFuture<Answer> answer(int bodyLength, Supplier<Answer> answer) {
+    return bodyLength <= CONVERT_ON_NETWORK_THREAD_BYTES
+        ? CompletableFuture.completedFuture(answer.get())
+        : CompletableFuture.supplyAsync(answer, AsyncUdfThreads.callbacks());
   }
 }

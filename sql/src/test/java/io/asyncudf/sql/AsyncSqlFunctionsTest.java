@@ -51,6 +51,13 @@ class AsyncSqlFunctionsTest {
         if (path.startsWith("/missing/")) {
           return new MockResponse.Builder().code(404).body("no such thing").build();
         }
+        if (path.startsWith("/gone/")) { // a non-2xx answer over the size converted on the network thread
+          return new MockResponse.Builder().code(410).body("g".repeat(20_000) + path).build();
+        }
+        if (path.startsWith("/typed/")) {
+          return new MockResponse.Builder().code(200).body(request.getHeaders().get("Content-Type") + " "
+              + request.getBody().string(StandardCharsets.UTF_8)).build();
+        }
         String echo = request.getMethod() + " " + request.getTarget() + " " + request.getHeaders().get("X-Trace")
             + " " + (request.getBody() == null ? "" : request.getBody().string(StandardCharsets.UTF_8)) + " auth=" + request.getHeaders().get("Authorization");
         return new MockResponse.Builder().code(200).addHeader("X-Echo", "yes").body(echo).build();
@@ -102,6 +109,29 @@ class AsyncSqlFunctionsTest {
         assertThat(row.getString(2)).startsWith("GET /small/" + id + " ");
       }
     }
+  }
+
+  @Test
+  void aLargeNon2xxAnswerKeepsItsBodyWhole() {
+    List<Row> rows = spark.sql("SELECT id, r.status_code, r.text, r.headers FROM (SELECT id, async_http_request('api',"
+        + " 'GET', concat('gone/', id)) AS r FROM range(0, 10, 1, 2)) ORDER BY id").collectAsList();
+
+    assertThat(rows).hasSize(10).allSatisfy(row -> {
+      assertThat(row.getInt(1)).isEqualTo(410);
+      assertThat(row.getString(2)).hasSize(20_000 + ("/gone/" + row.getLong(0)).length())
+          .endsWith("/gone/" + row.getLong(0));
+      assertThat(row.isNullAt(3)).as("a non-2xx answer keeps no headers").isTrue();
+    });
+  }
+
+  @Test
+  void aContentTypeHeaderSetsTheBodysTypeAndOneWithoutAValueLeavesTheDefault() {
+    List<Row> rows = spark.sql("SELECT r.text FROM (SELECT async_http_request('api', 'POST', '/typed/',"
+        + " map('Content-Type', t), NULL, 'hi') AS r FROM VALUES ('text/plain'), (CAST(NULL AS STRING)) AS v(t))")
+        .collectAsList();
+
+    assertThat(rows).extracting(row -> row.getString(0))
+        .containsExactlyInAnyOrder("text/plain hi", "application/json hi");
   }
 
   @Test

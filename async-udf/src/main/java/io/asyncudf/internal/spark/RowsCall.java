@@ -42,6 +42,9 @@ public record RowsCall(
   public RowsCall {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(function, "function");
+    if ((Object) function instanceof CatalystChunkFunction) {
+      throw new IllegalArgumentException(name + ": a function of Catalyst rows runs only as a column helper");
+    }
     Objects.requireNonNull(outputSchema, "outputSchema");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(staging, "staging");

@@ -41,9 +41,10 @@ public final class HttpRequestRows implements CatalystChunkFunction {
       .add("headers", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
 
   /**
-   * One request: {@code target} is the path followed by the query its {@code params} make; {@code contentType}
-   * is the {@code Content-Type} header's value ({@code application/json} when none is given), the other headers
-   * with a value are in {@code headers}; {@code body} is null without a body.
+   * One request: {@code target} is the path followed by the query its {@code params} make, in the map's order;
+   * {@code contentType} is the {@code Content-Type} header's value ({@code application/json} when none is given),
+   * the other headers with a value are in {@code headers}, in the map's order; {@code body} is the body string's
+   * UTF-8 bytes, null without a body.
    */
   public record Request(String method, String target, List<Map.Entry<String, String>> headers, String contentType,
       byte[] body) {}
@@ -88,9 +89,12 @@ public final class HttpRequestRows implements CatalystChunkFunction {
       for (int i = 0; i < map.numElements(); i++) {
         String name = map.keyArray().getUTF8String(i).toString();
         String value = map.valueArray().isNullAt(i) ? null : map.valueArray().getUTF8String(i).toString();
+        if (value == null) {
+          continue; // a header without a value is not sent, a Content-Type without one leaves the default
+        }
         if (name.equalsIgnoreCase("Content-Type")) {
           contentType = value;
-        } else if (value != null) {
+        } else {
           headers.add(Map.entry(name, value));
         }
       }
