@@ -47,10 +47,25 @@ public final class HttpRequestRows implements CatalystChunkFunction {
    * UTF-8 bytes, null without a body.
    */
   public record Request(String method, String target, List<Map.Entry<String, String>> headers, String contentType,
-      byte[] body) {}
+      byte[] body) {
+
+    /** The method, the target and the header names: header values and the body may carry secrets. */
+    @Override
+    public String toString() {
+      return method + " " + target + " headers=" + headers.stream().map(Map.Entry::getKey).toList()
+          + (body == null ? "" : " body=" + body.length + " bytes");
+    }
+  }
 
   /** One answer: {@code headers} by lower-case name, each with its values in order; null when none are kept. */
-  public record Answer(int status, String text, Map<String, List<String>> headers) {}
+  public record Answer(int status, String text, Map<String, List<String>> headers) {
+
+    /** The status and the header names: header values and the text may carry secrets. */
+    @Override
+    public String toString() {
+      return status + (headers == null ? "" : " headers=" + headers.keySet()) + " text=" + (text == null ? 0 : text.length()) + " chars";
+    }
+  }
 
   /** Sends one request of a chunk; a request that gets no answer fails its future with that row's error. */
   @FunctionalInterface
