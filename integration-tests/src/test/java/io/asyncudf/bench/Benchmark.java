@@ -21,11 +21,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -416,11 +418,11 @@ public final class Benchmark {
    */
   BenchResult instantCalls(long rows, int calls) throws Exception {
     var instant = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
-            AsyncChunkFunction.perRow((ctx, id) -> java.util.concurrent.CompletableFuture.completedFuture(id)),
+            AsyncChunkFunction.perRow((ctx, id) -> CompletableFuture.completedFuture(id)),
             DataTypes.LongType)
         .maxChunkSize(CONNECTOR_CHUNK)
         .maxConcurrentChunks(256 / CONNECTOR_CHUNK);
-    org.apache.spark.sql.Column total = col("id").multiply(0);
+    Column total = col("id").multiply(0);
     for (int call = 0; call < calls; call++) {
       total = total.plus(instant.apply(col("id").plus(call)));
     }

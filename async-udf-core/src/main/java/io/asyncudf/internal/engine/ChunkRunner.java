@@ -133,10 +133,10 @@ final class ChunkRunner<I, O, P extends Serializable> {
               && isBlocking(returnedAfter > slowReturn(view.size()))) {
             startOnTaskThread = false;
             if (WARNED.compareAndSet(false, true)) {
-              LOG.warn("the chunk function took {} ms to return its stage for {}, and was also slow for one of the two chunks"
-                  + " before;"
-                  + " it should start its work and return at once. The next chunks of such partitions start on the engine's threads, so that the task thread "
-                  + "stays free (said once per JVM)", returnedAfter / 1_000_000, describe(chunk));
+              LOG.warn("the chunk function took {} ms to return its stage for {}, and was also slow for one of the two "
+                  + "chunks before; it should start its work and return at once. The next chunks of such partitions "
+                  + "start on the engine's threads, so that the task thread stays free (said once per JVM)",
+                  returnedAfter / 1_000_000, describe(chunk));
             }
           }
           context.onCancel(() -> outputs.cancel(true));

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Every JVM-wide thread of the library besides the connectors' own I/O threads, in one place: daemon
@@ -51,10 +52,7 @@ public final class AsyncUdfThreads {
    * {@code CompletionException} wrappers removed; cancelling it cancels {@code execution}.
    */
   public static <T> CompletableFuture<T> completeOnCallbacks(CompletableFuture<T> execution) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    execution.whenCompleteAsync((value, failure) -> settle(result, value, failure), callbacks());
-    propagateCancel(result, execution);
-    return result;
+    return relay(execution, () -> false);
   }
 
   /**
@@ -80,7 +78,7 @@ public final class AsyncUdfThreads {
    * continuations may run on a network thread (a connector's direct sends) but whose callers' must not.
    */
   public static <T> CompletableFuture<T> offNetworkThreads(CompletableFuture<T> stage) {
-    return relay(stage, false);
+    return relay(stage, () -> !onNetworkThread());
   }
 
   /**
@@ -90,11 +88,14 @@ public final class AsyncUdfThreads {
    * out the request, or the caller's thread). Cancelling it cancels {@code execution}.
    */
   public static <T> CompletableFuture<T> completeOnNetworkOrCallbacks(CompletableFuture<T> execution) {
-    return relay(execution, true);
+    return relay(execution, AsyncUdfThreads::onNetworkThread);
   }
 
-  /** {@code stage}'s outcome, settled inline where the completing thread is a network thread or not as asked. */
-  private static <T> CompletableFuture<T> relay(CompletableFuture<T> stage, boolean inlineOnNetworkThreads) {
+  /**
+   * {@code stage}'s outcome, settled on the thread that completes {@code stage} when {@code inline} says so
+   * there, else on a callback thread. Cancelling the result cancels {@code stage} first.
+   */
+  private static <T> CompletableFuture<T> relay(CompletableFuture<T> stage, BooleanSupplier inline) {
     CompletableFuture<T> result = new CompletableFuture<>() {
       @Override
       public boolean cancel(boolean mayInterruptIfRunning) {
@@ -103,21 +104,13 @@ public final class AsyncUdfThreads {
       }
     };
     stage.whenComplete((value, failure) -> {
-      if (onNetworkThread() == inlineOnNetworkThreads) {
+      if (inline.getAsBoolean()) {
         settle(result, value, failure);
       } else {
         callbacks().execute(() -> settle(result, value, failure));
       }
     });
     return result;
-  }
-
-  private static void propagateCancel(CompletableFuture<?> result, CompletableFuture<?> stage) {
-    result.whenComplete((value, failure) -> {
-      if (result.isCancelled()) {
-        stage.cancel(true);
-      }
-    });
   }
 
   private static <T> void settle(CompletableFuture<T> result, T value, Throwable failure) {
