@@ -24,10 +24,7 @@ import java.util.function.Supplier;
  */
 final class HttpRequestFunction implements HttpRequestRows.Sender {
 
-  /**
-   * Answers with bodies up to this size (bytes; characters of a non-2xx answer's kept body) become rows on the
-   * network thread that read them.
-   */
+  /** 2xx answers with bodies up to this size (bytes) become rows on the network thread that read them. */
   static final int CONVERT_ON_NETWORK_THREAD_BYTES = 16 * 1024;
 
   private final HttpClientConfig config;
@@ -50,8 +47,9 @@ final class HttpRequestFunction implements HttpRequestRows.Sender {
     if (call.body() != null) {
       request = request.body(call.contentType(), call.body());
     }
-    // the answer arrives on the network thread: a small one becomes its row there (microseconds, no hop to a
-    // callback thread per row), a larger one on a callback thread, so that the network thread never waits
+    // a 2xx answer arrives on the network thread: a small one becomes its row there (microseconds, no hop to a
+    // callback thread per row), a larger one on a callback thread, so that the network thread never waits; a
+    // failure, a non-2xx answer included, arrives on a callback thread
     return HttpConnector.shared(config).sendDirect(context, request).toCompletableFuture()
         .thenCompose(response -> answer(response.bodyLength(), () -> new Answer(response.status(),
             response.bodyAsString(), response.headers())))
@@ -65,9 +63,12 @@ final class HttpRequestFunction implements HttpRequestRows.Sender {
         });
   }
 
-  /** The answer, completed at once when its body is small, else on a callback thread (with its conversion). */
+  /**
+   * The answer, completed at once off the network threads or when its body is small, else on a callback thread
+   * (with its conversion).
+   */
   private static CompletableFuture<Answer> answer(int bodyLength, Supplier<Answer> answer) {
-    return bodyLength <= CONVERT_ON_NETWORK_THREAD_BYTES
+    return bodyLength <= CONVERT_ON_NETWORK_THREAD_BYTES || !AsyncUdfThreads.onNetworkThread()
         ? CompletableFuture.completedFuture(answer.get())
         : CompletableFuture.supplyAsync(answer, AsyncUdfThreads.callbacks());
   }

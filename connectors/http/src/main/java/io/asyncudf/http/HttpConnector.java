@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * down. Only the serializable {@link HttpClientConfig} should be captured by a function.
  *
  * <p>Promises: {@link #send} never blocks the calling thread and never blocks a network thread; its
- * future completes on a connector callback thread ({@link #sendDirect}'s may complete on the network
- * thread, for continuations that take microseconds). A request waits without a thread for the rate
+ * future completes on a connector callback thread ({@link #sendDirect}'s completes on the network
+ * thread with a 2xx answer, for continuations that take microseconds). A request waits without a thread for the rate
  * limit and an in-flight slot, is retried as {@link HttpRetrySettings} says (each retry reported to
  * the {@link RequestScope}, a chunk's {@code ChunkContext}), and fails with
  * {@link HttpStatusException} for a final non-2xx status. The request is registered with the scope,
@@ -90,7 +90,7 @@ public final class HttpConnector implements AutoCloseable {
     this.config = config;
     this.shared = shared;
     this.bootstrap = new ClientBootstrap(config, nanoClock);
-    this.maxResends = Math.min(config.maxInFlight() + 1, 32);
+    this.maxResends = Math.min(config.maxInFlight(), 31) + 1;
     this.rules = new RetryRules(config.retry(), retryCount::increment);
     this.retries = new RequestRetries(config.retry().maxAttempts());
     this.rateLimit = config.requestsPerSecond() > 0
@@ -162,8 +162,8 @@ public final class HttpConnector implements AutoCloseable {
 
   /**
    * Like {@link #send(RequestScope, HttpRequest)}, except that the returned future completes on the
-   * network thread that read the answer, as gRPC's {@code directExecutor} does (a request that fails
-   * without an answer, say timed out waiting for a slot, still completes on a callback thread):
+   * network thread that read a 2xx answer, as gRPC's {@code directExecutor} does (a request that fails,
+   * with a non-2xx answer or none, say refused or timed out, still completes on a callback thread):
    * continuations chained on it then run on that thread, before it reads the next answer, and must
    * never block nor take more than microseconds (converting a small answer to a row is fine; parsing a
    * large one is not). Saves the hop of each answer to a callback thread, about 5 µs of CPU per request

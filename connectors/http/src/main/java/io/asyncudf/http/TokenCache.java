@@ -1,6 +1,7 @@
 package io.asyncudf.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.Futures;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +10,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The access token of one client, shared by every task of the executor JVM. Concurrent callers
  * share one fetch; a token is refreshed {@code refreshBefore} ahead of its expiry (or at half its
- * lifetime when that is sooner) and when a request using it gets 401.
+ * lifetime when that is sooner) and when a request using it gets 401. The grant builds each token
+ * request on a callback thread: it may sign a JWT or read a key, and a refresh may start on a network
+ * thread (a 401 answer) or while other callers wait for this cache's lock.
  */
 final class TokenCache {
 
@@ -26,19 +30,25 @@ final class TokenCache {
   private final HttpAuth.OAuth2 auth;
   private final Function<HttpRequest, CompletableFuture<HttpResponse>> transport;
   private final Clock clock;
+  private final Executor grants;
   private Token current;
   private CompletableFuture<Token> fetching;
   private long fetches;
 
   TokenCache(HttpAuth.OAuth2 auth, Function<HttpRequest, CompletableFuture<HttpResponse>> transport) {
-    this(auth, transport, Clock.systemUTC());
+    this(auth, transport, Clock.systemUTC(), AsyncUdfThreads.callbacks());
   }
 
-  /** @param clock when tokens were fetched and when they are due for a refresh */
-  TokenCache(HttpAuth.OAuth2 auth, Function<HttpRequest, CompletableFuture<HttpResponse>> transport, Clock clock) {
+  /**
+   * @param clock when tokens were fetched and when they are due for a refresh
+   * @param grants where the grant builds each token request
+   */
+  TokenCache(HttpAuth.OAuth2 auth, Function<HttpRequest, CompletableFuture<HttpResponse>> transport, Clock clock,
+      Executor grants) {
     this.auth = auth;
     this.transport = transport;
     this.clock = clock;
+    this.grants = grants;
   }
 
   /**
@@ -82,27 +92,31 @@ final class TokenCache {
   }
 
   private CompletableFuture<Token> fetch() {
-    HttpRequest request;
+    return CompletableFuture.supplyAsync(this::tokenRequest, grants).thenCompose(request -> {
+      Instant requested = clock.instant();
+      return transport.apply(request)
+          .handle((response, failure) -> {
+            if (failure != null) {
+              throw new CompletionException(new AuthenticationException(
+                  "token request to " + Redaction.url(auth.tokenUrl()) + " failed: " + Futures.unwrap(failure).getMessage(), null));
+            }
+            return parse(response, requested);
+          });
+    });
+  }
+
+  private HttpRequest tokenRequest() {
     try {
       String form = auth.grant().formParameters(auth.tokenUrl()).entrySet().stream()
           .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
           .collect(Collectors.joining("&"));
-      request = HttpRequest.post(auth.tokenUrl(), "application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8))
+      return HttpRequest.post(auth.tokenUrl(), "application/x-www-form-urlencoded", form.getBytes(StandardCharsets.UTF_8))
           .header("Accept", "application/json")
           .idempotent(true);
     } catch (Exception e) {
-      return CompletableFuture.failedFuture(new AuthenticationException(
+      throw new CompletionException(new AuthenticationException(
           "cannot build the token request for " + Redaction.url(auth.tokenUrl()) + ": " + e.getMessage(), null));
     }
-    Instant requested = clock.instant();
-    return transport.apply(request)
-        .handle((response, failure) -> {
-          if (failure != null) {
-            throw new CompletionException(new AuthenticationException(
-                "token request to " + Redaction.url(auth.tokenUrl()) + " failed: " + Futures.unwrap(failure).getMessage(), null));
-          }
-          return parse(response, requested);
-        });
   }
 
   private Token parse(HttpResponse response, Instant requested) {

@@ -123,6 +123,23 @@ class HttpAuthTest {
   }
 
   @Test
+  void theGrantNeverRunsOnANetworkThreadNotEvenForTheRefreshA401Starts() throws Exception {
+    List<Boolean> onNetworkThread = java.util.Collections.synchronizedList(new ArrayList<>());
+    ClientSecretGrant secret = new ClientSecretGrant("spark-job", Secret.of(CLIENT_SECRET), "read");
+    TokenGrant recording = tokenUrl -> {
+      onNetworkThread.add(io.asyncudf.internal.connector.AsyncUdfThreads.onNetworkThread());
+      return secret.formParameters(tokenUrl);
+    };
+    try (HttpConnector http = connector(HttpAuth.oauth2(server.url("/token").toString(), recording))) {
+      status(http, "first");
+      validTokens.clear();
+
+      assertThat(status(http, "after-revocation")).isEqualTo(200);
+    }
+    assertThat(onNetworkThread).as("the first fetch and the one the 401 started").containsExactly(false, false);
+  }
+
+  @Test
   void aRejectedClientFailsWithAnAuthenticationErrorNamingTheEndpoint() {
     try (HttpConnector http = connector(oauth2("wrong-secret-value"))) {
       ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,

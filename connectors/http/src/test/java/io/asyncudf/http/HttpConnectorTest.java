@@ -81,7 +81,7 @@ class HttpConnectorTest {
   }
 
   @Test
-  void sendDirectCompletesOnTheNetworkThreadThatReadTheAnswerAndUnwrapsItsFailures() throws Exception {
+  void sendDirectCompletesAnAnswerOnTheNetworkThreadThatReadItAndAFailureUnwrappedOnACallbackThread() throws Exception {
     java.util.concurrent.CountDownLatch chained = new java.util.concurrent.CountDownLatch(1);
     dispatch(request -> {
       try {
@@ -100,8 +100,11 @@ class HttpConnectorTest {
     chained.countDown();
 
     assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("42@asyncudf-http-").endsWith("@true");
-    assertThat(http.sendDirect(null, HttpRequest.get("missing")).handle((response, failure) -> failure)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS)).isInstanceOf(HttpStatusException.class);
+    assertThat(http.sendDirect(null, HttpRequest.get("missing"))
+        .handle((response, failure) -> failure.getClass().getSimpleName() + "@"
+            + io.asyncudf.internal.connector.AsyncUdfThreads.onNetworkThread())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .as("a failure, even one with an answer, continues on a callback thread").isEqualTo("HttpStatusException@false");
   }
 
   @Test

@@ -45,6 +45,26 @@ class KeepAliveChurnTest {
   }
 
   @Test
+  void anUnboundedPoolStillResends() throws Exception {
+    try (ChurningServer server = new ChurningServer(); HttpConnector http = HttpConnector.create(config(server)
+        .maxConnections(Integer.MAX_VALUE).maxConnectionsPerHost(Integer.MAX_VALUE).build())) {
+      for (int wave = 0; wave < 250; wave++) { // 8 at a time, so that the pool reuses the connections the server drops
+        List<CompletableFuture<HttpResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          calls.add(http.send(null, HttpRequest.get("echo/" + i)).toCompletableFuture());
+        }
+        for (int i = 0; i < calls.size(); i++) {
+          assertThat(calls.get(i).get(60, TimeUnit.SECONDS).bodyAsString()).isEqualTo(String.valueOf(i));
+        }
+      }
+
+      assertThat(server.dropped()).isGreaterThan(20);
+      assertThat(http.resends()).isEqualTo(server.dropped());
+      assertThat(http.metrics().retries()).isZero();
+    }
+  }
+
+  @Test
   void aPostCaughtOnAClosedConnectionIsNotResent() throws Exception {
     try (ChurningServer server = new ChurningServer(); HttpConnector http = HttpConnector.create(config(server).build())) {
       HttpRequest post = HttpRequest.postJson("echo/1", "{}");

@@ -32,7 +32,7 @@ class TokenCacheTest {
       CompletableFuture<HttpResponse> answer = new CompletableFuture<>();
       fetches.add(answer);
       return answer;
-    }, clock);
+    }, clock, Runnable::run);
   }
 
   private void answer(int fetch, String token, long expiresInSeconds) {

@@ -40,7 +40,8 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Transport;
  *
  * <p>Promises: calls never block; futures complete on a connector callback thread, never on an I/O
  * thread. Whole requests are retried on 429/502/503/504 and on connection failures (a bulk with
- * items that have no id only on 429/503, which OpenSearch answers before indexing anything), with
+ * items that have no id, or that create or delete, only on 429/503, which OpenSearch answers before
+ * indexing anything), with
  * full-jitter backoff, each retry reported to the chunk's listener. Bulk items rejected with 429
  * are retried on their own; items that succeeded are never sent again. A non-2xx answer fails with
  * {@link OpenSearchException} naming the status, request and error.
@@ -224,7 +225,7 @@ public final class OpenSearchConnector implements AutoCloseable {
     boolean idempotent = true;
     for (int item : items) {
       body.writeBytes(lines[item]);
-      idempotent &= actions.get(item).id() != null;
+      idempotent &= replaySafe(actions.get(item));
     }
     Map<String, String> query = config.refresh().equals("false") ? Map.of() : Map.of("refresh", config.refresh());
     return call(context, "POST", "/_bulk", query, body.toByteArray(), "application/x-ndjson", idempotent)
@@ -292,6 +293,15 @@ public final class OpenSearchConnector implements AutoCloseable {
             throw new CompletionException(e);
           }
         });
+  }
+
+  /**
+   * Whether sending {@code action} again after an attempt whose outcome is unknown gives the same result: an
+   * index or upsert of a document by its id. A create answers 409 and a delete 404 the second time, and an
+   * item without an id would be indexed twice.
+   */
+  private static boolean replaySafe(BulkAction action) {
+    return action.id() != null && (action.type() == BulkAction.Type.INDEX || action.type() == BulkAction.Type.UPSERT);
   }
 
   private RequestRetries.Rules rules(boolean idempotent) {

@@ -203,6 +203,14 @@ class OpenSearchConnectorTest {
     List<BulkAction> autoIds = List.of(BulkAction.index("patients", null, "{\"a\":1}"));
     assertThrows(ExecutionException.class, () -> await(search.bulk(null, autoIds)));
     assertThat(calls.get()).isEqualTo(1);
+
+    for (BulkAction notReplayable : List.of(BulkAction.create("patients", "p1", "{\"a\":1}"),
+        BulkAction.delete("patients", "p1"))) {
+      calls.set(0);
+      assertThrows(ExecutionException.class, () -> await(search.bulk(null, List.of(docs(1).get(0), notReplayable))),
+          notReplayable.type() + " answers 409 or 404 when sent again: its bulk is not re-sent after a reset");
+      assertThat(calls.get()).as(notReplayable.type().toString()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -7,7 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Every JVM-wide thread of the library besides the connectors' own I/O threads, in one place: daemon
@@ -52,7 +52,7 @@ public final class AsyncUdfThreads {
    * {@code CompletionException} wrappers removed; cancelling it cancels {@code execution}.
    */
   public static <T> CompletableFuture<T> completeOnCallbacks(CompletableFuture<T> execution) {
-    return relay(execution, () -> false);
+    return relay(execution, failed -> false);
   }
 
   /**
@@ -78,24 +78,27 @@ public final class AsyncUdfThreads {
    * continuations may run on a network thread (a connector's direct sends) but whose callers' must not.
    */
   public static <T> CompletableFuture<T> offNetworkThreads(CompletableFuture<T> stage) {
-    return relay(stage, () -> !onNetworkThread());
+    return relay(stage, failed -> !onNetworkThread());
   }
 
   /**
    * A future that completes like {@code execution}, with the failure's {@code CompletionException}
-   * wrappers removed: on the thread that completes {@code execution} if that is a network thread (the
-   * answer's own), on a callback thread otherwise (a timer, a scheduler thread that refused or timed
-   * out the request, or the caller's thread). Cancelling it cancels {@code execution}.
+   * wrappers removed: a success on the thread that completes {@code execution} if that is a network thread
+   * (the answer's own); a failure, or a success elsewhere (the caller's thread, a scheduler thread), on a
+   * callback thread. A failure may come from a network timer or a refused connection, with no answer to
+   * read: what follows it may be anything (a retry, an error row), so it never runs on a network thread.
+   * Cancelling it cancels {@code execution}.
    */
   public static <T> CompletableFuture<T> completeOnNetworkOrCallbacks(CompletableFuture<T> execution) {
-    return relay(execution, AsyncUdfThreads::onNetworkThread);
+    return relay(execution, failed -> !failed && onNetworkThread());
   }
 
   /**
    * {@code stage}'s outcome, settled on the thread that completes {@code stage} when {@code inline} says so
-   * there, else on a callback thread. Cancelling the result cancels {@code stage} first.
+   * there (given whether {@code stage} failed), else on a callback thread. Cancelling the result cancels
+   * {@code stage} first.
    */
-  private static <T> CompletableFuture<T> relay(CompletableFuture<T> stage, BooleanSupplier inline) {
+  private static <T> CompletableFuture<T> relay(CompletableFuture<T> stage, Predicate<Boolean> inline) {
     CompletableFuture<T> result = new CompletableFuture<>() {
       @Override
       public boolean cancel(boolean mayInterruptIfRunning) {
@@ -104,7 +107,7 @@ public final class AsyncUdfThreads {
       }
     };
     stage.whenComplete((value, failure) -> {
-      if (inline.getAsBoolean()) {
+      if (inline.test(failure != null)) {
         settle(result, value, failure);
       } else {
         callbacks().execute(() -> settle(result, value, failure));

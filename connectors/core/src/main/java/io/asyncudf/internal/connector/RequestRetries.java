@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -81,7 +82,8 @@ public final class RequestRetries {
     private final Supplier<String> request;
     private final Rules rules;
     private final IntFunction<CompletableFuture<T>> attempt;
-    private volatile Future<?> current;
+    /** The running attempt or the pending wait before the next one. */
+    private final AtomicReference<Future<?>> current = new AtomicReference<>();
 
     Execution(RequestScope scope, Supplier<String> request, Rules rules, IntFunction<CompletableFuture<T>> attempt) {
       this.scope = scope;
@@ -89,7 +91,7 @@ public final class RequestRetries {
       this.rules = rules;
       this.attempt = attempt;
       result.whenComplete((value, failure) -> {
-        Future<?> running = current;
+        Future<?> running = current.get();
         if (result.isCancelled() && running != null) {
           running.cancel(false);
         }
@@ -110,7 +112,7 @@ public final class RequestRetries {
       } catch (RuntimeException | Error e) {
         running = CompletableFuture.failedFuture(e);
       }
-      current = running;
+      current.set(running);
       if (result.isCancelled()) {
         running.cancel(false);
         return;
@@ -140,9 +142,12 @@ public final class RequestRetries {
       String description = request.get();
       LOG.debug("retrying {} after attempt {} in {} ms: {}", description, number, delay.toMillis(), failure.toString());
       RequestReports.of(scope).requestRetried(description, number, failure, delay);
-      current = scheduler.schedule(() -> start(number + 1), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      Future<?> failedAttempt = current.get();
+      Future<?> wait = scheduler.schedule(() -> start(number + 1), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      // a short wait may have started the next attempt already: that one stays the attempt a cancel reaches
+      current.compareAndSet(failedAttempt, wait);
       if (result.isCancelled()) {
-        current.cancel(false);
+        current.get().cancel(false);
       }
     }
   }

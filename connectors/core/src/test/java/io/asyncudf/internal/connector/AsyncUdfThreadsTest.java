@@ -51,6 +51,24 @@ class AsyncUdfThreadsTest {
   }
 
   @Test
+  void completeOnNetworkOrCallbacksKeepsOnlyAnAnswerOnTheNetworkThread() throws Exception {
+    CompletableFuture<String> answered = new CompletableFuture<>();
+    CompletableFuture<Boolean> answerThread = AsyncUdfThreads.completeOnNetworkOrCallbacks(answered)
+        .thenApply(value -> AsyncUdfThreads.onNetworkThread());
+    CompletableFuture<String> timedOut = new CompletableFuture<>();
+    CompletableFuture<String> failureThread = AsyncUdfThreads.completeOnNetworkOrCallbacks(timedOut)
+        .handle((value, failure) -> failure + "@" + Thread.currentThread().getName());
+
+    network.execute(() -> answered.complete("answer"));
+    network.execute(() -> timedOut.completeExceptionally(
+        new java.util.concurrent.CompletionException(new java.util.concurrent.TimeoutException("read timeout"))));
+
+    assertThat(answerThread.get(10, TimeUnit.SECONDS)).as("an answer continues on its network thread").isTrue();
+    assertThat(failureThread.get(10, TimeUnit.SECONDS))
+        .startsWith("java.util.concurrent.TimeoutException: read timeout@asyncudf-connector-callback-");
+  }
+
+  @Test
   void cancellingTheResultCancelsTheStage() {
     CompletableFuture<String> stage = new CompletableFuture<>();
 

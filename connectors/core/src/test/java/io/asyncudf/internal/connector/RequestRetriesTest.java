@@ -74,6 +74,32 @@ class RequestRetriesTest {
   }
 
   @Test
+  void cancellingReachesAnAttemptThatStartedBeforeItsWaitWasRecorded() {
+    RequestRetries.Rules noWait = new RequestRetries.Rules() {
+      @Override
+      public boolean isRetryable(Throwable failure) {
+        return true;
+      }
+
+      @Override
+      public Duration delayAfter(int failedAttempt, Throwable failure) {
+        return Duration.ZERO; // the manual scheduler runs the next attempt inside schedule(), before it returns
+      }
+    };
+    CompletableFuture<String> result = new RequestRetries(2, scheduler).run(scope, () -> "GET /x", noWait, number -> {
+      CompletableFuture<String> attempt = new CompletableFuture<>();
+      attempts.add(attempt);
+      return attempt;
+    });
+    attempts.get(0).completeExceptionally(new IOException("reset"));
+    assertThat(attempts).hasSize(2);
+
+    result.cancel(true);
+
+    assertThat(attempts.get(1)).as("the second attempt's request ends with the cancelled result").isCancelled();
+  }
+
+  @Test
   void cancellingDuringAnAttemptCancelsItAndDuringAWaitStartsNoFurtherAttempt() {
     CompletableFuture<String> running = run(3);
     running.cancel(true);
