@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructType;
@@ -17,9 +19,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * or "api-key", compared case-insensitively with {@code _} read as {@code -}; and the names the session's
  * conf adds ({@link #fromConf}): every {@code secretHeader} of a connection, the names a connection lists
  * in {@code maskedHeaders}, and the names in {@value #MASKED_NAMES}. The value becomes {@value #MASK};
- * names stay, so the row still shows which header was sent.
+ * names stay, so the row still shows which header was sent. Inside every other string (a path, a body) the
+ * values of such names are masked too where the text gives them as query, form or fragment parameters
+ * ({@code ?access_token=…}, {@code &client_secret=…}, also {@code key} and {@code sig}) or as JSON members
+ * ({@code "api_key": "…"}), and so is a URL's user info ({@code https://user:password@host}).
  */
-final class SensitiveValues implements java.io.Serializable {
+public final class SensitiveValues implements java.io.Serializable {
 
   /** Comma-separated further names whose values are masked, for Java helpers as for SQL. */
   static final String MASKED_NAMES = "spark.asyncudf.maskedNames";
@@ -33,6 +38,14 @@ final class SensitiveValues implements java.io.Serializable {
   private static final Set<String> NAMES = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie",
       "x-api-key", "api-key", "apikey", "access-key", "x-auth-token", "auth", "passwd", "pwd");
   private static final String[] PARTS = {"password", "secret", "token", "credential", "signature", "api-key"};
+  /** Further names that are secrets as query or form parameters: an API's {@code key}, a signed URL's {@code sig}. */
+  private static final Set<String> PARAMETERS = Set.of("key", "sig");
+  /** A parameter in a query, a form body or a URL's fragment; its value stops at quotes and commas too (inside JSON). */
+  private static final Pattern PARAMETER = Pattern.compile("(^|[?&;#])([^=&#?;\\s\"',]++)=([^&#;\\s\"',]*+)");
+  /** A JSON member with a string value; possessive and unrolled, so that long values neither backtrack nor recurse. */
+  private static final Pattern JSON_MEMBER = Pattern.compile(
+      "\"([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"(\\s*+:\\s*+)\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"");
+  private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@?#\\s\"']++@");
 
   private final Set<String> extra;
 
@@ -92,6 +105,36 @@ final class SensitiveValues implements java.io.Serializable {
     return BUILT_IN.mask(value);
   }
 
+  /**
+   * {@code text} with the values of the built-in names masked where it gives them as query or form
+   * parameters or as JSON string members: for a request target printed in a message.
+   */
+  public static String maskedText(String text) {
+    return BUILT_IN.maskText(text);
+  }
+
+  String maskText(String text) {
+    String masked = text.contains("://") ? USER_INFO.matcher(text).replaceAll(MASK + "@") : text;
+    if (masked.indexOf('=') >= 0) {
+      masked = replace(PARAMETER.matcher(masked), match -> isSensitive(match.group(2))
+          || PARAMETERS.contains(normal(match.group(2))) ? match.group(1) + match.group(2) + "=" + MASK : match.group());
+    }
+    if (masked.indexOf('"') >= 0) {
+      masked = replace(JSON_MEMBER.matcher(masked), match -> isSensitive(match.group(1))
+          ? "\"" + match.group(1) + "\"" + match.group(2) + "\"" + MASK + "\"" : match.group());
+    }
+    return masked;
+  }
+
+  private static String replace(Matcher matcher, java.util.function.Function<Matcher, String> replacement) {
+    StringBuilder result = new StringBuilder();
+    while (matcher.find()) {
+      matcher.appendReplacement(result, Matcher.quoteReplacement(replacement.apply(matcher)));
+    }
+    matcher.appendTail(result);
+    return result.toString();
+  }
+
   /** {@code value} (a {@code Row}, Scala map or sequence, or a plain value) with sensitive values masked. */
   Object mask(Object value) {
     if (value instanceof Row row) {
@@ -105,6 +148,9 @@ final class SensitiveValues implements java.io.Serializable {
     }
     if (value instanceof scala.collection.Seq<?> seq) {
       return seq.map(this::mask);
+    }
+    if (value instanceof String text) {
+      return maskText(text);
     }
     return value;
   }

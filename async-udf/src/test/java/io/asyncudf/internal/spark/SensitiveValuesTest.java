@@ -23,6 +23,34 @@ class SensitiveValuesTest {
   }
 
   @Test
+  void secretLookingParametersAndJsonMembersInsideStringsAreMasked() {
+    assertThat(SensitiveValues.maskedText("/x?id=7&access_token=qt-1&sig=s1;code=c1#top"))
+        .as("a FHIR code stays").isEqualTo("/x?id=7&access_token=****&sig=****;code=c1#top");
+    assertThat(SensitiveValues.maskedText("https://etl:pw-9@host/cb#access_token=at-1&state=s"))
+        .isEqualTo("https://****@host/cb#access_token=****&state=s");
+    assertThat(SensitiveValues.maskedText("{\"callback\":\"https://x/cb?token=abc\",\"id\":\"p1\"}"))
+        .as("a parameter inside a JSON string ends at its quote")
+        .isEqualTo("{\"callback\":\"https://x/cb?token=****\",\"id\":\"p1\"}");
+    String large = "{\"data\":\"" + "a\\\"".repeat(50_000) + "\",\"token\":\"t-1\"}";
+    assertThat(SensitiveValues.maskedText(large)).as("a 150,000-character member, escapes and all")
+        .endsWith("\"token\":\"****\"}").doesNotContain("t-1");
+    assertThat(SensitiveValues.maskedText("grant_type=client_credentials&client_secret=cs-9"))
+        .isEqualTo("grant_type=client_credentials&client_secret=****");
+    assertThat(SensitiveValues.maskedText("{\"user\": \"ann\", \"api_key\" : \"k\\\"1\", \"n\": 2, \"Password\":\"pw\"}"))
+        .isEqualTo("{\"user\": \"ann\", \"api_key\" : \"****\", \"n\": 2, \"Password\":\"****\"}");
+    assertThat(SensitiveValues.maskedText("keyword=spark&monkey=1 and a = sign"))
+        .as("names that only contain a parameter name, and text that is no query, stay").isEqualTo("keyword=spark&monkey=1 and a = sign");
+  }
+
+  @Test
+  void aFailedRequestsPathAndBodyKeepNoSecretInTheirText() {
+    StructType schema = new StructType().add("path", DataTypes.StringType).add("body", DataTypes.StringType);
+    Row row = new GenericRowWithSchema(new Object[] {"/x?token=qt-1", "{\"secret\":\"s-2\"}"}, schema);
+
+    assertThat(((Row) SensitiveValues.masked(row)).json()).doesNotContain("qt-1", "s-2").contains("token=****");
+  }
+
+  @Test
   void theConfAddsEveryConnectionsSecretHeadersAndTheNamesItLists() {
     SensitiveValues sensitive = SensitiveValues.fromConf(Map.of(
         "spark.asyncudf.connection.svc.url", "https://svc",

@@ -3,6 +3,7 @@ package io.asyncudf.internal.spark.sql;
 import io.asyncudf.ChunkContext;
 import io.asyncudf.RowFailure;
 import io.asyncudf.internal.spark.CatalystChunkFunction;
+import io.asyncudf.internal.spark.SensitiveValues;
 import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +50,13 @@ public final class HttpRequestRows implements CatalystChunkFunction {
   public record Request(String method, String target, List<Map.Entry<String, String>> headers, String contentType,
       byte[] body) {
 
-    /** The method, the target and the header names: header values and the body may carry secrets. */
+    /**
+     * The method, the target with its secret-looking parameter values masked, and the header names: header
+     * values and the body may carry secrets.
+     */
     @Override
     public String toString() {
-      return method + " " + target + " headers=" + headers.stream().map(Map.Entry::getKey).toList()
+      return method + " " + SensitiveValues.maskedText(target) + " headers=" + headers.stream().map(Map.Entry::getKey).toList()
           + (body == null ? "" : " body=" + body.length + " bytes");
     }
   }
