@@ -26,7 +26,11 @@ public interface ChunkContext<P> extends RequestScope {
   /** 0-based index of the chunk within its partition. */
   int chunkIndex();
 
-  /** 0-based row offset, within the partition, of the chunk's first input. */
+  /**
+   * 0-based row offset, within the partition, of the chunk's first input. With a journal, the rows it
+   * answered are not called, so a chunk's inputs need not be rows that follow one another: then
+   * {@code firstRowIndex() + i} is not input {@code i}'s row (the error struct's {@code row_index} is).
+   */
   long firstRowIndex();
 
   /** Rows in this chunk. */

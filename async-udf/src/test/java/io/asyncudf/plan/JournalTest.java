@@ -201,6 +201,55 @@ class JournalTest {
     });
   }
 
+  /** The {@code ChunkContext.firstRowIndex()} of the chunk that holds id 110, seen by the function. */
+  private static final java.util.concurrent.atomic.AtomicLong FIRST_ROW_OF_110 = new java.util.concurrent.atomic.AtomicLong(-1);
+
+  @Test
+  void rowNumbersStayThePartitionsWhenTheJournalAnsweredTheRowsBefore() {
+    ColumnUdf<Long, Long, Serializable> refuses110 = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> {
+              if (id != 110) {
+                return new CountingService.Client(service.url()).score(id);
+              }
+              FIRST_ROW_OF_110.set(ctx.firstRowIndex());
+              return CompletableFuture.failedFuture(new IllegalStateException("id 110 refused"));
+            }),
+            DataTypes.LongType)
+        .maxChunkSize(5).errorColumn("error").journal(dir.resolve("positions").toString());
+    spark.range(0, 100, 1, 1).withColumn("s", refuses110.apply(col("id"))).collectAsList();
+    service.reset();
+
+    List<Row> rows = spark.range(0, 200, 1, 1).withColumn("s", refuses110.apply(col("id"))).orderBy("id").collectAsList();
+
+    assertThat(service.requestsFor(50)).as("rows 0-99 answered by the journal").isZero();
+    assertThat(service.requestsFor(150)).isEqualTo(1);
+    Row error = rows.get(110).getStruct(1).getStruct(1);
+    assertThat(error.getString(0)).isEqualTo("id 110 refused");
+    assertThat(error.getLong(5)).as("row_index: the row's place in the partition, not among the rows called")
+        .isEqualTo(110);
+    assertThat(FIRST_ROW_OF_110.get()).as("the chunk of rows 110-114 starts at row 110").isEqualTo(110);
+  }
+
+  @Test
+  void theDataFrameHelperKeepsThePartitionsRowNumbersWhenTheJournalAnsweredRowsBefore() {
+    DataFrameUdf<Serializable> refuses110 = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
+      if (rows.stream().anyMatch(row -> row.getLong(0) == 110)) {
+        return CompletableFuture.failedFuture(new IllegalStateException("a chunk with id 110 refused"));
+      }
+      return CompletableFuture.completedFuture(
+          rows.stream().map(row -> RowFactory.create(row.getLong(0), 2 * row.getLong(0))).toList());
+    }, CountingService.SCORED).maxChunkSize(10).errorColumn("error")
+        .journal(dir.resolve("frame-positions").toString()).journalKey("id");
+    assertThat(refuses110.apply(spark.range(0, 100, 1, 1).toDF("id")).collectAsList()).hasSize(100);
+
+    List<Row> failed = refuses110.apply(spark.range(0, 200, 1, 1).toDF("id")).filter("error IS NOT NULL")
+        .collectAsList();
+
+    assertThat(failed).extracting(row -> row.getStruct(2).getLong(5))
+        .as("row_index: the rows' places in the partition, not among the rows called")
+        .containsExactlyInAnyOrder(110L, 111L, 112L, 113L, 114L, 115L, 116L, 117L, 118L, 119L);
+  }
+
   @Test
   void aCutOrGarbledEntryIsNeverAnAnswer() throws IOException {
     assertScores(scored(journaled(), 100), 100);

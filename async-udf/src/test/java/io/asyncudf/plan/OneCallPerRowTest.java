@@ -201,6 +201,24 @@ class OneCallPerRowTest {
   }
 
   @Test
+  void aQueryThatFailsWhileItsOutputIsKeptReleasesWhatWasStored() {
+    ColumnUdf<Long, Long, Serializable> failing = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            (ctx, ids) -> ids.contains(1_500L)
+                ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("row 1500 refused"))
+                : java.util.concurrent.CompletableFuture.completedFuture(ids.stream().map(id -> id * 2).toList()),
+            DataTypes.LongType)
+        .maxChunkSize(10);
+    java.util.Set<Object> before = java.util.Set.copyOf(
+        scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getPersistentRDDs()).keySet());
+
+    assertThatThrownBy(() -> ids(0).withColumn("s", failing.apply(col("id"))).orderBy(col("s").desc()).collectAsList())
+        .hasStackTraceContaining("row 1500 refused");
+
+    assertThat(scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getPersistentRDDs()).keySet())
+        .as("the partitions stored before the failure are released").isSubsetOf(before);
+  }
+
+  @Test
   void aDriverCallbackRunsOncePerChunkUnderAGlobalSort() {
     AtomicInteger calls = new AtomicInteger();
     DriverCallback<Integer, Integer> chunkSeen = chunk -> calls.incrementAndGet();

@@ -195,7 +195,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
               + " function fails the whole chunk instead (throw, or return a failed stage)", row.cause());
         }
         if (!settings.failures().records(row.cause())) {
-          throw new ChunkFailedException(partition.partitionIndex(), chunk.chunkIndex(), chunk.firstRowIndex() + position,
+          throw new ChunkFailedException(partition.partitionIndex(), chunk.chunkIndex(), chunk.rowIndex(position),
               1, success.attempts(), row.cause());
         }
         failed++;

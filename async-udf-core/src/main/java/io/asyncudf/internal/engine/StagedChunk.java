@@ -13,6 +13,14 @@ public interface StagedChunk extends AutoCloseable {
   /** 0-based row offset, within the partition, of the chunk's first row. */
   long firstRowIndex();
 
+  /**
+   * 0-based row offset, within the partition, of the chunk's row {@code index}: {@code firstRowIndex() + index}
+   * unless rows of the partition between them were not staged (a journal answered them).
+   */
+  default long rowIndex(int index) {
+    return firstRowIndex() + index;
+  }
+
   /** Rows in the chunk, at least 1. */
   int size();
 

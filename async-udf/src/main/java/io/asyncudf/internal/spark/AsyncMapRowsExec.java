@@ -1,6 +1,7 @@
 package io.asyncudf.internal.spark;
 
 import io.asyncudf.internal.engine.ChunkSettings;
+import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.catalyst.Plans;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
@@ -151,7 +152,8 @@ public final class AsyncMapRowsExec extends AsyncExec {
       }
       FoundRows answered = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
       scala.collection.Iterator<InternalRow> called = rows.filter(row -> !answered.offer(row)).map(projection::apply);
-      return CollectionConverters.asScala(answered.before(transform.call(CollectionConverters.asJava(called), journal)));
+      return CollectionConverters.asScala(answered.before(transform.call(CollectionConverters.asJava(called), answered,
+          journal)));
     }
 
     /** What earlier attempts of this task journaled (a retry, or a speculative copy), by key; empty at first. */
@@ -164,7 +166,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
    * The rows found in the journal, kept aside in Spark's spillable row queue as they are read, and their
    * journaled output rows, emitted ahead of the called rows' outputs whenever some are waiting.
    */
-  private static final class FoundRows {
+  private static final class FoundRows implements RowPositions {
     private final Found found;
     private final Map<String, Object> recovered;
     private final ArrayDeque<ArrayData> recoveredAnswers = new ArrayDeque<>();
@@ -176,6 +178,10 @@ public final class AsyncMapRowsExec extends AsyncExec {
     private final GenericInternalRow noError = new GenericInternalRow(1);
     private long added;
     private long removed;
+    /** Rows offered so far, found or not. */
+    private long offered;
+    /** The partition positions of the rows to be called and not yet staged. */
+    private final ArrayDeque<Long> called = new ArrayDeque<>();
 
     /** @param recovered what an earlier attempt of this task journaled, by key: those rows are answered too */
     FoundRows(Found found, Seq<Attribute> childOutput, Map<String, Object> recovered) {
@@ -190,12 +196,14 @@ public final class AsyncMapRowsExec extends AsyncExec {
 
     /** Keeps {@code row} if it was found in the journal with an answer that reads; whether it was. */
     boolean offer(InternalRow row) {
+      long position = offered++;
       ArrayData earlier = null;
       if (row.isNullAt(found.key()) || row.isNullAt(found.answer())) {
         // not found, or an answer that no longer reads as the output schema: called, unless an earlier attempt
         // of this task answered it
         earlier = recovered.isEmpty() ? null : (ArrayData) recovered.get(row.getUTF8String(found.rowKey()).toString());
         if (earlier == null) {
+          called.addLast(position);
           return false;
         }
         recoveredAnswers.addLast(earlier);
@@ -204,6 +212,11 @@ public final class AsyncMapRowsExec extends AsyncExec {
       rows.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
       added++;
       return true;
+    }
+
+    @Override
+    public long next() {
+      return called.removeFirst();
     }
 
     /** {@code called} with the found rows' outputs emitted first whenever some are waiting. */

@@ -9,9 +9,11 @@ import io.asyncudf.internal.engine.ChunkSettings;
 import io.asyncudf.internal.engine.OutputContractException;
 import io.asyncudf.internal.spark.arrow.ArrowChunk;
 import io.asyncudf.internal.spark.arrow.ExternalValues;
+import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.arrow.StagingSettings;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -102,10 +104,12 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
    * journal and those repeating a key called before in the partition too, which are not called and are
    * emitted in their place.
    */
-  static final class Aside {
+  static final class Aside implements RowPositions {
     private final SparkInternals.RowsAside rows;
     private final Found found;
     private final RepeatedKeys repeated;
+    /** The partition positions of the rows to be called and not yet staged (with a lookup only). */
+    private final ArrayDeque<Long> called = new ArrayDeque<>();
     private long added;
     private long removed;
     private boolean removedRepeat;
@@ -136,7 +140,21 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
       if (found.in(row)) {
         return false;
       }
-      return repeated == null || !repeated.stage(row.getUTF8String(found.rowKey()), position);
+      boolean call = repeated == null || !repeated.stage(row.getUTF8String(found.rowKey()), position);
+      if (call) {
+        called.addLast(position);
+      }
+      return call;
+    }
+
+    /** Where the rows called stand in the partition, or null when every row is called. */
+    RowPositions positions() {
+      return found == null ? null : this;
+    }
+
+    @Override
+    public long next() {
+      return called.removeFirst();
     }
 
     /** The oldest row; valid until the next call. */
@@ -180,7 +198,8 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
   Iterator<InternalRow> call(Iterator<InternalRow> inputs, Aside aside) {
     UnsafeProjection projection = SparkInternals.unsafeProjection(joinedSchema);
     JoinedRow joined = new JoinedRow();
-    Iterator<InternalRow> called = run(inputs, partitionIndex -> emitter(partitionIndex, aside, projection, joined));
+    Iterator<InternalRow> called = run(inputs, aside.positions(),
+        partitionIndex -> emitter(partitionIndex, aside, projection, joined));
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -268,14 +287,14 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
 
   private InternalRow error(Throwable cause, int attempts, int partitionIndex, ArrowChunk chunk, int row,
       InternalRow staged) {
-    return errors.row(cause, attempts, partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row,
+    return errors.row(cause, attempts, partitionIndex, chunk.chunkIndex(), chunk.rowIndex(row),
         new GenericInternalRow(new Object[] {staged.get(INPUT, inputType)}));
   }
 
   private OutputContractException wrongType(int partitionIndex, ArrowChunk chunk, int row, Object value,
       RuntimeException cause) {
     return new OutputContractException("output for column '" + outputName + "' in "
-        + ChunkDescription.of(partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row, 1)
+        + ChunkDescription.of(partitionIndex, chunk.chunkIndex(), chunk.rowIndex(row), 1)
         + " does not fit its declared type "
         + outputType.simpleString() + ": got " + (value == null ? "null" : value.getClass().getName()) + " ("
         + cause.getMessage() + ")", cause);

@@ -7,6 +7,7 @@ import io.asyncudf.internal.engine.ChunkOutcome;
 import io.asyncudf.internal.engine.ChunkSettings;
 import io.asyncudf.internal.engine.OutputContractException;
 import io.asyncudf.internal.spark.arrow.ArrowChunk;
+import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.arrow.StagingSettings;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
@@ -63,7 +64,13 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
 
   /** The output rows of one partition of input rows, lazily, each chunk that succeeded journaled first. */
   Iterator<InternalRow> call(Iterator<InternalRow> rows, RowsJournal journal) {
-    return run(rows, partitionIndex -> emitter(partitionIndex, journal == null ? null : journal.open(partitionIndex)));
+    return call(rows, null, journal);
+  }
+
+  /** Like {@link #call(Iterator, RowsJournal)}, for {@code rows} that stand in the partition at {@code positions}. */
+  Iterator<InternalRow> call(Iterator<InternalRow> rows, RowPositions positions, RowsJournal journal) {
+    return run(rows, positions,
+        partitionIndex -> emitter(partitionIndex, journal == null ? null : journal.open(partitionIndex)));
   }
 
   private ChunkEmitter<ArrowChunk, Row, InternalRow> emitter(int partitionIndex, RowsJournal.Writer journal) {
@@ -80,7 +87,7 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
       }
       ChunkOutcome.Failure<Row> failure = (ChunkOutcome.Failure<Row>) outcome;
       return PerRow.rows(chunk.size(), row -> projection.apply(joined.apply(noOutput, new GenericInternalRow(new Object[] {
-        errors.row(failure.cause(), failure.attempts(), partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex() + row,
+        errors.row(failure.cause(), failure.attempts(), partitionIndex, chunk.chunkIndex(), chunk.rowIndex(row),
             chunk.row(row))
       }))));
     };

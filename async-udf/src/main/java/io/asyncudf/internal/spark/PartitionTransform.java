@@ -12,6 +12,7 @@ import io.asyncudf.internal.engine.ChunkSettings;
 import io.asyncudf.internal.engine.PartitionPipeline;
 import io.asyncudf.internal.spark.arrow.ArrowChunk;
 import io.asyncudf.internal.spark.arrow.ArrowChunkSource;
+import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.arrow.StagingSettings;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import io.asyncudf.internal.spark.rpc.DriverEndpoint;
@@ -66,13 +67,19 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
    */
   final Iterator<InternalRow> run(Iterator<InternalRow> rows,
       IntFunction<ChunkEmitter<ArrowChunk, O, InternalRow>> emitterFor) {
+    return run(rows, null, emitterFor);
+  }
+
+  /** Like {@link #run(Iterator, IntFunction)}, for {@code rows} that stand in the partition at {@code positions}. */
+  final Iterator<InternalRow> run(Iterator<InternalRow> rows, RowPositions positions,
+      IntFunction<ChunkEmitter<ArrowChunk, O, InternalRow>> emitterFor) {
     TaskContext task = TaskContext.get();
     SparkPartitionInformation partition = SparkPartitionInformation.fromCurrentTaskContext();
     BufferAllocator allocator = SparkInternals.taskAllocator(
         "asyncudf-partition-" + partition.partitionIndex() + "-task-" + partition.taskAttemptId(),
         staging.memoryLimitBytes());
     Schema arrowSchema = SparkInternals.arrowSchema(stagedSchema, timeZone);
-    ArrowChunkSource source = new ArrowChunkSource(rows, arrowSchema, allocator, settings.maxChunkSize(),
+    ArrowChunkSource source = new ArrowChunkSource(rows, positions, arrowSchema, allocator, settings.maxChunkSize(),
         settings.maxConcurrentChunks(), staging,
         partition.partitionIndex());
     TaskChannel driver = channel == null ? null : new TaskChannel(channel, DriverEndpoint.link(),

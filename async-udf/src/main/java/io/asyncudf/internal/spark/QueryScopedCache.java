@@ -54,7 +54,12 @@ final class QueryScopedCache {
           // operators emit one reused row object; Java serialization would write it once and refer back to it
           RDD<InternalRow> copies = SparkInternals.mapPartitionsWithIndex(output.get(), new CopyRows());
           copies.persist(StorageLevel.MEMORY_AND_DISK_SER());
-          copies.count(); // stored before any reader runs: two tasks on two executors never both compute a partition
+          try {
+            copies.count(); // stored before any reader runs: two tasks on two executors never both compute a partition
+          } catch (Throwable e) { // a failed job throws SparkException, a checked exception Scala does not declare
+            copies.unpersist(false); // the partitions stored before the job failed: nothing will release them otherwise
+            throw e;
+          }
           return copies;
         });
   }
@@ -100,7 +105,7 @@ final class QueryScopedCache {
       RDD<InternalRow> rdd = made.get();
       mine.complete(rdd);
       return rdd;
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) { // SparkException too: an equal operator waiting on another thread must not hang
       mine.completeExceptionally(e);
       throw e;
     }

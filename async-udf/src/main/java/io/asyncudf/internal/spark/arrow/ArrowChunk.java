@@ -16,15 +16,18 @@ public final class ArrowChunk implements StagedChunk {
   private final int size;
   private final int chunkIndex;
   private final long firstRowIndex;
+  /** Each row of the batch's position in the partition, by row of the batch; null when they follow each other. */
+  private final long[] positions;
   private boolean closed;
 
-  ArrowChunk(StagedBatch batch, int offset, int size, int chunkIndex, long firstRowIndex) {
+  ArrowChunk(StagedBatch batch, int offset, int size, int chunkIndex, long firstRowIndex, long[] positions) {
     this.batch = batch;
     this.rows = new ColumnarBatch(batch.columns(), batch.rowCount());
     this.offset = offset;
     this.size = size;
     this.chunkIndex = chunkIndex;
     this.firstRowIndex = firstRowIndex;
+    this.positions = positions;
   }
 
   /**
@@ -47,6 +50,11 @@ public final class ArrowChunk implements StagedChunk {
   @Override
   public long firstRowIndex() {
     return firstRowIndex;
+  }
+
+  @Override
+  public long rowIndex(int index) {
+    return positions == null ? firstRowIndex + index : positions[offset + index];
   }
 
   @Override

@@ -39,13 +39,21 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
   private final int chunksPerBatch;
   private final int lookaheadChunks;
   private final int partitionIndex;
+  private final RowPositions positions;
   private final ArrayDeque<ArrowChunk> ahead = new ArrayDeque<>();
   private long rowsStaged;
   private int chunksStaged;
 
   public ArrowChunkSource(Iterator<InternalRow> rows, Schema schema, BufferAllocator allocator, int chunkSize,
       int lookaheadChunks, StagingSettings settings, int partitionIndex) {
+    this(rows, null, schema, allocator, chunkSize, lookaheadChunks, settings, partitionIndex);
+  }
+
+  /** @param positions where each of {@code rows} stands in the partition; null when they are all its rows */
+  public ArrowChunkSource(Iterator<InternalRow> rows, RowPositions positions, Schema schema, BufferAllocator allocator,
+      int chunkSize, int lookaheadChunks, StagingSettings settings, int partitionIndex) {
     this.rows = rows;
+    this.positions = positions;
     this.schema = schema;
     this.allocator = allocator;
     this.chunkSize = chunkSize;
@@ -80,11 +88,20 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
     long heldByOthers = allocator.getAllocatedMemory();
     VectorSchemaRoot batch = null;
     int written = 0;
+    long[] at = positions == null ? null : new long[batchRows];
+    long position = rowsStaged; // of the row being written, in the partition
     try {
       batch = VectorSchemaRoot.create(schema, allocator);
       SparkInternals.BatchWriter writer = SparkInternals.batchWriter(batch);
       while (written < batchRows && rows.hasNext()) {
-        writer.write(rows.next());
+        InternalRow row = rows.next();
+        if (at != null) {
+          position = positions.next();
+          at[written] = position;
+        } else {
+          position = rowsStaged + written;
+        }
+        writer.write(row);
         written++;
         if (written % chunkSize == 0
             && (memoryHigh() || (written >= askedRows && allocator.getAllocatedMemory() > allocator.getLimit() / 4))) {
@@ -96,7 +113,7 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
       if (batch != null) {
         batch.close();
       }
-      throw limitExceeded(written, heldByOthers, e);
+      throw limitExceeded(position, chunksStaged + written / chunkSize, written, heldByOthers, e);
     } catch (RuntimeException | Error e) {
       if (batch != null) {
         batch.close();
@@ -106,7 +123,7 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
     StagedBatch staged = new StagedBatch(batch, (written + chunkSize - 1) / chunkSize);
     for (int start = 0; start < written; start += chunkSize) {
       int size = Math.min(chunkSize, written - start);
-      ahead.addLast(new ArrowChunk(staged, start, size, chunksStaged, rowsStaged));
+      ahead.addLast(new ArrowChunk(staged, start, size, chunksStaged, at == null ? rowsStaged : at[start], at));
       chunksStaged++;
       rowsStaged += size;
     }
@@ -116,14 +133,14 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
     return allocator.getAllocatedMemory() > allocator.getLimit() / 2;
   }
 
-  private StagingLimitException limitExceeded(int writtenInBatch, long heldByOthers, OutOfMemoryException cause) {
-    long row = rowsStaged + writtenInBatch;
+  private StagingLimitException limitExceeded(long row, int chunk, int writtenInBatch, long heldByOthers,
+      OutOfMemoryException cause) {
     String limit = "the staging memory limit of " + allocator.getLimit() + " bytes (stagingMemoryLimit)";
     if (writtenInBatch == 0 && heldByOthers == 0) {
       return new StagingLimitException("row " + row + " of partition " + partitionIndex
           + " alone does not fit in " + limit + "; raise stagingMemoryLimit", cause);
     }
-    return new StagingLimitException("staging " + ChunkDescription.of(partitionIndex, (int) (row / chunkSize), row, 1)
+    return new StagingLimitException("staging " + ChunkDescription.of(partitionIndex, chunk, row, 1)
         + " exceeded " + limit + " with " + heldByOthers
         + " bytes held by outstanding chunks; lower maxChunkSize or maxConcurrentChunks, or raise stagingMemoryLimit", cause);
   }
