@@ -129,6 +129,21 @@ def _option_string(value: OptionValue) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+_DURATION_KEYS = frozenset({"connectTimeout", "requestTimeout", "idleConnectionTimeout", "retry.initialBackoff",
+                            "retry.maxBackoff", "retry.maxRetryAfter", "timeout"})
+
+
+def _duration_checked(key: str, value: OptionValue, argument: str) -> str:
+    """``value`` as its option string, refused when ``key`` takes a duration and ``value`` is a bare number.
+
+    :raises TypeError: for a number where a duration with its unit is needed (the JVM would read ``30`` as 30 ms)
+    """
+    if key in _DURATION_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise TypeError(f"{argument} takes a duration with its unit, such as '30s' or '500ms', got {value!r} "
+                        "(a bare number would be read as milliseconds)")
+    return _option_string(value)
+
+
 def _connection_key(keyword: str) -> str:
     """A keyword argument of :func:`connection` as its key: ``retry_max_attempts`` is ``retry.maxAttempts``."""
     for group in ("retry", "tls"):
@@ -150,24 +165,30 @@ def connection(
     client_secret_env: str | None = None,
     scope: str | None = None,
     headers: Mapping[str, str] | None = None,
+    secret_headers_env: Mapping[str, str] | None = None,
     **options: OptionValue,
 ) -> SparkSession.Builder:
     """Defines connection ``name``: the keys ``spark.asyncudf.connection.<name>.*``. Returns the builder.
 
     Secrets are never passed as values: ``password_env``, ``token_env`` and ``client_secret_env``
-    name environment variables that the driver reads when a query is analysed. Other keyword
+    name environment variables that the driver reads when a query is analysed, and so do the values
+    of ``secret_headers_env`` (``{"X-Api-Key": "SCORES_KEY"}``: the header ``X-Api-Key`` with the
+    variable's value, sent only to the connection's origin and masked wherever the library writes
+    it). ``headers`` are plain values in the Spark conf, for what is not secret. Other keyword
     arguments set further keys, snake_case to camelCase: ``max_in_flight=64`` sets ``maxInFlight``
     (``max_in_flight="adaptive"``: a limit that finds the service's capacity),
     ``requests_per_second=500`` (per executor), ``cluster_requests_per_second=2000`` (the whole job),
     ``request_timeout="30s"``, ``retry_max_attempts=4`` (dots for the ``retry.`` and ``tls.`` keys),
-    ``tls_trusted_certificates_file="/etc/ca.pem"``.
+    ``tls_trusted_certificates_file="/etc/ca.pem"``. Durations are strings with a unit (``"30s"``,
+    ``"500ms"``).
 
     :raises ValueError: for a name that is not an identifier, or an auth kind without its keys
+    :raises TypeError: for a duration given as a bare number
     """
     for key, value in connection_keys(name, url, auth=auth, user=user, password_env=password_env,
                                       token_env=token_env, token_url=token_url, client_id=client_id,
                                       client_secret_env=client_secret_env, scope=scope, headers=headers,
-                                      **options).items():
+                                      secret_headers_env=secret_headers_env, **options).items():
         builder.config(key, value)
     return builder
 
@@ -184,12 +205,16 @@ def connection_keys(
     client_secret_env: str | None = None,
     scope: str | None = None,
     headers: Mapping[str, str] | None = None,
+    secret_headers_env: Mapping[str, str] | None = None,
     **options: OptionValue,
 ) -> dict[str, str]:
     """The Spark conf that :func:`connection` sets, as a dict (same arguments, no builder): for a
-    cluster's Spark config, ``spark.conf.set`` on a running session, or a ``SparkConf``.
+    cluster's Spark config, ``spark.conf.set`` on a running session, or a ``SparkConf``. A connection
+    with credentials (``auth``, ``secret_headers_env``) must be in the conf the session starts with:
+    set on a running session, its queries fail at analysis.
 
     :raises ValueError: for a name that is not an identifier, or an auth kind without its keys
+    :raises TypeError: for a duration given as a bare number
     """
     if not _NAME.match(name or ""):
         raise ValueError(f"a connection name must be an identifier (letters, digits, _), got {name!r}")
@@ -212,8 +237,11 @@ def connection_keys(
     keys.update({key: value for key, value in auth_keys.items() if value is not None})
     for header, value in (headers or {}).items():
         keys["header." + header] = str(value)
+    for header, variable in (secret_headers_env or {}).items():
+        keys["secretHeader." + header + "Env"] = str(variable)
     for keyword, option in options.items():
-        keys[_connection_key(keyword)] = _option_string(option)
+        key = _connection_key(keyword)
+        keys[key] = _duration_checked(key, option, keyword)
     return {_CONNECTION + name + "." + key: value for key, value in keys.items()}
 
 
@@ -278,8 +306,16 @@ def _string_map(value: Mapping[str, OptionValue | None] | Column | None, what: s
 
 
 def _options(options: Mapping[str, OptionValue] | None) -> list[Column]:
-    """The optional last argument of the SQL functions: none for no options."""
-    return [_string_map(options, "options")] if options else []
+    """The optional last argument of the SQL functions: none for no options.
+
+    :raises TypeError: for a duration given as a bare number
+    """
+    if not options:
+        return []
+    if isinstance(options, Mapping):
+        for key, value in options.items():
+            _duration_checked(str(key), value, f"option {key!r}")
+    return [_string_map(options, "options")]
 
 
 def http_request(

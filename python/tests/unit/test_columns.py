@@ -51,6 +51,12 @@ def test_map_columns_are_passed_as_they_are(sf):
         "'async_http_request', local, GET, p, map(X-Id, id), params, CAST(NULL AS STRING)"
 
 
+def test_a_query_timeout_given_as_a_bare_number_is_refused(sf):
+    with pytest.raises(TypeError, match="option 'timeout' takes a duration with its unit"):
+        au.http_request("svc", "GET", "path", options={"timeout": 30})
+    assert "timeout, 30s" in call_of(au.http_request("svc", "GET", "path", options={"timeout": "30s"}))
+
+
 def test_empty_options_are_no_argument(sf):
     assert call_of(au.fhir_read("fhir", "Patient", "id", options={})) == "'fhir_read', fhir, Patient, id"
 

@@ -70,3 +70,24 @@ def test_connection_refuses_a_bad_name_or_an_auth_without_its_keys(arguments, me
     with pytest.raises(ValueError, match=message):
         au.connection(builder, **arguments)
     assert builder.conf == {}, "nothing is set when an argument is refused"
+
+
+def test_secret_headers_are_named_by_environment_variable_never_by_value():
+    keys = au.connection_keys("svc", "https://svc/", headers={"X-Team": "data"},
+                              secret_headers_env={"X-Api-Key": "SVC_KEY"})
+    assert keys == {
+        "spark.asyncudf.connection.svc.url": "https://svc/",
+        "spark.asyncudf.connection.svc.header.X-Team": "data",
+        "spark.asyncudf.connection.svc.secretHeader.X-Api-KeyEnv": "SVC_KEY",
+    }
+    builder = au.connection(Builder(), "svc", "https://svc/", secret_headers_env={"X-Api-Key": "SVC_KEY"})
+    assert builder.conf["spark.asyncudf.connection.svc.secretHeader.X-Api-KeyEnv"] == "SVC_KEY"
+
+
+@pytest.mark.parametrize("keyword", ["request_timeout", "connect_timeout", "idle_connection_timeout",
+                                     "retry_initial_backoff", "retry_max_backoff", "retry_max_retry_after"])
+def test_a_duration_given_as_a_bare_number_is_refused(keyword):
+    builder = Builder()
+    with pytest.raises(TypeError, match=f"{keyword} takes a duration with its unit, such as '30s'"):
+        au.connection(builder, "svc", "https://svc/", **{keyword: 30})
+    assert builder.conf == {}

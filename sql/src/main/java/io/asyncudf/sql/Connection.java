@@ -47,6 +47,9 @@ final class Connection {
       "requestsPerSecond", "clusterRequestsPerSecond", "connectTimeout", "requestTimeout", "maxResponseBytes", "retry.maxAttempts",
       "retry.initialBackoff", "retry.maxBackoff", "retry.maxRetryAfter", "credentialOrigins", "maskedHeaders",
       "idleConnectionTimeout");
+  private static final Set<String> OPENSEARCH_KEYS = Set.of("url", "auth", "auth.user", "auth.password",
+      "auth.passwordEnv", "tls.trustedCertificatesFile", "tls.insecure", "connectTimeout", "requestTimeout",
+      "maxConnections", "retry.maxAttempts", "retry.initialBackoff", "retry.maxBackoff", "maskedHeaders");
 
   private final String name;
   private final Map<String, String> keys;
@@ -185,10 +188,30 @@ final class Connection {
     return builder.build();
   }
 
-  /** The OpenSearch configuration: {@code url} may list several nodes, comma-separated; basic auth and TLS apply. */
+  /**
+   * The OpenSearch configuration: {@code url} may list several nodes, comma-separated; basic auth, TLS, the
+   * timeouts, {@code maxConnections} and the {@code retry.} attempts and backoffs apply.
+   *
+   * @throws IllegalArgumentException naming a key the OpenSearch client cannot honour (a header, a secret header,
+   *     an in-flight or rate limit), which would otherwise be silently left out
+   */
   OpenSearchConfig openSearch() {
-    OpenSearchConfig.Builder builder = OpenSearchConfig.builder(
-        Arrays.stream(url().split(",")).map(String::trim).toArray(String[]::new)).tls(tls());
+    for (String key : new java.util.TreeSet<>(keys.keySet())) {
+      if (!OPENSEARCH_KEYS.contains(key)) {
+        throw invalid(key, "does not apply to an OpenSearch connection, which takes only "
+            + String.join(", ", new java.util.TreeSet<>(OPENSEARCH_KEYS)));
+      }
+    }
+    String[] hosts = Arrays.stream(url().split(",")).map(String::trim).toArray(String[]::new);
+    OpenSearchConfig.Builder builder = OpenSearchConfig.builder(hosts).tls(tls());
+    integer("maxConnections", connections -> builder.maxConnections(connections, connections));
+    if (keys.containsKey("retry.maxAttempts") || keys.containsKey("retry.initialBackoff")
+        || keys.containsKey("retry.maxBackoff")) {
+      OpenSearchConfig defaults = OpenSearchConfig.builder(hosts).build();
+      builder.retries(keys.containsKey("retry.maxAttempts") ? (int) number("retry.maxAttempts") : defaults.maxAttempts(),
+          durationOr("retry.initialBackoff", defaults.initialBackoff()),
+          durationOr("retry.maxBackoff", defaults.maxBackoff()));
+    }
     if (auth() instanceof HttpAuth.Basic basic) {
       builder.basicAuth(basic.user(), basic.password());
     } else if (!(auth() instanceof HttpAuth.None)) {

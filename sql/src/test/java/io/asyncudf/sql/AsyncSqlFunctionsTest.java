@@ -75,6 +75,20 @@ class AsyncSqlFunctionsTest {
   }
 
   @Test
+  void anOpenSearchConnectionRefusesKeysItsClientCannotHonour() throws Exception {
+    spark.conf().set("spark.asyncudf.connection.search.url", "http://127.0.0.1:" + closedPort());
+    spark.conf().set("spark.asyncudf.connection.search.header.X-Team", "data");
+    try {
+      assertThatThrownBy(() -> spark.sql("SELECT opensearch_get('search', 'people', 'd1')").collect())
+          .hasMessageContaining("spark.asyncudf.connection.search.header.X-Team does not apply to an OpenSearch "
+              + "connection, which takes only auth, auth.password");
+    } finally {
+      spark.conf().unset("spark.asyncudf.connection.search.url");
+      spark.conf().unset("spark.asyncudf.connection.search.header.X-Team");
+    }
+  }
+
+  @Test
   void asyncHttpRequestSendsEveryRowOnceInOrder() {
     List<Row> rows = spark.sql("""
         SELECT id, r.status_code, r.text, r.headers['x-echo'] AS echo, r.error
