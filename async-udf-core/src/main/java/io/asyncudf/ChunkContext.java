@@ -28,10 +28,23 @@ public interface ChunkContext<P> extends RequestScope {
 
   /**
    * 0-based row offset, within the partition, of the chunk's first input. With a journal, the rows it
-   * answered are not called, so a chunk's inputs need not be rows that follow one another: then
-   * {@code firstRowIndex() + i} is not input {@code i}'s row (the error struct's {@code row_index} is).
+   * answered are not called, so a chunk's inputs need not be rows that follow one another: use
+   * {@link #rowIndex(int)} for input {@code i}'s row.
    */
   long firstRowIndex();
+
+  /**
+   * 0-based row offset, within the partition, of input {@code index} of this chunk: {@code firstRowIndex() + index},
+   * unless a journal answered rows in between (which are not called).
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
+   */
+  default long rowIndex(int index) {
+    if (index < 0 || index >= size()) {
+      throw new IndexOutOfBoundsException("input " + index + " of a chunk of " + size());
+    }
+    return firstRowIndex() + index;
+  }
 
   /** Rows in this chunk. */
   int size();

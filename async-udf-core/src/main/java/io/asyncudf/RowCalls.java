@@ -65,7 +65,7 @@ final class RowCalls {
       } else if (result instanceof RowResult.Failure<O> failure) {
         RowFailure.addTo(outputs, failure.cause());
       } else {
-        RowFailure.addTo(outputs, new NullPointerException("row " + (context.firstRowIndex() + outputs.size())
+        RowFailure.addTo(outputs, new NullPointerException("row " + context.rowIndex(outputs.size())
             + " of chunk " + context.chunkIndex() + " of partition " + context.partitionIndex()
             + " has no RowResult (null)"));
       }

@@ -230,6 +230,26 @@ class JournalTest {
     assertThat(FIRST_ROW_OF_110.get()).as("the chunk of rows 110-114 starts at row 110").isEqualTo(110);
   }
 
+  /** Each id called and the row {@code ChunkContext.rowIndex} gave it. */
+  private static final java.util.Map<Long, Long> ROW_OF_ID = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Test
+  void rowIndexGivesEachInputsRowWhenTheJournalAnsweredRowsInBetween() {
+    ColumnUdf<Long, Long, Serializable> recording = AsyncUdf.<Long, Long, Serializable>scalarToScalar((ctx, ids) -> {
+      for (int i = 0; i < ids.size(); i++) {
+        ROW_OF_ID.put(ids.get(i), ctx.rowIndex(i));
+      }
+      return CompletableFuture.completedFuture(ids.stream().map(id -> 2 * id).toList());
+    }, DataTypes.LongType).maxChunkSize(5).journal(dir.resolve("gaps").toString());
+    spark.range(0, 100, 2, 1).withColumn("s", recording.apply(col("id"))).collectAsList(); // the even ids
+    ROW_OF_ID.clear();
+
+    assertThat(spark.range(0, 100, 1, 1).withColumn("s", recording.apply(col("id"))).collectAsList()).hasSize(100);
+
+    assertThat(ROW_OF_ID).as("only the odd ids are called, five to a chunk").hasSize(50)
+        .allSatisfy((id, row) -> assertThat(row).as("the row of id %d", id).isEqualTo(id));
+  }
+
   @Test
   void theDataFrameHelperKeepsThePartitionsRowNumbersWhenTheJournalAnsweredRowsBefore() {
     DataFrameUdf<Serializable> refuses110 = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {

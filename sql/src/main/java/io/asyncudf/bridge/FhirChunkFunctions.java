@@ -79,7 +79,7 @@ public final class FhirChunkFunctions {
         try {
           entries.add(FhirEntry.write(resources.get(i)));
         } catch (IllegalArgumentException e) {
-          errors[i] = "row " + (context.firstRowIndex() + i) + ": " + e.getMessage();
+          errors[i] = "row " + context.rowIndex(i) + ": " + e.getMessage();
         }
       }
       FhirClient fhir = FhirClient.shared(config);

@@ -91,7 +91,7 @@ public final class OpenSearchChunkFunctions {
     return (context, rows) -> {
       List<BulkAction> actions = new ArrayList<>(rows.size());
       for (int i = 0; i < rows.size(); i++) {
-        actions.add(action(spec, rows.get(i), context.firstRowIndex() + i));
+        actions.add(action(spec, rows.get(i), context.rowIndex(i)));
       }
       return OpenSearchConnector.shared(config).bulk(context, actions).thenApply(results -> {
         List<Row> out = new ArrayList<>(results.size());

@@ -12,10 +12,14 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntToLongFunction;
 
-/** The {@link ChunkContext} of one attempt at one chunk; its requests end with the attempt. */
+/**
+ * The {@link ChunkContext} of one attempt at one chunk; its requests end with the attempt. {@code rows} gives
+ * each input's row in the partition.
+ */
 record AttemptContext<P>(SparkPartitionInformation partitionInformation, int attempt, P parameters, Events events,
-    AttemptScope scope, DriverCalls driver) implements ChunkContext<P>, RequestReports {
+    AttemptScope scope, DriverCalls driver, IntToLongFunction rows) implements ChunkContext<P>, RequestReports {
 
   @Override
   public <Q extends Serializable, R extends Serializable> CompletionStage<R> callDriver(Q request) {
@@ -70,5 +74,13 @@ record AttemptContext<P>(SparkPartitionInformation partitionInformation, int att
   @Override
   public int size() {
     return partitionInformation.chunkSize();
+  }
+
+  @Override
+  public long rowIndex(int index) {
+    if (index < 0 || index >= size()) {
+      throw new IndexOutOfBoundsException("input " + index + " of a chunk of " + size());
+    }
+    return rows.applyAsLong(index);
   }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,8 @@ final class ChunkRunner<I, O, P extends Serializable> {
     this.pool = Scheduler.of(scheduler);
   }
 
-  CompletableFuture<ChunkOutcome<O>> run(SparkPartitionInformation chunk, List<I> inputs) {
+  /** Runs {@code chunk}, whose input {@code i} is row {@code rows.applyAsLong(i)} of the partition. */
+  CompletableFuture<ChunkOutcome<O>> run(SparkPartitionInformation chunk, List<I> inputs, IntToLongFunction rows) {
     List<I> view = Collections.unmodifiableList(inputs);
     AtomicInteger attempts = new AtomicInteger();
     long start = System.nanoTime();
@@ -127,7 +129,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
           long invoked = System.nanoTime();
           // a connector's direct sends may complete the outputs on a network thread: what follows runs elsewhere
           CompletableFuture<List<O>> outputs = AsyncUdfThreads.offNetworkThreads(
-              invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver), view));
+              invoke(new AttemptContext<>(chunk, attempt, parameters, events, scope, driver, rows), view));
           long returnedAfter = System.nanoTime() - invoked;
           if (attempt == 1 && chunk.chunkIndex() > 0 && startOnTaskThread
               && isBlocking(returnedAfter > slowReturn(view.size()))) {

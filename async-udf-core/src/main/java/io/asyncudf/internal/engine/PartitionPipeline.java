@@ -158,7 +158,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   /** Starts {@code chunk}; when that throws, the chunk is not in the window and the caller releases it. */
   private void submit(S chunk) {
     SparkPartitionInformation info = partition.withChunk(chunk.chunkIndex(), chunk.firstRowIndex(), chunk.size());
-    window.submit(chunk, runner.run(info, inputs.apply(chunk)));
+    window.submit(chunk, runner.run(info, inputs.apply(chunk), chunk::rowIndex));
   }
 
   private void emit(ChunkWindow.Slot<S, O> slot) {
