@@ -3,6 +3,7 @@ package io.asyncudf;
 import io.asyncudf.connector.RequestScope;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,9 +41,7 @@ public interface ChunkContext<P> extends RequestScope {
    * @throws IndexOutOfBoundsException unless {@code 0 <= index < size()}
    */
   default long rowIndex(int index) {
-    if (index < 0 || index >= size()) {
-      throw new IndexOutOfBoundsException("input " + index + " of a chunk of " + size());
-    }
+    Objects.checkIndex(index, size());
     return firstRowIndex() + index;
   }
 

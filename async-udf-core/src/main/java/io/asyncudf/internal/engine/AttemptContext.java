@@ -9,6 +9,7 @@ import io.asyncudf.internal.driver.DriverCalls;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -78,9 +79,7 @@ record AttemptContext<P>(SparkPartitionInformation partitionInformation, int att
 
   @Override
   public long rowIndex(int index) {
-    if (index < 0 || index >= size()) {
-      throw new IndexOutOfBoundsException("input " + index + " of a chunk of " + size());
-    }
+    Objects.checkIndex(index, size());
     return rows.applyAsLong(index);
   }
 }

@@ -152,8 +152,8 @@ public final class AsyncMapRowsExec extends AsyncExec {
       }
       FoundRows answered = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
       scala.collection.Iterator<InternalRow> called = rows.filter(row -> !answered.offer(row)).map(projection::apply);
-      return CollectionConverters.asScala(answered.before(transform.call(CollectionConverters.asJava(called), answered,
-          journal)));
+      return CollectionConverters.asScala(answered.before(transform.call(CollectionConverters.asJava(called),
+          answered.positions(), journal)));
     }
 
     /** What earlier attempts of this task journaled (a retry, or a speculative copy), by key; empty at first. */
@@ -166,7 +166,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
    * The rows found in the journal, kept aside in Spark's spillable row queue as they are read, and their
    * journaled output rows, emitted ahead of the called rows' outputs whenever some are waiting.
    */
-  private static final class FoundRows implements RowPositions {
+  private static final class FoundRows {
     private final Found found;
     private final Map<String, Object> recovered;
     private final ArrayDeque<ArrayData> recoveredAnswers = new ArrayDeque<>();
@@ -180,8 +180,8 @@ public final class AsyncMapRowsExec extends AsyncExec {
     private long removed;
     /** Rows offered so far, found or not. */
     private long offered;
-    /** The partition positions of the rows to be called and not yet staged. */
-    private final ArrayDeque<Long> called = new ArrayDeque<>();
+    /** The partition positions of the rows to be called. */
+    private final RowPositions called = new RowPositions();
 
     /** @param recovered what an earlier attempt of this task journaled, by key: those rows are answered too */
     FoundRows(Found found, Seq<Attribute> childOutput, Map<String, Object> recovered) {
@@ -203,7 +203,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
         // of this task answered it
         earlier = recovered.isEmpty() ? null : (ArrayData) recovered.get(row.getUTF8String(found.rowKey()).toString());
         if (earlier == null) {
-          called.addLast(position);
+          called.add(position);
           return false;
         }
         recoveredAnswers.addLast(earlier);
@@ -214,9 +214,9 @@ public final class AsyncMapRowsExec extends AsyncExec {
       return true;
     }
 
-    @Override
-    public long next() {
-      return called.removeFirst();
+    /** Where the rows not found (those called) stand in the partition. */
+    RowPositions positions() {
+      return called;
     }
 
     /** {@code called} with the found rows' outputs emitted first whenever some are waiting. */

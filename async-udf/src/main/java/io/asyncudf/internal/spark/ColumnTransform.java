@@ -13,7 +13,6 @@ import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.arrow.StagingSettings;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -104,12 +103,12 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
    * journal and those repeating a key called before in the partition too, which are not called and are
    * emitted in their place.
    */
-  static final class Aside implements RowPositions {
+  static final class Aside {
     private final SparkInternals.RowsAside rows;
     private final Found found;
     private final RepeatedKeys repeated;
-    /** The partition positions of the rows to be called and not yet staged (with a lookup only). */
-    private final ArrayDeque<Long> called = new ArrayDeque<>();
+    /** The partition positions of the rows to be called (with a lookup only). */
+    private final RowPositions called = new RowPositions();
     private long added;
     private long removed;
     private boolean removedRepeat;
@@ -142,19 +141,14 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
       }
       boolean call = repeated == null || !repeated.stage(row.getUTF8String(found.rowKey()), position);
       if (call) {
-        called.addLast(position);
+        called.add(position);
       }
       return call;
     }
 
     /** Where the rows called stand in the partition, or null when every row is called. */
     RowPositions positions() {
-      return found == null ? null : this;
-    }
-
-    @Override
-    public long next() {
-      return called.removeFirst();
+      return found == null ? null : called;
     }
 
     /** The oldest row; valid until the next call. */
