@@ -76,7 +76,8 @@ final class StandaloneCluster implements AutoCloseable {
         "--deploy-mode", "client", "--class", mainClass,
         "--jars", ShadedJarSmokeTest.codeSource(io.asyncudf.AsyncUdf.class),
         "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=512m",
-        "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1"));
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+        "--conf", "spark.executor.extraJavaOptions=" + System.getProperty("asyncudf.testJvmArgs", "")));
     for (String setting : conf) {
       command.add("--conf");
       command.add(setting);

@@ -49,6 +49,7 @@ class MultiJvmClusterTest {
         .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
         .config("spark.executorEnv.SPARK_TESTING", "1")
         .config("spark.executor.memory", "512m")
+        .config("spark.executor.extraJavaOptions", System.getProperty("asyncudf.testJvmArgs", ""))
         .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
         .getOrCreate();
   }

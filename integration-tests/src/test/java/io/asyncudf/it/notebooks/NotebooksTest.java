@@ -94,8 +94,10 @@ class NotebooksTest {
 
   private static void run(List<String> command, Path directory, Path log) throws Exception {
     Files.createDirectories(log.toAbsolutePath().getParent());
-    Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("JDK_JAVA_OPTIONS", System.getProperty("asyncudf.testJvmArgs", ""));
+    Process process = builder.start();
     boolean ended = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     if (!ended) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);

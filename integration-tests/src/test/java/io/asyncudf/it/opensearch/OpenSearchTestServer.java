@@ -151,7 +151,8 @@ public final class OpenSearchTestServer implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(run.console().toFile());
     builder.environment().put("OPENSEARCH_JAVA_HOME", System.getProperty("java.home"));
-    builder.environment().put("OPENSEARCH_JAVA_OPTS", "-Xms" + HEAP + " -Xmx" + HEAP);
+    builder.environment().put("OPENSEARCH_JAVA_OPTS",
+        "-Xms" + HEAP + " -Xmx" + HEAP + " " + System.getProperty("asyncudf.testJvmArgs", ""));
     builder.environment().put("OPENSEARCH_TMPDIR", run.tmp().toString());
     builder.environment().remove("OPENSEARCH_PATH_CONF");
     try {
