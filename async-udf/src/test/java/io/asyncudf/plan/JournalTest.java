@@ -251,6 +251,22 @@ class JournalTest {
   }
 
   @Test
+  void aFailedChunksMessageNamesItsFirstAndLastRowWhenTheJournalAnsweredRowsInBetween() {
+    ColumnUdf<Long, Long, Serializable> refuses13 = AsyncUdf.<Long, Long, Serializable>scalarToScalar((ctx, ids) ->
+        ids.contains(13L)
+            ? CompletableFuture.failedFuture(new IllegalStateException("a chunk with id 13 refused"))
+            : CompletableFuture.completedFuture(ids.stream().map(id -> 2 * id).toList()),
+        DataTypes.LongType).maxChunkSize(5).retry(io.asyncudf.RetryPolicy.none())
+        .journal(dir.resolve("failed-range").toString());
+    spark.range(0, 100, 2, 1).withColumn("s", refuses13.apply(col("id"))).collectAsList(); // the even ids
+
+    assertThatThrownBy(() -> spark.range(0, 100, 1, 1).withColumn("s", refuses13.apply(col("id"))).collectAsList())
+        .as("odd ids 11-19 make the second chunk; the journal answered the even rows between them")
+        .hasStackTraceContaining("chunk 1 of partition 0 (rows 11-19) failed after 1 attempt")
+        .hasStackTraceContaining("a chunk with id 13 refused");
+  }
+
+  @Test
   void theDataFrameHelperKeepsThePartitionsRowNumbersWhenTheJournalAnsweredRowsBefore() {
     DataFrameUdf<Serializable> refuses110 = AsyncUdf.<Serializable>dataFrame((ctx, rows) -> {
       if (rows.stream().anyMatch(row -> row.getLong(0) == 110)) {

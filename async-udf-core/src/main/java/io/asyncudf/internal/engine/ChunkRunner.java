@@ -138,11 +138,11 @@ final class ChunkRunner<I, O, P extends Serializable> {
               LOG.warn("the chunk function took {} ms to return its stage for {}, and was also slow for one of the two "
                   + "chunks before; it should start its work and return at once. The next chunks of such partitions "
                   + "start on the engine's threads, so that the task thread stays free (said once per JVM)",
-                  returnedAfter / 1_000_000, describe(chunk));
+                  returnedAfter / 1_000_000, describe(chunk, rows));
             }
           }
           context.onCancel(() -> outputs.cancel(true));
-          return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, inputs.size(), result));
+          return withTimeout(outputs, scope).thenApply(result -> checkCount(chunk, rows, inputs.size(), result));
         });
 
     CompletableFuture<ChunkOutcome<O>> outcome = execution.handle((outputs, failure) -> {
@@ -213,7 +213,7 @@ final class ChunkRunner<I, O, P extends Serializable> {
       if (stage == null) {
         return CompletableFuture.failedFuture(
             new OutputContractException("the chunk function returned a null CompletionStage for "
-                + describe(context.partitionInformation())));
+                + describe(context.partitionInformation(), context::rowIndex)));
       }
       return stage.toCompletableFuture();
     } catch (Exception | LinkageError | AssertionError e) {
@@ -221,13 +221,13 @@ final class ChunkRunner<I, O, P extends Serializable> {
     }
   }
 
-  private List<O> checkCount(SparkPartitionInformation chunk, int inputs, List<O> outputs) {
+  private List<O> checkCount(SparkPartitionInformation chunk, IntToLongFunction rows, int inputs, List<O> outputs) {
     if (outputs == null) {
-      throw new OutputContractException("the chunk function completed with a null list for " + describe(chunk));
+      throw new OutputContractException("the chunk function completed with a null list for " + describe(chunk, rows));
     }
     if (settings.onePerInput() && outputs.size() != inputs) {
       throw new OutputContractException("the chunk function returned " + outputs.size() + " outputs for "
-          + inputs + " inputs in " + describe(chunk) + "; a column helper needs exactly one output per input, in input order");
+          + inputs + " inputs in " + describe(chunk, rows) + "; a column helper needs exactly one output per input, in input order");
     }
     return outputs;
   }
@@ -243,8 +243,8 @@ final class ChunkRunner<I, O, P extends Serializable> {
     return Math.max(SLOW_RETURN_NANOS, rows * SLOW_RETURN_PER_ROW_NANOS);
   }
 
-  static String describe(SparkPartitionInformation chunk) {
-    return ChunkDescription.of(chunk.partitionIndex(), chunk.chunkIndex(), chunk.chunkFirstRow(), chunk.chunkSize());
+  private static String describe(SparkPartitionInformation chunk, IntToLongFunction rows) {
+    return ChunkDescription.of(chunk.partitionIndex(), chunk.chunkIndex(), chunk.chunkSize(), rows);
   }
 
   private static Throwable normalize(Throwable failure) {

@@ -170,7 +170,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
       chunksFailed++;
       if (!settings.failures().records(failure.cause())) {
         throw new ChunkFailedException(partition.partitionIndex(), chunk.chunkIndex(), chunk.firstRowIndex(),
-            chunk.size(), failure.attempts(), failure.cause());
+            chunk.rowIndex(chunk.size() - 1), chunk.size(), failure.attempts(), failure.cause());
       }
       rowsFailed += chunk.size();
     } else if (outcome instanceof ChunkOutcome.Success<O> success) {
@@ -195,8 +195,9 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
               + " function fails the whole chunk instead (throw, or return a failed stage)", row.cause());
         }
         if (!settings.failures().records(row.cause())) {
-          throw new ChunkFailedException(partition.partitionIndex(), chunk.chunkIndex(), chunk.rowIndex(position),
-              1, success.attempts(), row.cause());
+          long rowIndex = chunk.rowIndex(position);
+          throw new ChunkFailedException(partition.partitionIndex(), chunk.chunkIndex(), rowIndex, rowIndex, 1,
+              success.attempts(), row.cause());
         }
         failed++;
       }
@@ -206,7 +207,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   }
 
   private String describe(S chunk) {
-    return ChunkDescription.of(partition.partitionIndex(), chunk.chunkIndex(), chunk.firstRowIndex(), chunk.size());
+    return ChunkDescription.of(partition.partitionIndex(), chunk);
   }
 
   private void releaseCurrentChunk() {

@@ -288,7 +288,7 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
   private OutputContractException wrongType(int partitionIndex, ArrowChunk chunk, int row, Object value,
       RuntimeException cause) {
     return new OutputContractException("output for column '" + outputName + "' in "
-        + ChunkDescription.of(partitionIndex, chunk.chunkIndex(), chunk.rowIndex(row), 1)
+        + ChunkDescription.row(partitionIndex, chunk.chunkIndex(), chunk.rowIndex(row))
         + " does not fit its declared type "
         + outputType.simpleString() + ": got " + (value == null ? "null" : value.getClass().getName()) + " ("
         + cause.getMessage() + ")", cause);

@@ -145,6 +145,6 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
   }
 
   private static String describe(ArrowChunk chunk, int partitionIndex) {
-    return ChunkDescription.of(partitionIndex, chunk.chunkIndex(), chunk.firstRowIndex(), chunk.size());
+    return ChunkDescription.of(partitionIndex, chunk);
   }
 }

@@ -91,8 +91,7 @@ final class RowsJournal implements Serializable {
         InternalRow row = chunk.row(i);
         Object value = value(row, inputKey);
         if (byKey.put(value, new ArrayList<>()) != null && value != NULL_KEY) {
-          throw new OutputContractException(ChunkDescription.of(partition, chunk.chunkIndex(), chunk.firstRowIndex(),
-              chunk.size()) + " has two input rows with " + keyName + " = " + value + ": with a journal, "
+          throw new OutputContractException(ChunkDescription.of(partition, chunk) + " has two input rows with " + keyName + " = " + value + ": with a journal, "
               + keyName + " must name one input row (its answer is every output row with that key)");
         }
         if (value != NULL_KEY) {
@@ -104,7 +103,7 @@ final class RowsJournal implements Serializable {
         List<InternalRow> rows = byKey.get(value);
         if (rows == null) {
           throw new OutputContractException("output row " + i + " of "
-              + ChunkDescription.of(partition, chunk.chunkIndex(), chunk.firstRowIndex(), chunk.size())
+              + ChunkDescription.of(partition, chunk)
               + " has " + keyName + " = " + (value == NULL_KEY ? "null" : value) + ", which no input row of its chunk "
               + "has: with a journal, every output row must carry its input row's " + keyName);
         }

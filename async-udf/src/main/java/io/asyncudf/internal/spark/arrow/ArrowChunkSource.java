@@ -140,7 +140,7 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
       return new StagingLimitException("row " + row + " of partition " + partitionIndex
           + " alone does not fit in " + limit + "; raise stagingMemoryLimit", cause);
     }
-    return new StagingLimitException("staging " + ChunkDescription.of(partitionIndex, chunk, row, 1)
+    return new StagingLimitException("staging " + ChunkDescription.row(partitionIndex, chunk, row)
         + " exceeded " + limit + " with " + heldByOthers
         + " bytes held by outstanding chunks; lower maxChunkSize or maxConcurrentChunks, or raise stagingMemoryLimit", cause);
   }
