@@ -6,6 +6,7 @@ import io.asyncudf.http.ClientSecretGrant;
 import io.asyncudf.http.HttpAuth;
 import io.asyncudf.http.HttpClientConfig;
 import io.asyncudf.http.HttpRetrySettings;
+import io.asyncudf.internal.spark.SensitiveValues;
 import io.asyncudf.opensearch.OpenSearchConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,6 +133,12 @@ final class Connection {
       if (!KNOWN.contains(key) && !key.startsWith("header.") && !key.startsWith("secretHeader.")) {
         throw new IllegalArgumentException("unknown key " + prefix + key + " of connection '" + name + "'");
       }
+      String header = key.startsWith("header.") ? key.substring("header.".length()) : null;
+      if (header != null && SensitiveValues.sensitive(header)) {
+        throw new IllegalArgumentException("connection '" + name + "': " + prefix + key + " is a credential; a plain "
+            + "header's value shows in the Spark UI and the event log and goes to every host a request names. Set "
+            + prefix + "secretHeader." + header + "Env to an environment variable of the driver that holds it");
+      }
     }
     return new Connection(name, keys, environment);
   }
@@ -144,8 +151,20 @@ final class Connection {
     return keys.get("url");
   }
 
-  /** The HTTP client configuration (for {@code async_http_request} and the FHIR functions). */
+  /**
+   * The HTTP client configuration (for {@code async_http_request} and the FHIR functions).
+   *
+   * @throws IllegalArgumentException naming the connection and the key whose value is wrong
+   */
   HttpClientConfig http() {
+    try {
+      return httpConfig();
+    } catch (IllegalArgumentException e) {
+      throw named(e);
+    }
+  }
+
+  private HttpClientConfig httpConfig() {
     HttpClientConfig.Builder builder = HttpClientConfig.builder().baseUrl(url()).auth(auth()).tls(tls());
     if ("adaptive".equalsIgnoreCase(keys.get("maxInFlight"))) {
       builder.adaptiveInFlight();
@@ -165,7 +184,11 @@ final class Connection {
     duration("requestTimeout", builder::requestTimeout);
     duration("idleConnectionTimeout", builder::idleConnectionTimeout);
     if (keys.containsKey("maxResponseBytes")) {
-      builder.maxResponseBytes(JavaUtils.byteStringAsBytes(keys.get("maxResponseBytes")));
+      try {
+        builder.maxResponseBytes(JavaUtils.byteStringAsBytes(keys.get("maxResponseBytes")));
+      } catch (NumberFormatException e) {
+        throw invalid("maxResponseBytes", "must be a size like 16m or 512k, was '" + keys.get("maxResponseBytes") + "'");
+      }
     }
     builder.retry(retry());
     keys.forEach((key, value) -> {
@@ -196,6 +219,14 @@ final class Connection {
    *     an in-flight or rate limit), which would otherwise be silently left out
    */
   OpenSearchConfig openSearch() {
+    try {
+      return openSearchConfig();
+    } catch (IllegalArgumentException e) {
+      throw named(e);
+    }
+  }
+
+  private OpenSearchConfig openSearchConfig() {
     for (String key : new java.util.TreeSet<>(keys.keySet())) {
       if (!OPENSEARCH_KEYS.contains(key)) {
         throw invalid(key, "does not apply to an OpenSearch connection, which takes only "
@@ -225,6 +256,14 @@ final class Connection {
   private HttpAuth auth() {
     String type = keys.getOrDefault("auth", keys.containsKey("auth.user") ? "basic"
         : has("auth.token") ? "bearer" : keys.containsKey("auth.tokenUrl") ? "oauth2" : "none");
+    if (!keys.containsKey("auth")) {
+      keys.keySet().stream().filter(key -> key.startsWith("auth.")).findFirst().filter(key -> type.equals("none"))
+          .ifPresent(key -> {
+            throw invalid(key, "is set, but the connection's keys give it no kind of auth, so it would send none: "
+                + "set auth=basic with auth.user and auth.password(Env), auth=bearer with auth.token(Env), or "
+                + "auth=oauth2 with auth.tokenUrl, auth.clientId and auth.clientSecret(Env)");
+          });
+    }
     return switch (type) {
       case "none" -> HttpAuth.none();
       case "basic" -> HttpAuth.basic(required("auth.user"), secret("auth.password"));
@@ -323,11 +362,29 @@ final class Connection {
     if (value == null) {
       return otherwise;
     }
+    if (value.trim().matches("\\d+")) {
+      throw invalid(key, "needs a unit, such as 30s or 500ms, was '" + value
+          + "' (a bare number would be read as milliseconds)");
+    }
     try {
       return Duration.ofMillis(JavaUtils.timeStringAsMs(value));
     } catch (NumberFormatException e) {
       throw invalid(key, "must be a duration like 500ms or 30s, was '" + value + "'");
     }
+  }
+
+  /**
+   * {@code e} naming this connection, unless it does already: a client's own check names its setting
+   * ({@code baseUrl}, {@code responseTimeout}), which the message maps to the connection's keys.
+   */
+  private IllegalArgumentException named(IllegalArgumentException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.startsWith("connection '" + name + "'")) {
+      return e;
+    }
+    String keyed = message.replace("baseUrl", PREFIX + name + ".url")
+        .replace("responseTimeout", PREFIX + name + ".requestTimeout");
+    return new IllegalArgumentException("connection '" + name + "': " + keyed, e);
   }
 
   private IllegalArgumentException invalid(String key, String problem) {

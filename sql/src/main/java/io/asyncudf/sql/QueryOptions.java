@@ -4,8 +4,10 @@ import io.asyncudf.ColumnUdf;
 import io.asyncudf.RetryPolicy;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.network.util.JavaUtils;
 
 /**
@@ -24,29 +26,41 @@ final class QueryOptions {
 
   private final String function;
   private final Map<String, String> values;
+  /** The options whose value came from the session's {@code spark.asyncudf.sql.<option>}, not the options map. */
+  private final Set<String> fromSession;
 
-  private QueryOptions(String function, Map<String, String> values) {
+  private QueryOptions(String function, Map<String, String> values, Set<String> fromSession) {
     this.function = function;
     this.values = values;
+    this.fromSession = fromSession;
   }
 
   /**
-   * @throws IllegalArgumentException for an unknown option, naming it and the function
+   * @throws IllegalArgumentException for an unknown option, in the options map or as a session key, naming it
+   *     and the function
    */
   static QueryOptions of(String function, Map<String, String> conf, Map<String, String> perCall) {
     Map<String, String> values = new HashMap<>();
     conf.forEach((key, value) -> {
       if (key.startsWith(PREFIX)) {
-        values.put(key.substring(PREFIX.length()), value);
+        String option = key.substring(PREFIX.length());
+        if (!KNOWN.contains(option)) {
+          throw new IllegalArgumentException(function + ": the session key " + key + " is not an option of the SQL "
+              + "functions; options are " + new TreeSet<>(KNOWN));
+        }
+        values.put(option, value);
       }
     });
     for (String key : perCall.keySet()) {
       if (!KNOWN.contains(key)) {
-        throw new IllegalArgumentException(function + ": unknown option '" + key + "'; options are " + KNOWN);
+        throw new IllegalArgumentException(function + ": unknown option '" + key + "'; options are "
+            + new TreeSet<>(KNOWN));
       }
     }
+    Set<String> fromSession = new HashSet<>(values.keySet());
+    fromSession.removeAll(perCall.keySet());
     values.putAll(perCall);
-    return new QueryOptions(function, values);
+    return new QueryOptions(function, values, fromSession);
   }
 
   /**
@@ -55,10 +69,14 @@ final class QueryOptions {
    * call's input only), even with one {@code spark.asyncudf.sql.journal} for the session.
    */
   <I, O> ColumnUdf<I, O, java.io.Serializable> applyTo(ColumnUdf<I, O, java.io.Serializable> udf, String connection) {
-    ColumnUdf<I, O, java.io.Serializable> configured = udf
-        .maxChunkSize(integer("maxChunkSize", 64))
-        .maxConcurrentChunks(integer("maxConcurrentChunks", 8))
-        .timeout(duration("timeout", Duration.ofMinutes(5)));
+    ColumnUdf<I, O, java.io.Serializable> configured = udf;
+    try {
+      configured = configured.maxChunkSize(integer("maxChunkSize", 64));
+      configured = configured.maxConcurrentChunks(integer("maxConcurrentChunks", 8));
+      configured = configured.timeout(duration("timeout", Duration.ofMinutes(5)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(function + ": " + e.getMessage() + describeSources(), e);
+    }
     int attempts = integer("chunkAttempts", 1);
     String journal = values.get("journal");
     if (journal != null && !journal.isBlank()) {
@@ -77,7 +95,7 @@ final class QueryOptions {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(function + ": option " + option + " must be a whole number, was '" + value + "'");
+      throw new IllegalArgumentException(function + ": " + name(option) + " must be a whole number, was '" + value + "'");
     }
   }
 
@@ -86,11 +104,27 @@ final class QueryOptions {
     if (value == null) {
       return otherwise;
     }
+    if (value.trim().matches("\\d+")) {
+      throw new IllegalArgumentException(function + ": " + name(option) + " needs a unit, such as 30s or 500ms, was '"
+          + value + "' (a bare number would be read as milliseconds)");
+    }
     try {
       return Duration.ofMillis(JavaUtils.timeStringAsMs(value));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(function + ": option " + option + " must be a duration like 30s, was '"
+      throw new IllegalArgumentException(function + ": " + name(option) + " must be a duration like 30s, was '"
           + value + "'");
     }
+  }
+
+  /** {@code option maxChunkSize}, or {@code option maxChunkSize (the session key spark.asyncudf.sql.maxChunkSize)}. */
+  private String name(String option) {
+    return "option " + option + (fromSession.contains(option) ? " (the session key " + PREFIX + option + ")" : "");
+  }
+
+  /** Which of the chunk options came from session keys, for a message about their values. */
+  private String describeSources() {
+    Set<String> session = new TreeSet<>(fromSession);
+    session.retainAll(Set.of("maxChunkSize", "maxConcurrentChunks", "timeout"));
+    return session.isEmpty() ? "" : " (from the session: " + session.stream().map(o -> PREFIX + o).toList() + ")";
   }
 }

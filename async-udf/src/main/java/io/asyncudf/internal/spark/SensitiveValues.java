@@ -79,8 +79,8 @@ public final class SensitiveValues implements java.io.Serializable {
     return name.toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** Whether {@code name} is a built-in credential name. */
-  static boolean sensitive(String name) {
+  /** Whether {@code name} is a built-in credential name (a header or parameter whose value is a secret). */
+  public static boolean sensitive(String name) {
     return BUILT_IN.isSensitive(name);
   }
 
