@@ -477,6 +477,26 @@ class JournalTest {
   }
 
   @Test
+  void dedupeJobIsRefusedOnAStreamRatherThanHoldingItsRowsBack() throws Exception {
+    Dataset<Row> stream = spark.readStream().format("rate").option("rowsPerSecond", "50").load().selectExpr("value AS id");
+    spark.conf().set("spark.asyncudf.journal.dedupe", "job");
+    org.apache.spark.sql.streaming.StreamingQuery query = null;
+    try {
+      query = stream.withColumn("s", journaled().apply(col("id"))).writeStream().format("memory")
+          .queryName("journal_dedupe_job").start();
+      org.apache.spark.sql.streaming.StreamingQuery started = query;
+      assertThatThrownBy(() -> started.awaitTermination(120_000))
+          .hasMessageContaining("spark.asyncudf.journal.dedupe=job calls each key once with an aggregation")
+          .hasMessageContaining("use spark.asyncudf.journal.dedupe=partition");
+    } finally {
+      spark.conf().unset("spark.asyncudf.journal.dedupe");
+      if (query != null) {
+        query.stop();
+      }
+    }
+  }
+
+  @Test
   void repeatedInputsAreCalledOncePerJobWhenAsked() {
     Dataset<Row> repeated = spark.range(0, 300, 1, 4).selectExpr("id", "id % 30 AS n");
     spark.conf().set("spark.asyncudf.journal.dedupe", "job");

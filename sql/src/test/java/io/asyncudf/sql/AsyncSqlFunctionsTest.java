@@ -30,6 +30,8 @@ class AsyncSqlFunctionsTest {
   private final AtomicInteger unavailable = new AtomicInteger();
   private final java.util.Set<String> flakySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Queue<Long> budgetedArrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** While set, {@code /outage/<even id>} answers 503. */
+  private final java.util.concurrent.atomic.AtomicBoolean outage = new java.util.concurrent.atomic.AtomicBoolean();
   private final SparkSession spark = SqlSpark.session();
 
   @BeforeEach
@@ -41,6 +43,15 @@ class AsyncSqlFunctionsTest {
         if (path.startsWith("/flaky/") && flakySeen.add(path)) {
           unavailable.incrementAndGet();
           return new MockResponse.Builder().code(503).addHeader("Retry-After", "0").body("busy").build();
+        }
+        if (path.startsWith("/outage/")) {
+          long id = Long.parseLong(path.substring("/outage/".length()));
+          if (id == 3) {
+            return new MockResponse.Builder().code(404).body("no item 3").build();
+          }
+          if (outage.get() && id % 2 == 0) {
+            return new MockResponse.Builder().code(503).body("down").build();
+          }
         }
         if (path.startsWith("/budgeted/")) {
           budgetedArrivals.add(System.nanoTime());
@@ -295,6 +306,33 @@ class AsyncSqlFunctionsTest {
       assertThat(fromConf.get(55).getString(1)).startsWith("GET /items/55 ");
     } finally {
       spark.conf().unset("spark.asyncudf.sql.journal");
+    }
+  }
+
+  @Test
+  void aJournalKeepsNoAnswerOfAnOutageAndTheRerunCallsOnlyThoseRows(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    String journal = dir.resolve("outage").toString().replace("'", "");
+    spark.conf().set("spark.asyncudf.connection.once.url", server.url("/").toString());
+    spark.conf().set("spark.asyncudf.connection.once.retry.maxAttempts", "1");
+    String query = "SELECT id, r.status_code FROM (SELECT id, async_http_request('once', 'GET', concat('/outage/', id),"
+        + " NULL, NULL, NULL, map('journal', '" + journal + "')) AS r FROM people WHERE id < 20) ORDER BY id";
+    try {
+      outage.set(true);
+      long before = server.getRequestCount();
+      List<Row> during = spark.sql(query).collectAsList();
+      assertThat(during).filteredOn(row -> row.getInt(1) == 503).as("the even ids").hasSize(10);
+      assertThat(server.getRequestCount() - before).isEqualTo(20);
+
+      outage.set(false);
+      List<Row> after = spark.sql(query).collectAsList();
+
+      assertThat(server.getRequestCount() - before).as("only the rows that got a 503 are called again").isEqualTo(30);
+      assertThat(after).extracting(row -> row.getInt(1)).as("each row's status after the outage")
+          .containsExactly(200, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200,
+              200, 200);
+    } finally {
+      spark.conf().unset("spark.asyncudf.connection.once.url");
+      spark.conf().unset("spark.asyncudf.connection.once.retry.maxAttempts");
     }
   }
 

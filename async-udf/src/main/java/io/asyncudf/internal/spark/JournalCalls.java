@@ -10,10 +10,13 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.EqualTo;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GetStructField;
+import org.apache.spark.sql.catalyst.expressions.GreaterThanOrEqual;
 import org.apache.spark.sql.catalyst.expressions.IsNotNull;
 import org.apache.spark.sql.catalyst.expressions.IsNull;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.Not;
+import org.apache.spark.sql.catalyst.expressions.Or;
 import org.apache.spark.sql.catalyst.expressions.aggregate.First;
 import org.apache.spark.sql.catalyst.plans.Inner$;
 import org.apache.spark.sql.catalyst.plans.LeftOuter$;
@@ -132,6 +135,11 @@ final class JournalCalls {
           new And(new IsNull(journaledKey), succeeded(call, result)), called);
       return new Project(Plans.append(outputs(child), result), appended);
     }
+    if (child.isStreaming()) {
+      throw new UnsupportedOperationException(DEDUPE + "=job calls each key once with an aggregation, which a "
+          + "streaming query cannot emit in append mode (its rows would be held back for good): use "
+          + DEDUPE + "=partition, the default, for " + call.name() + " on a stream");
+    }
     if (Plans.list(child.collect(new scala.runtime.AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
       @Override
       public boolean isDefinedAt(LogicalPlan node) {
@@ -226,15 +234,31 @@ final class JournalCalls {
 
   /**
    * Whether a row's answer may be journaled: always, or with errors recorded, when its error is null, unless
-   * {@value #FAILURES}{@code =true} journals failed rows too.
+   * {@value #FAILURES}{@code =true} journals failed rows too. An answer whose status (an int field
+   * {@code status_code} or {@code status} of the result struct, as the connector functions return) says the
+   * service could not answer then (408, 429 or 5xx) is a failure here too: a rerun after an outage calls it again.
    */
   private static Expression succeeded(AsyncCall call, Attribute result) {
     boolean failuresToo = Boolean.parseBoolean(SparkSession.active().conf().get(FAILURES, "false").trim());
-    if (failuresToo || call.errorName() == null || !(result.dataType() instanceof StructType struct)) {
+    if (failuresToo || !(result.dataType() instanceof StructType struct)) {
       return Literal.create(true, org.apache.spark.sql.types.DataTypes.BooleanType);
     }
-    int error = struct.fieldIndex(call.errorName());
-    return new IsNull(new GetStructField(result, error, Option.apply(call.errorName())));
+    Expression succeeded = call.errorName() == null ? Literal.create(true, org.apache.spark.sql.types.DataTypes.BooleanType)
+        : new IsNull(new GetStructField(result, struct.fieldIndex(call.errorName()), Option.apply(call.errorName())));
+    for (String name : List.of("status_code", "status")) {
+      if (struct.getFieldIndex(name).isDefined()
+          && struct.apply(name).dataType().equals(org.apache.spark.sql.types.DataTypes.IntegerType)) {
+        Expression status = new GetStructField(result, struct.fieldIndex(name), Option.apply(name));
+        Expression unavailable = new Or(new GreaterThanOrEqual(status, intLiteral(500)),
+            new Or(new EqualTo(status, intLiteral(408)), new EqualTo(status, intLiteral(429))));
+        return new And(succeeded, new Or(new IsNull(status), new Not(unavailable)));
+      }
+    }
+    return succeeded;
+  }
+
+  private static Literal intLiteral(int value) {
+    return Literal.create(value, org.apache.spark.sql.types.DataTypes.IntegerType);
   }
 
   private static Alias alias(Expression expression, String name) {
