@@ -56,7 +56,7 @@ EXTENSION = "io.asyncudf.sql.AsyncUdfExtensions"
 #: A Column, or the name of a column.
 ColumnOrName = Union["Column", str]
 #: The value of an option or a connection key; it is sent as a string (``True`` as ``"true"``).
-OptionValue = Union[str, int, float, bool]
+OptionValue = Union[str, int, float, bool, Sequence[str]]
 
 _CONNECTION = "spark.asyncudf.connection."
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -124,9 +124,20 @@ def _camel(key: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _option_string(value: OptionValue) -> str:
-    """An option value as the library reads it: booleans as ``true``/``false``."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
+def _option_string(value: OptionValue, what: str = "an option") -> str:
+    """An option value as the library reads it: booleans as ``true``/``false``, a list of strings
+    (``masked_headers``, ``credential_origins``) comma-separated.
+
+    :raises TypeError: for anything else (a dict, a Column, None), which would otherwise be sent as its Python text
+    """
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return _comma_list(value)
+    raise TypeError(f"{what} must be a string, a number, a boolean or a list of strings, got {type(value).__name__}: "
+                    f"{value!r}")
 
 
 _DURATION_KEYS = frozenset({"connectTimeout", "requestTimeout", "idleConnectionTimeout", "retry.initialBackoff",
@@ -141,7 +152,7 @@ def _duration_checked(key: str, value: OptionValue, argument: str) -> str:
     if key in _DURATION_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
         raise TypeError(f"{argument} takes a duration with its unit, such as '30s' or '500ms', got {value!r} "
                         "(a bare number would be read as milliseconds)")
-    return _option_string(value)
+    return _option_string(value, argument)
 
 
 def _connection_key(keyword: str) -> str:
@@ -231,18 +242,40 @@ def connection_keys(
         raise ValueError(f"connection {name!r}: auth='bearer' needs token_env")
     if auth == "oauth2" and not (token_url and client_id and client_secret_env):
         raise ValueError(f"connection {name!r}: auth='oauth2' needs token_url, client_id and client_secret_env")
+    if auth is None:
+        if (user or password_env) and not (user and password_env):
+            raise ValueError(f"connection {name!r}: basic auth needs both user and password_env")
+        if (client_id or client_secret_env or scope) and not token_url:
+            raise ValueError(f"connection {name!r}: oauth2 needs token_url, client_id and client_secret_env")
+        if token_url and not (client_id and client_secret_env):
+            raise ValueError(f"connection {name!r}: oauth2 needs token_url, client_id and client_secret_env")
     auth_keys = {"auth.user": user, "auth.passwordEnv": password_env, "auth.tokenEnv": token_env,
                  "auth.tokenUrl": token_url, "auth.clientId": client_id,
                  "auth.clientSecretEnv": client_secret_env, "auth.scope": scope}
     keys.update({key: value for key, value in auth_keys.items() if value is not None})
     for header, value in (headers or {}).items():
-        keys["header." + header] = str(value)
+        if _is_credential(header):
+            raise ValueError(f"connection {name!r}: {header!r} is a credential; a plain header's value shows in the "
+                             "Spark UI and the event log and goes to every host a request names. Pass it as "
+                             f"secret_headers_env={{{header!r}: 'ENV_VAR'}}, an environment variable of the driver")
+        keys["header." + header] = _option_string(value, f"header {header!r}")
     for header, variable in (secret_headers_env or {}).items():
         keys["secretHeader." + header + "Env"] = str(variable)
     for keyword, option in options.items():
         key = _connection_key(keyword)
         keys[key] = _duration_checked(key, option, keyword)
     return {_CONNECTION + name + "." + key: value for key, value in keys.items()}
+
+
+_CREDENTIAL_NAMES = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
+                               "apikey", "access-key", "x-auth-token", "auth", "passwd", "pwd"})
+_CREDENTIAL_PARTS = ("password", "secret", "token", "credential", "signature", "api-key")
+
+
+def _is_credential(header: str) -> bool:
+    """Whether the JVM side refuses ``header`` as a plain header (its list of credential names)."""
+    name = header.lower().replace("_", "-")
+    return name in _CREDENTIAL_NAMES or any(part in name for part in _CREDENTIAL_PARTS)
 
 
 def check(spark: SparkSession, *connections: str) -> None:
@@ -264,14 +297,19 @@ def check(spark: SparkSession, *connections: str) -> None:
                                "(spark_async_udf.connection(builder, name, url=...))")
 
 
-def _string_entries(value: Mapping[str, OptionValue | None], what: str) -> list[tuple[str, str | None]]:
-    """The entries of a ``map<string,string>`` argument, keys and values as strings (``None`` stays null).
+def _string_entries(value: Mapping[str, OptionValue | Column | None],
+                    what: str) -> list[tuple[str, str | Column | None]]:
+    """The entries of a ``map<string,string>`` argument: keys as strings, values as strings or Columns (a
+    value per row); ``None`` stays null.
 
-    :raises TypeError: for something other than a dict
+    :raises TypeError: for something other than a dict, or a value that is not a string, number, boolean or Column
     """
+    from pyspark.sql import Column
+
     if not isinstance(value, Mapping):
         raise TypeError(f"{what} must be a dict, a Column or None, got {type(value).__name__}")
-    return [(str(key), None if item is None else _option_string(item)) for key, item in value.items()]
+    return [(str(key), item if item is None or isinstance(item, Column) else _option_string(item, f"{what}[{key!r}]"))
+            for key, item in value.items()]
 
 
 def _column(value: ColumnOrName) -> Column:
@@ -288,7 +326,7 @@ def _literal(value: str | Column) -> Column:
     return value if isinstance(value, Column) else F.lit(value)
 
 
-def _string_map(value: Mapping[str, OptionValue | None] | Column | None, what: str) -> Column:
+def _string_map(value: Mapping[str, OptionValue | Column | None] | Column | None, what: str) -> Column:
     from pyspark.sql import Column
     from pyspark.sql import functions as F
 
@@ -301,7 +339,12 @@ def _string_map(value: Mapping[str, OptionValue | None] | Column | None, what: s
         return F.create_map().cast(_STRING_MAP)
     pairs: list[Column] = []
     for key, item in entries:
-        pairs += [F.lit(key), F.lit(None).cast("string") if item is None else F.lit(item)]
+        if item is None:
+            pairs += [F.lit(key), F.lit(None).cast("string")]
+        elif isinstance(item, Column):
+            pairs += [F.lit(key), item.cast("string")]
+        else:
+            pairs += [F.lit(key), F.lit(item)]
     return F.create_map(*pairs)
 
 
@@ -314,7 +357,8 @@ def _options(options: Mapping[str, OptionValue] | None) -> list[Column]:
         return []
     if isinstance(options, Mapping):
         for key, value in options.items():
-            _duration_checked(str(key), value, f"option {key!r}")
+            if value is not None:
+                _duration_checked(str(key), value, f"option {key!r}")
     return [_string_map(options, "options")]
 
 
@@ -322,8 +366,8 @@ def http_request(
     conn: str,
     method: str | Column,
     path: ColumnOrName,
-    headers: Mapping[str, str] | Column | None = None,
-    params: Mapping[str, str] | Column | None = None,
+    headers: Mapping[str, str | Column] | Column | None = None,
+    params: Mapping[str, str | Column] | Column | None = None,
     body: ColumnOrName | None = None,
     options: Mapping[str, OptionValue] | None = None,
 ) -> Column:
@@ -331,7 +375,9 @@ def http_request(
     ``struct<status_code int, text string, headers map<string,string>, error struct>``.
 
     ``conn`` is a connection name; ``method`` a string such as ``"GET"`` (or a Column); ``path``
-    and ``body`` are Columns or column names; ``headers`` and ``params`` dicts or map Columns;
+    and ``body`` are Columns or column names; ``headers`` and ``params`` dicts (a value may be a Column:
+    one value per row) or map Columns; a credential header does not belong here, where its value is in the
+    query plan (the Spark UI's SQL tab): give the connection a ``secret_headers_env``;
     ``options`` a dict such as ``{"maxChunkSize": 32, "maxConcurrentChunks": 16, "timeout": "30s"}``;
     ``{"journal": "s3://bucket/journals/scores"}`` keeps the answers there and answers rows already in it
     without a request (see docs/journal.md).
@@ -349,7 +395,8 @@ def http_request(
 def fhir_read(conn: str, type: str | Column, id: ColumnOrName,  # noqa: A002
               options: Mapping[str, OptionValue] | None = None) -> Column:
     """``fhir_read(conn, type, id)``: ``struct<status int, resource string, error struct>``; ``type``
-    is a resource type such as ``"Patient"`` (or a Column), ``id`` a Column or column name."""
+    is a resource type such as ``"Patient"`` (or a Column), ``id`` a string Column or the name of a string
+    column (a literal id is ``F.lit("123")``: a plain string names a column)."""
     from pyspark.sql import functions as F
 
     return F.call_function("fhir_read", F.lit(conn), _literal(type), _column(id), *_options(options))
@@ -420,7 +467,7 @@ def _rows_query(name: str, view: str, partition_by: str | Sequence[str] | None,
 
 def _sql_list(expressions: str | Sequence[str] | None) -> str:
     """One expression as it is; several in parentheses, as the TABLE argument's clauses need them."""
-    if expressions is None:
+    if not expressions:
         return ""
     if isinstance(expressions, str):
         return expressions

@@ -51,6 +51,16 @@ def test_map_columns_are_passed_as_they_are(sf):
         "'async_http_request', local, GET, p, map(X-Id, id), params, CAST(NULL AS STRING)"
 
 
+def test_a_header_value_may_be_a_column_with_one_value_per_row(sf):
+    column = au.http_request("local", "GET", "p", headers={"X-Trace": sf.col("id"), "X-App": "etl"})
+    assert "map(X-Trace, CAST(id AS STRING), X-App, etl)" in call_of(column)
+
+
+def test_a_map_value_that_is_neither_text_nor_a_column_is_refused(sf):
+    with pytest.raises(TypeError, match=r"headers\['X-Ids'\] must be a string, a number, a boolean or a list"):
+        au.http_request("local", "GET", "p", headers={"X-Ids": {"a": 1}})
+
+
 def test_a_query_timeout_given_as_a_bare_number_is_refused(sf):
     with pytest.raises(TypeError, match="option 'timeout' takes a duration with its unit"):
         au.http_request("svc", "GET", "path", options={"timeout": 30})

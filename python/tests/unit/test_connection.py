@@ -91,3 +91,30 @@ def test_a_duration_given_as_a_bare_number_is_refused(keyword):
     with pytest.raises(TypeError, match=f"{keyword} takes a duration with its unit, such as '30s'"):
         au.connection(builder, "svc", "https://svc/", **{keyword: 30})
     assert builder.conf == {}
+
+
+def test_a_list_of_names_is_comma_separated_and_other_values_are_refused():
+    keys = au.connection_keys("svc", "https://svc/", masked_headers=["X-A", "X-B"],
+                              credential_origins=("https://a", "https://b"))
+    assert keys["spark.asyncudf.connection.svc.maskedHeaders"] == "X-A,X-B"
+    assert keys["spark.asyncudf.connection.svc.credentialOrigins"] == "https://a,https://b"
+    with pytest.raises(TypeError, match="max_in_flight must be a string, a number, a boolean or a list of strings, "
+                                        "got dict"):
+        au.connection_keys("svc", "https://svc/", max_in_flight={"limit": 64})
+
+
+@pytest.mark.parametrize("header", ["Authorization", "X-Api-Key", "x_auth_token", "X-Session-Token"])
+def test_a_credential_is_refused_as_a_plain_header(header):
+    with pytest.raises(ValueError, match=f"'{header}' is a credential.*secret_headers_env"):
+        au.connection_keys("svc", "https://svc/", headers={header: "abc"})
+
+
+@pytest.mark.parametrize("arguments", [
+    {"password_env": "PW"},
+    {"user": "etl"},
+    {"client_id": "etl", "client_secret_env": "S"},
+    {"token_url": "https://login/token", "client_id": "etl"},
+])
+def test_auth_keys_without_their_kind_are_refused_rather_than_sending_no_auth(arguments):
+    with pytest.raises(ValueError, match="needs"):
+        au.connection_keys("svc", "https://svc/", **arguments)

@@ -56,6 +56,7 @@ def test_check_names_a_missing_connection():
     (["a", "b % 2"], None, " PARTITION BY (a, b % 2)"),
     (None, "effective DESC", " WITH SINGLE PARTITION ORDER BY effective DESC"),
     (["k"], ["t", "id DESC"], " PARTITION BY k ORDER BY (t, id DESC)"),
+    ([], [], ""),
 ])
 def test_rows_runs_the_table_function_over_a_view_of_the_dataframe(partition_by, order_by, clauses):
     spark, df = Session(), DataFrame()
