@@ -125,8 +125,9 @@ class PartitionPipelineTest {
           });
 
       assertThat(drain(pipeline)).hasSize(30).startsWith("0:v0").endsWith("29:v29");
-      assertThat(listener.successThreads).hasSize(3)
-          .allSatisfy(thread -> assertThat(thread).startsWith("asyncudf-connector-callback-"));
+      // on a callback thread, or on the task thread where the engine chained after the callback had settled
+      assertThat(listener.successThreads).hasSize(3).doesNotContain("test-network")
+          .allSatisfy(thread -> assertThat(thread).matches("asyncudf-connector-callback-\\d+|main"));
     } finally {
       network.shutdownNow();
     }
