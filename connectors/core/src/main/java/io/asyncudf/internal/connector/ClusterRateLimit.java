@@ -191,8 +191,10 @@ public final class ClusterRateLimit {
 
   private void renew() {
     double demand;
+    long asked;
     synchronized (this) {
       long now = nanoClock.getAsLong();
+      asked = now;
       double seconds = (now - periodStart) / 1e9;
       demand = periodStart == 0 || seconds <= 0 ? requestsPerSecond : (startedInPeriod + waiting.size()) / seconds;
       periodStart = now;
@@ -204,17 +206,22 @@ public final class ClusterRateLimit {
     } catch (RuntimeException e) {
       lease = CompletableFuture.failedFuture(e);
     }
-    lease.whenComplete(this::leased);
+    lease.whenComplete((granted, failure) -> leased(granted, failure, asked));
   }
 
-  private void leased(RateLease lease, Throwable failure) {
+  /**
+   * A lease's reply to the request made at {@code asked}. Its time counts from then, as the driver dates it from
+   * when it took the request: a reply that took long (a driver's GC pause) must not stretch the share past the
+   * time the driver gives it to others.
+   */
+  private void leased(RateLease lease, Throwable failure, long asked) {
     List<CompletableFuture<Void>> refused = List.of();
     boolean again;
     synchronized (this) {
       long now = nanoClock.getAsLong();
       if (failure == null) {
         grantedRate = lease.requestsPerSecond();
-        leaseExpires = now + lease.validFor().toNanos();
+        leaseExpires = asked + lease.validFor().toNanos();
         leased = true;
         if (!lease.pausedFor().isZero()) {
           pausedUntil = Math.max(pausedUntil, now + lease.pausedFor().toNanos());

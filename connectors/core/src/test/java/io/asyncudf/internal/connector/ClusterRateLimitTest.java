@@ -81,6 +81,19 @@ class ClusterRateLimitTest {
   }
 
   @Test
+  void aLeaseLastsFromWhenItWasAskedForNotFromWhenTheReplyCame() {
+    coordinator.validFor = Duration.ofSeconds(1);
+    List<CompletableFuture<Void>> permits = acquire(100);
+    time.advance(Duration.ofMillis(800)); // the driver's reply takes 0.8 s; the renewals it asks for meanwhile stay open
+
+    coordinator.leases.get(0).complete(new RateLease(10, coordinator.validFor, Duration.ZERO));
+    time.advance(Duration.ofMillis(700));
+
+    // turns at 0.8 and 0.9 s; at 1.0 s the share is the driver's to give again (it was asked for at 0)
+    assertThat(started(permits)).isEqualTo(2);
+  }
+
+  @Test
   void aRenewedLeaseWithAnotherRateAppliesToTheRequestsAlreadyWaiting() {
     List<CompletableFuture<Void>> permits = acquire(40);
     coordinator.grant(10);
