@@ -18,10 +18,11 @@ import org.apache.hadoop.fs.Path;
 /**
  * Appends one task's answers to journal files of its own. Lines reach the file system within about
  * {@link #FLUSH_INTERVAL_MILLIS} of being appended, whether or not more follow ({@code hflush}, from a
- * timer: visible to readers on HDFS and local disks), and a file is closed and a new one started every
- * {@link #ROLL_INTERVAL_MILLIS} (object stores such as S3 show a file only once it is closed). A task that
- * is killed keeps what was flushed; a line left half-written fails its checksum when read. Thread-safe:
- * the task thread appends while the timer flushes.
+ * timer: durable on HDFS and local disks), and a file is closed within about {@link #ROLL_INTERVAL_MILLIS} of
+ * being opened, by the next append or by the timer when no append comes, and a new one started at the next append:
+ * object stores such as S3 show a file only once it is closed, and on HDFS Spark lists an open file by its
+ * completed blocks only. A task that is killed keeps what was flushed; a line left half-written fails its
+ * checksum when read. Thread-safe: the task thread appends while the timer flushes and rolls.
  */
 final class JournalWriter implements AutoCloseable {
 
@@ -37,6 +38,8 @@ final class JournalWriter implements AutoCloseable {
   private boolean dirty;
   private int files;
   private boolean closed;
+  /** A failure of the timer's roll, reported by the next append or close. */
+  private IOException rollFailure;
   private final ScheduledFuture<?> flusher;
 
   /**
@@ -53,17 +56,34 @@ final class JournalWriter implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** Flushes lines appended since the last flush; a failure shows at the next append or close. */
+  /**
+   * Flushes lines appended since the last flush, or closes the file once it has been open for the roll
+   * interval, also when no append has come since; a failure shows at the next append or close.
+   */
   synchronized void flushIfDue() {
-    if (out == null || !dirty) {
+    if (out == null) {
       return;
     }
     try {
-      out.hflush();
-      dirty = false;
-    } catch (IOException | RuntimeException e) {
-      // the next append or close reports the broken stream with the journal's location; the timer goes on
+      if (clock.getAsLong() - openedAt >= ROLL_INTERVAL_MILLIS) {
+        closeFile();
+      } else if (dirty) {
+        out.hflush();
+        dirty = false;
+      }
+    } catch (IOException e) {
+      if (out == null) {
+        rollFailure = e; // the stream is gone: nothing else would report it
+      }
+      // else the next append or close reports the broken stream with the journal's location; the timer goes on
+    } catch (RuntimeException e) {
+      // as above
     }
+  }
+
+  /** Whether a file is open for appends. */
+  synchronized boolean hasOpenFile() {
+    return out != null;
   }
 
   /**
@@ -77,6 +97,7 @@ final class JournalWriter implements AutoCloseable {
     }
     long now = clock.getAsLong();
     try {
+      reportRollFailure();
       if (out != null && now - openedAt >= ROLL_INTERVAL_MILLIS) {
         closeFile();
       }
@@ -87,6 +108,14 @@ final class JournalWriter implements AutoCloseable {
       dirty = true; // the timer flushes it
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the journal at " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void reportRollFailure() throws IOException {
+    IOException failure = rollFailure;
+    rollFailure = null;
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -110,11 +139,11 @@ final class JournalWriter implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     flusher.cancel(false);
-    if (out == null) {
-      return;
-    }
     try {
-      closeFile();
+      reportRollFailure();
+      if (out != null) {
+        closeFile();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the journal file at " + directory + ": " + e.getMessage(), e);
     }

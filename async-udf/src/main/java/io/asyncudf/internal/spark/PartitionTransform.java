@@ -100,9 +100,12 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
         try {
           pipeline.close();
         } finally {
-          allocator.close();
-          if (driver != null) {
-            driver.close();
+          try {
+            allocator.close(); // throws when a buffer leaked: the task's last events still reach the driver
+          } finally {
+            if (driver != null) {
+              driver.close();
+            }
           }
         }
       });
