@@ -477,6 +477,21 @@ class JournalTest {
   }
 
   @Test
+  void answersJournaledForAnotherOutputTypeAreCalledAgain() {
+    assertScores(scored(journaled(), 100), 100);
+    service.reset();
+    ColumnUdf<Long, String, Serializable> asText = AsyncUdf.<Long, String, Serializable>scalarToScalar(
+        AsyncChunkFunction.perRow((ctx, id) -> new CountingService.Client(service.url()).score(id)
+            .thenApply(score -> "score " + score)),
+        DataTypes.StringType).maxChunkSize(10).journal(dir.resolve("journal").toString());
+
+    List<Row> rows = spark.range(0, 100, 1, 2).withColumn("s", asText.apply(col("id"))).orderBy("id").collectAsList();
+
+    assertThat(service.requests()).as("the journal's long answers do not read as strings").isEqualTo(100);
+    assertThat(rows.get(7).getString(1)).isEqualTo("score 14");
+  }
+
+  @Test
   void dedupeJobIsRefusedOnAStreamRatherThanHoldingItsRowsBack() throws Exception {
     Dataset<Row> stream = spark.readStream().format("rate").option("rowsPerSecond", "50").load().selectExpr("value AS id");
     spark.conf().set("spark.asyncudf.journal.dedupe", "job");

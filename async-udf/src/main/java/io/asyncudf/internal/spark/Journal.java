@@ -35,7 +35,9 @@ import org.apache.spark.sql.types.StructType;
  * A journal of one call's answers: a directory of text files, any Hadoop {@code FileSystem} location.
  * Each line is one answer: the CRC-32 of the rest of the line, the time it was written (epoch
  * milliseconds), the key (SHA-256 of the call's input, or of the key the helper names, as JSON) and the
- * answer as JSON, separated by tabs.
+ * answer as JSON ({@code {"v": answer, "t": type}}, {@code t} a fingerprint of the answer's type), separated by
+ * tabs. An answer written for another type (the call's output changed) is not found, so its row is called
+ * again; lines written before types were kept (no {@code t}) count for any type.
  * Tasks append to files of their own ({@link JournalWriter}); a line cut short by a crash, or garbled,
  * fails its checksum and is skipped, so a half-written file never yields a wrong answer. Reading takes,
  * per key, the latest answer. Not meant to be used directly: see {@code io.asyncudf.Journals}.
@@ -122,10 +124,31 @@ public final class Journal {
     }
   }
 
-  /** The answer of {@code type} in a journal line's JSON, given as column 0 (a string) of a row. */
+  /**
+   * The answer of {@code type} in a journal line's JSON, given as column 0 (a string) of a row; null when
+   * the line was written for another type.
+   */
   static Expression answerOf(SparkSession spark, DataType type) {
-    return over(spark, new BoundReference(0, DataTypes.StringType, true),
-        x -> from_json(x, wrapper(type), JSON_OPTIONS).getField("v"));
+    return over(spark, new BoundReference(0, DataTypes.StringType, true), x -> {
+      org.apache.spark.sql.Column parsed = from_json(x, wrapper(type), JSON_OPTIONS);
+      return functions.when(ofType(parsed.getField("t"), type), parsed.getField("v"));
+    });
+  }
+
+  /** Whether a line's type fingerprint {@code t} is {@code type}'s, or absent (a line from before they were kept). */
+  private static org.apache.spark.sql.Column ofType(org.apache.spark.sql.Column t, DataType type) {
+    return t.isNull().or(t.equalTo(functions.lit(fingerprint(type))));
+  }
+
+  /** A short fingerprint of {@code type}: what its answers' JSON reads back as. */
+  static String fingerprint(DataType type) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(type.catalogString().getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JVM algorithm", e);
+    }
   }
 
   /**
@@ -143,7 +166,8 @@ public final class Journal {
       latest = latest.where(col("written_at").geq(functions.lit(java.sql.Timestamp.from(
           java.time.Instant.now().minus(maxAge)))));
     }
-    return latest.select(col("key").as("k"), from_json(col("answer"), wrapper(type), JSON_OPTIONS).getField("v").as("v"));
+    org.apache.spark.sql.Column parsed = from_json(col("answer"), wrapper(type), JSON_OPTIONS);
+    return latest.where(ofType(parsed.getField("t"), type)).select(col("key").as("k"), parsed.getField("v").as("v"));
   }
 
   /**
@@ -198,7 +222,7 @@ public final class Journal {
   }
 
   private static StructType wrapper(DataType type) {
-    return new StructType().add("v", type, true);
+    return new StructType().add("v", type, true).add("t", DataTypes.StringType, true);
   }
 
   /** The journal files at {@code path} now; none when there is no such directory. */
@@ -291,9 +315,10 @@ public final class Journal {
     return over(spark, input, "sha2(to_json(named_struct('v', `x`), " + JSON_OPTIONS_SQL + "), 256)");
   }
 
-  /** An answer as the JSON a journal line keeps. */
+  /** An answer as the JSON a journal line keeps, with its type's fingerprint. */
   static Expression json(SparkSession spark, Expression answer) {
-    return over(spark, answer, "to_json(named_struct('v', `x`), " + JSON_OPTIONS_SQL + ")");
+    return over(spark, answer, "to_json(named_struct('v', `x`, 't', '" + fingerprint(answer.dataType()) + "'), "
+        + JSON_OPTIONS_SQL + ")");
   }
 
   /**
