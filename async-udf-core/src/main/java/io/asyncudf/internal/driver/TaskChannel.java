@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * call timeout. Events are batched (up to {@link #BATCH_EVENTS}, or what came within
  * {@link #BATCH_WINDOW}) and sent one batch at a time, so they reach the driver in the order they
  * happened; {@link #close()} sends what is left and waits, bounded, until the driver has it, so a job's
- * events have all arrived when its action returns. Thread-safe.
+ * events have all arrived when its action returns. A driver listener that falls {@link #BATCHES_WAITING}
+ * batches behind does not hold the executor's memory: the events of further batches are dropped, counted
+ * and reported in a warning, until it catches up. Thread-safe.
  */
 public final class TaskChannel implements DriverCalls, AutoCloseable {
 
@@ -35,6 +37,8 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
   static final int BATCH_EVENTS = 512;
   static final Duration BATCH_WINDOW = Duration.ofMillis(200);
   static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+  /** Batches sent or waiting to be sent that the driver has not answered, at most. */
+  static final int BATCHES_WAITING = 16;
   private static final Logger LOG = LoggerFactory.getLogger(TaskChannel.class);
 
   private final ChannelSpec spec;
@@ -47,6 +51,8 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
   private final List<AsyncUdfEvent> pending = new ArrayList<>();
   private CompletableFuture<?> lastBatch = CompletableFuture.completedFuture(null);
   private boolean flushScheduled;
+  private int unanswered;
+  private long dropped;
 
   /**
    * @param callTimeout how long a callback call may take, queueing included
@@ -144,16 +150,34 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
       return lastBatch;
     }
     int events = pending.size();
+    if (unanswered >= BATCHES_WAITING) {
+      if (dropped == 0) {
+        LOG.warn("the driver listener of {} has not answered {} batches of events: this task drops its events until "
+            + "it catches up (a listener should return at once)", spec.name(), unanswered);
+      }
+      dropped += events;
+      pending.clear();
+      return lastBatch;
+    }
     byte[] message = Codec.encode(new DriverMessage.Events(spec.id(), Codec.encode(new ArrayList<>(pending))));
     pending.clear();
+    unanswered++;
     lastBatch = lastBatch.handle((done, failure) -> null)
         .thenComposeAsync(previous -> link.ask(message, CLOSE_WAIT), callbacks)
         .whenComplete((answer, failure) -> {
+          synchronized (this) {
+            unanswered--;
+          }
           if (failure != null) {
             LOG.warn("{} events of {} did not reach the driver: {}", events, spec.name(), unwrap(failure));
           }
         });
     return lastBatch;
+  }
+
+  /** Events this task dropped because the driver listener was {@link #BATCHES_WAITING} batches behind. */
+  synchronized long droppedEvents() {
+    return dropped;
   }
 
   /** Sends the events left and waits until the driver has them (at most {@link #CLOSE_WAIT}). */
@@ -164,6 +188,10 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     }
     try {
       flush().get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      long lost = droppedEvents();
+      if (lost > 0) {
+        LOG.warn("{} events of {} were dropped in this task: its driver listener did not keep up", lost, spec.name());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

@@ -93,4 +93,39 @@ class TaskChannelTest {
       return e.getCause();
     }
   }
+
+  @Test
+  void aListenerThatFallsSixteenBatchesBehindMakesTheTaskDropEventsNotHoldThem() throws Exception {
+    List<CompletableFuture<byte[]>> eventAsks = new ArrayList<>();
+    CompletableFuture<Void> firstAsked = new CompletableFuture<>();
+    DriverLink link = (message, timeout) -> {
+      CompletableFuture<byte[]> answer = new CompletableFuture<>();
+      synchronized (eventAsks) {
+        eventAsks.add(answer);
+      }
+      firstAsked.complete(null);
+      return answer;
+    };
+    TaskChannel channel = new TaskChannel(new ChannelSpec("c2", "enrich", false, true), link, timers,
+        Duration.ofSeconds(30), getClass().getClassLoader());
+    io.asyncudf.AsyncUdfListener forwarder = channel.eventForwarder();
+    io.asyncudf.partition.SparkPartitionInformation chunk =
+        new io.asyncudf.partition.SparkPartitionInformation(0, 3, 0, 100, 0, 1, "1", "host", 1, "task", false, null,
+            null, null).withChunk(2, 200, 100);
+    io.asyncudf.ChunkEvent event = new io.asyncudf.ChunkEvent(io.asyncudf.ChunkEvent.Kind.SUCCESS, chunk, 1,
+        Duration.ofMillis(40), null, Duration.ZERO);
+
+    for (int i = 0; i < (TaskChannel.BATCHES_WAITING + 4) * TaskChannel.BATCH_EVENTS; i++) {
+      forwarder.onEvent(event);
+    }
+
+    assertThat(channel.droppedEvents()).as("four batches over the limit").isEqualTo(4L * TaskChannel.BATCH_EVENTS);
+    firstAsked.get(5, TimeUnit.SECONDS);
+    eventAsks.get(0).complete(new byte[0]); // the driver answers the first batch: one place free
+
+    for (int i = 0; i < TaskChannel.BATCH_EVENTS; i++) {
+      forwarder.onEvent(event);
+    }
+    assertThat(channel.droppedEvents()).as("the next batch is kept").isEqualTo(4L * TaskChannel.BATCH_EVENTS);
+  }
 }
