@@ -41,6 +41,7 @@ public final class DriverChannel {
   private final ClassLoader loader;
   private final ExecutorService callbacks;
   private final ExecutorService events;
+  private final LongSupplier nanoClock;
   private volatile String stopReason;
   private volatile int stoppedStage = -1;
 
@@ -52,6 +53,7 @@ public final class DriverChannel {
     this.callback = (DriverCallback<Serializable, Serializable>) options.callback();
     this.listener = options.listener();
     this.progress = progress ? new ProgressTracker(name, partitions, nanoClock, runEnded) : null;
+    this.nanoClock = nanoClock;
     this.stopper = stopper;
     Object user = callback != null ? callback : listener;
     this.loader = user != null && user.getClass().getClassLoader() != null ? user.getClass().getClassLoader()
@@ -76,15 +78,30 @@ public final class DriverChannel {
     return progress != null;
   }
 
-  CompletableFuture<DriverMessage.CallReply> call(byte[] request) {
+  /**
+   * Runs the callback on {@code request} on one of the channel's threads, unless the calling task will have
+   * given up on it ({@code timeoutMillis} from now) before a thread is free: a slow callback does not go on
+   * answering calls nobody waits for while the ones that still could time out behind them.
+   */
+  CompletableFuture<DriverMessage.CallReply> call(byte[] request, long timeoutMillis) {
     String handler = callback == null ? "(none)" : callback.getClass().getName();
     if (callback == null) {
       return CompletableFuture.completedFuture(new DriverMessage.CallReply(null, handler,
           "no driver callback is configured for " + name + ": set one with .callback(DriverCallback)"));
     }
     CompletableFuture<DriverMessage.CallReply> reply = new CompletableFuture<>();
+    long received = nanoClock.getAsLong();
     try {
-      callbacks.execute(() -> reply.complete(answer(handler, request)));
+      callbacks.execute(() -> {
+        long waited = nanoClock.getAsLong() - received;
+        if (waited > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+          reply.complete(new DriverMessage.CallReply(null, handler, "the call waited " + waited / 1_000_000
+              + " ms for a thread of driver callback " + handler + " of " + name + ", past the " + timeoutMillis
+              + " ms its task waits: not run"));
+        } else {
+          reply.complete(answer(handler, request));
+        }
+      });
     } catch (RejectedExecutionException e) {
       reply.complete(new DriverMessage.CallReply(null, handler, "driver callback " + handler + " of " + name
           + " is saturated: " + QUEUED_CALLS + " calls are waiting for its " + CALLBACK_THREADS + " threads"));

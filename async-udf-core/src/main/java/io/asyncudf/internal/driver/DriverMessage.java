@@ -5,8 +5,11 @@ import java.io.Serializable;
 /** What executors send to the driver's endpoint, and its answers. Every message is serializable. */
 public sealed interface DriverMessage extends Serializable {
 
-  /** A {@code callDriver} request, the user's object serialized in {@code request}. */
-  record Call(String channel, byte[] request) implements DriverMessage {}
+  /**
+   * A {@code callDriver} request, the user's object serialized in {@code request}; the task gives up on it
+   * {@code timeoutMillis} after it was sent, and the driver does not start it after that.
+   */
+  record Call(String channel, byte[] request, long timeoutMillis) implements DriverMessage {}
 
   /**
    * Events of one task, in the order they happened: a serialized {@code List<AsyncUdfEvent>}, read on

@@ -93,7 +93,7 @@ public final class DriverService {
         return CompletableFuture.completedFuture(Codec.encode(new DriverMessage.CallReply(null, "(none)",
             "the driver no longer knows this UDF application (its plan is gone)")));
       }
-      return channel.call(call.request()).thenApply(Codec::encode);
+      return channel.call(call.request(), call.timeoutMillis()).thenApply(Codec::encode);
     }
     if (decoded instanceof DriverMessage.Events events) {
       DriverChannel channel = channel(events.channel());

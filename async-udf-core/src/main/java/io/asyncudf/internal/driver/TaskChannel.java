@@ -75,17 +75,22 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     if (!spec.callback()) {
       return DriverCalls.none(spec.name()).call(request);
     }
-    byte[] message;
+    byte[] encoded;
     try {
-      message = Codec.encode(new DriverMessage.Call(spec.id(), Codec.encode(request)));
+      encoded = Codec.encode(request);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    long start = System.nanoTime();
     CompletableFuture<R> result = new CompletableFuture<>();
     var timer = scheduler.schedule(() -> callbacks.execute(() -> result.completeExceptionally(new DriverCallbackException(
         "(unknown)", "the driver callback of " + spec.name() + " did not answer within " + callTimeout))),
         callTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    CompletableFuture<byte[]> answer = calls.run(() -> link.ask(message, callTimeout));
+    // the call's time left goes with it, so that the driver does not start a call this task has given up on
+    CompletableFuture<byte[]> answer = calls.run(() -> {
+      long left = Math.max(0, callTimeout.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      return link.ask(Codec.encode(new DriverMessage.Call(spec.id(), encoded, left)), callTimeout);
+    });
     result.whenComplete((value, failure) -> {
       timer.cancel(false);
       answer.cancel(false); // stops the wait for a slot, or the call
