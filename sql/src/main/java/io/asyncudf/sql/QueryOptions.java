@@ -69,11 +69,14 @@ final class QueryOptions {
    * call's input only), even with one {@code spark.asyncudf.sql.journal} for the session.
    */
   <I, O> ColumnUdf<I, O, java.io.Serializable> applyTo(ColumnUdf<I, O, java.io.Serializable> udf, String connection) {
+    int maxChunkSize = integer("maxChunkSize", 64);
+    int maxConcurrentChunks = integer("maxConcurrentChunks", 8);
+    Duration timeout = duration("timeout", Duration.ofMinutes(5));
     ColumnUdf<I, O, java.io.Serializable> configured = udf;
     try {
-      configured = configured.maxChunkSize(integer("maxChunkSize", 64));
-      configured = configured.maxConcurrentChunks(integer("maxConcurrentChunks", 8));
-      configured = configured.timeout(duration("timeout", Duration.ofMinutes(5)));
+      configured = configured.maxChunkSize(maxChunkSize);
+      configured = configured.maxConcurrentChunks(maxConcurrentChunks);
+      configured = configured.timeout(timeout);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(function + ": " + e.getMessage() + describeSources(), e);
     }
@@ -121,10 +124,10 @@ final class QueryOptions {
     return "option " + option + (fromSession.contains(option) ? " (the session key " + PREFIX + option + ")" : "");
   }
 
-  /** Which of the chunk options came from session keys, for a message about their values. */
+  /** The chunk options whose values came from session keys, for a message about one of their values. */
   private String describeSources() {
     Set<String> session = new TreeSet<>(fromSession);
     session.retainAll(Set.of("maxChunkSize", "maxConcurrentChunks", "timeout"));
-    return session.isEmpty() ? "" : " (from the session: " + session.stream().map(o -> PREFIX + o).toList() + ")";
+    return session.isEmpty() ? "" : " (set in the session: " + session.stream().map(o -> PREFIX + o).toList() + ")";
   }
 }

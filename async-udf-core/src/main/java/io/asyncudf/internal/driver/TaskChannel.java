@@ -3,6 +3,7 @@ package io.asyncudf.internal.driver;
 import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.DriverCallbackException;
+import io.asyncudf.PartitionEvent;
 import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.internal.connector.InFlightLimit;
 import java.io.Serializable;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@link #BATCH_WINDOW}) and sent one batch at a time, so they reach the driver in the order they
  * happened; {@link #close()} sends what is left and waits, bounded, until the driver has it, so a job's
  * events have all arrived when its action returns. A driver listener that falls {@link #BATCHES_WAITING}
- * batches behind does not hold the executor's memory: the events of further batches are dropped, counted
- * and reported in a warning, until it catches up. Thread-safe.
+ * batches behind does not hold the executor's memory: the chunk and request events of further batches are
+ * dropped, counted and reported in a warning, until it catches up; partition events (two per task, which
+ * progress and the listener's runs count on) are kept and go with a later batch. Thread-safe.
  */
 public final class TaskChannel implements DriverCalls, AutoCloseable {
 
@@ -141,7 +143,7 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     if (flushNow) {
       flush();
     } else if (schedule) {
-      scheduler.schedule(this::flush, BATCH_WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+      scheduler.schedule(() -> { flush(); }, BATCH_WINDOW.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -149,21 +151,27 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
    * Sends the pending events after the batch before them has arrived; the send runs on the callback executor,
    * never on a thread holding this channel's lock.
    */
-  private synchronized CompletableFuture<?> flush() {
+  private CompletableFuture<?> flush() {
+    return flush(false);
+  }
+
+  /** As {@link #flush()}; {@code last}: the task's final batch, sent however many are unanswered. */
+  private synchronized CompletableFuture<?> flush(boolean last) {
     flushScheduled = false;
     if (pending.isEmpty()) {
       return lastBatch;
     }
-    int events = pending.size();
-    if (unanswered >= BATCHES_WAITING) {
+    if (unanswered >= BATCHES_WAITING && !last) {
       if (dropped == 0) {
-        LOG.warn("the driver listener of {} has not answered {} batches of events: this task drops its events until "
-            + "it catches up (a listener should return at once)", spec.name(), unanswered);
+        LOG.warn("the driver listener of {} has not answered {} batches of events: this task drops its chunk and "
+            + "request events until it catches up (a listener should return at once)", spec.name(), unanswered);
       }
-      dropped += events;
-      pending.clear();
+      int before = pending.size();
+      pending.removeIf(event -> !(event instanceof PartitionEvent));
+      dropped += before - pending.size();
       return lastBatch;
     }
+    int events = pending.size();
     byte[] message = Codec.encode(new DriverMessage.Events(spec.id(), Codec.encode(new ArrayList<>(pending))));
     pending.clear();
     unanswered++;
@@ -185,6 +193,11 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     return dropped;
   }
 
+  /** Batches sent or waiting to be sent that the driver has not answered. */
+  synchronized int unansweredBatches() {
+    return unanswered;
+  }
+
   /** Sends the events left and waits until the driver has them (at most {@link #CLOSE_WAIT}). */
   @Override
   public void close() {
@@ -192,7 +205,7 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
       return;
     }
     try {
-      flush().get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      flush(true).get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
       long lost = droppedEvents();
       if (lost > 0) {
         LOG.warn("{} events of {} were dropped in this task: its driver listener did not keep up", lost, spec.name());

@@ -117,11 +117,21 @@ class TaskChannelTest {
 
     for (int i = 0; i < (TaskChannel.BATCHES_WAITING + 4) * TaskChannel.BATCH_EVENTS; i++) {
       forwarder.onEvent(event);
+      if (i == (TaskChannel.BATCHES_WAITING + 2) * TaskChannel.BATCH_EVENTS) {
+        forwarder.onEvent(new io.asyncudf.PartitionEvent(io.asyncudf.PartitionEvent.Kind.END, chunk, 100, 1, 0, 0,
+            Duration.ofSeconds(1), null));
+      }
     }
 
-    assertThat(channel.droppedEvents()).as("four batches over the limit").isEqualTo(4L * TaskChannel.BATCH_EVENTS);
+    timers.runDelayed(); // the batch window's flush of what is left
+    assertThat(channel.droppedEvents()).as("four batches of chunk events over the limit; the partition's end is kept")
+        .isEqualTo(4L * TaskChannel.BATCH_EVENTS);
     firstAsked.get(5, TimeUnit.SECONDS);
     eventAsks.get(0).complete(new byte[0]); // the driver answers the first batch: one place free
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (channel.unansweredBatches() > TaskChannel.BATCHES_WAITING - 1 && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // the answer's continuation may run on a callback thread
+    }
 
     for (int i = 0; i < TaskChannel.BATCH_EVENTS; i++) {
       forwarder.onEvent(event);

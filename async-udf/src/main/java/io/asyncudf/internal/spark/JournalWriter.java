@@ -58,27 +58,41 @@ final class JournalWriter implements AutoCloseable {
 
   /**
    * Flushes lines appended since the last flush, or closes the file once it has been open for the roll
-   * interval, also when no append has come since; a failure shows at the next append or close.
+   * interval, also when no append has come since; a failure shows at the next append or close. The close
+   * runs outside the writer's lock (on S3 it uploads the file), so the task's appends go on meanwhile.
    */
-  synchronized void flushIfDue() {
-    if (out == null) {
-      return;
+  void flushIfDue() {
+    FSDataOutputStream rolled;
+    synchronized (this) {
+      if (out == null) {
+        return;
+      }
+      if (clock.getAsLong() - openedAt < ROLL_INTERVAL_MILLIS) {
+        if (dirty) {
+          try {
+            out.hflush();
+            dirty = false;
+          } catch (IOException | RuntimeException e) {
+            // the next append or close reports the broken stream with the journal's location; the timer goes on
+          }
+        }
+        return;
+      }
+      rolled = out;
+      out = null;
+      dirty = false;
     }
     try {
-      if (clock.getAsLong() - openedAt >= ROLL_INTERVAL_MILLIS) {
-        closeFile();
-      } else if (dirty) {
-        out.hflush();
-        dirty = false;
-      }
+      rolled.close();
     } catch (IOException e) {
-      if (out == null) {
-        rollFailure = e; // the stream is gone: nothing else would report it
-      }
-      // else the next append or close reports the broken stream with the journal's location; the timer goes on
+      failedRoll(e);
     } catch (RuntimeException e) {
-      // as above
+      failedRoll(new IOException(e.toString(), e));
     }
+  }
+
+  private synchronized void failedRoll(IOException failure) {
+    rollFailure = failure; // the stream is gone: nothing else would report it
   }
 
   /** Whether a file is open for appends. */

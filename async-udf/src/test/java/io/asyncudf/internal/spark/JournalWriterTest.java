@@ -42,4 +42,45 @@ class JournalWriterTest {
       assertThat(journalFiles()).as("the next append starts a new file").hasSize(2);
     }
   }
+
+  /** A local file system whose files fail to close, as an upload to an object store may. */
+  public static final class FailingCloseFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+    @Override
+    public java.net.URI getUri() {
+      return java.net.URI.create("failclose:///");
+    }
+
+    @Override
+    public org.apache.hadoop.fs.FSDataOutputStream create(org.apache.hadoop.fs.Path path, boolean overwrite,
+        int bufferSize, short replication, long blockSize, org.apache.hadoop.util.Progressable progress)
+        throws IOException {
+      org.apache.hadoop.fs.FSDataOutputStream file = super.create(path, overwrite, bufferSize, replication, blockSize,
+          progress);
+      return new org.apache.hadoop.fs.FSDataOutputStream(new java.io.FilterOutputStream(file) {
+        @Override
+        public void close() throws IOException {
+          file.close();
+          throw new IOException("upload of " + path.getName() + " refused");
+        }
+      }, null);
+    }
+  }
+
+  @Test
+  void aRollThatFailsOnTheTimerIsReportedByTheNextAppend() {
+    Configuration hadoop = new Configuration();
+    hadoop.set("fs.failclose.impl", FailingCloseFileSystem.class.getName());
+    hadoop.setBoolean("fs.failclose.impl.disable.cache", true);
+    AtomicLong clock = new AtomicLong(1_000_000);
+    JournalWriter writer = new JournalWriter("failclose://" + dir.toAbsolutePath(), hadoop, "run-0-1", clock::get);
+    writer.append("k1", "{\"v\":1}");
+    clock.addAndGet(JournalWriter.ROLL_INTERVAL_MILLIS);
+    writer.flushIfDue();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.append("k2", "{\"v\":2}"))
+        .isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("cannot append to the journal at failclose:")
+        .hasMessageContaining("refused");
+    writer.close();
+  }
 }
