@@ -91,6 +91,17 @@ public record SparkPartitionInformation(
         null);
   }
 
+  /**
+   * The same information for partition {@code index} of the data the caller computes, which differs from the
+   * task's own partition where one task computes several partitions of it (after {@code coalesce}) or a
+   * {@code union} numbers the branches' partitions on.
+   */
+  public SparkPartitionInformation withPartitionIndex(int index) {
+    return new SparkPartitionInformation(
+        index, stageId, stageAttemptNumber, taskAttemptId, attemptNumber, cpus,
+        executorId, hostName, processId, threadName, driver, chunkIndex, chunkFirstRow, chunkSize);
+  }
+
   /** The same information about one chunk of the partition. */
   public SparkPartitionInformation withChunk(int index, long firstRow, int size) {
     return new SparkPartitionInformation(

@@ -184,7 +184,7 @@ public final class AsyncEvalExec extends AsyncExec {
         return call ? (InternalRow) inputs.apply(row) : null;
       }).filter(java.util.Objects::nonNull);
       scala.collection.Iterator<InternalRow> output =
-          CollectionConverters.asScala(transform.call(CollectionConverters.asJava(staged), kept));
+          CollectionConverters.asScala(transform.call((Integer) partitionIndex, CollectionConverters.asJava(staged), kept));
       return tap == null ? output : tap.apply(partitionIndex, output, kept::removedRepeat);
     }
   }

@@ -147,13 +147,13 @@ public final class AsyncMapRowsExec extends AsyncExec {
     public scala.collection.Iterator<InternalRow> apply(Object partitionIndex, scala.collection.Iterator<InternalRow> rows) {
       UnsafeProjection projection = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(input)), childOutput);
       if (found == null) {
-        return CollectionConverters.asScala(transform.call(CollectionConverters.asJava(rows.map(projection::apply)),
-            journal));
+        return CollectionConverters.asScala(transform.call((Integer) partitionIndex,
+            CollectionConverters.asJava(rows.map(projection::apply)), journal));
       }
       FoundRows answered = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
       scala.collection.Iterator<InternalRow> called = rows.filter(row -> !answered.offer(row)).map(projection::apply);
-      return CollectionConverters.asScala(answered.before(transform.call(CollectionConverters.asJava(called),
-          answered.positions(), journal)));
+      return CollectionConverters.asScala(answered.before(transform.call((Integer) partitionIndex,
+          CollectionConverters.asJava(called), answered.positions(), journal)));
     }
 
     /** What earlier attempts of this task journaled (a retry, or a speculative copy), by key; empty at first. */

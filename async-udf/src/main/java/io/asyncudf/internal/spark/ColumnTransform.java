@@ -189,11 +189,11 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
    * {@code aside} each child row, added as the input is read; a row found by a journal lookup is emitted
    * with its found answer where it stands.
    */
-  Iterator<InternalRow> call(Iterator<InternalRow> inputs, Aside aside) {
+  Iterator<InternalRow> call(int partitionIndex, Iterator<InternalRow> inputs, Aside aside) {
     UnsafeProjection projection = SparkInternals.unsafeProjection(joinedSchema);
     JoinedRow joined = new JoinedRow();
-    Iterator<InternalRow> called = run(inputs, aside.positions(),
-        partitionIndex -> emitter(partitionIndex, aside, projection, joined));
+    Iterator<InternalRow> called = run(partitionIndex, inputs, aside.positions(),
+        index -> emitter(index, aside, projection, joined));
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

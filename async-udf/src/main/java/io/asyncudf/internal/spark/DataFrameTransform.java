@@ -57,20 +57,15 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
     return inputs;
   }
 
-  /** The output rows of one partition of input rows, lazily. */
-  Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    return call(rows, null);
-  }
-
   /** The output rows of one partition of input rows, lazily, each chunk that succeeded journaled first. */
-  Iterator<InternalRow> call(Iterator<InternalRow> rows, RowsJournal journal) {
-    return call(rows, null, journal);
+  Iterator<InternalRow> call(int partitionIndex, Iterator<InternalRow> rows, RowsJournal journal) {
+    return call(partitionIndex, rows, null, journal);
   }
 
-  /** Like {@link #call(Iterator, RowsJournal)}, for {@code rows} that stand in the partition at {@code positions}. */
-  Iterator<InternalRow> call(Iterator<InternalRow> rows, RowPositions positions, RowsJournal journal) {
-    return run(rows, positions,
-        partitionIndex -> emitter(partitionIndex, journal == null ? null : journal.open(partitionIndex)));
+  /** Like {@link #call(int, Iterator, RowsJournal)}, for {@code rows} that stand in the partition at {@code positions}. */
+  Iterator<InternalRow> call(int partitionIndex, Iterator<InternalRow> rows, RowPositions positions, RowsJournal journal) {
+    return run(partitionIndex, rows, positions,
+        index -> emitter(index, journal == null ? null : journal.open(index)));
   }
 
   private ChunkEmitter<ArrowChunk, Row, InternalRow> emitter(int partitionIndex, RowsJournal.Writer journal) {

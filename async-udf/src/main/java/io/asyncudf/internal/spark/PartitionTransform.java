@@ -65,16 +65,19 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
    * The output rows of one partition, lazily: {@code rows} staged in Arrow and run through the engine,
    * finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
    */
-  final Iterator<InternalRow> run(Iterator<InternalRow> rows,
-      IntFunction<ChunkEmitter<ArrowChunk, O, InternalRow>> emitterFor) {
-    return run(rows, null, emitterFor);
-  }
-
-  /** Like {@link #run(Iterator, IntFunction)}, for {@code rows} that stand in the partition at {@code positions}. */
-  final Iterator<InternalRow> run(Iterator<InternalRow> rows, RowPositions positions,
+  /**
+   * The output rows of partition {@code partitionIndex}, lazily: {@code rows}, which stand in the partition at
+   * {@code positions} (null: one after the other from the first), staged in Arrow and run through the engine,
+   * finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
+   *
+   * @param partitionIndex the index of the partition of the operator's input: not the task's own where one task
+   *     computes several (after {@code coalesce})
+   */
+  final Iterator<InternalRow> run(int partitionIndex, Iterator<InternalRow> rows, RowPositions positions,
       IntFunction<ChunkEmitter<ArrowChunk, O, InternalRow>> emitterFor) {
     TaskContext task = TaskContext.get();
-    SparkPartitionInformation partition = SparkPartitionInformation.fromCurrentTaskContext();
+    SparkPartitionInformation partition = SparkPartitionInformation.fromCurrentTaskContext()
+        .withPartitionIndex(partitionIndex);
     BufferAllocator allocator = SparkInternals.taskAllocator(
         "asyncudf-partition-" + partition.partitionIndex() + "-task-" + partition.taskAttemptId(),
         staging.memoryLimitBytes());
