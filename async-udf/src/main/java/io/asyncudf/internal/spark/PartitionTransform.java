@@ -62,10 +62,6 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
   }
 
   /**
-   * The output rows of one partition, lazily: {@code rows} staged in Arrow and run through the engine,
-   * finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
-   */
-  /**
    * The output rows of partition {@code partitionIndex}, lazily: {@code rows}, which stand in the partition at
    * {@code positions} (null: one after the other from the first), staged in Arrow and run through the engine,
    * finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
