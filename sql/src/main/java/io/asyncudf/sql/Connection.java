@@ -362,14 +362,10 @@ final class Connection {
     if (value == null) {
       return otherwise;
     }
-    if (value.trim().matches("\\d+")) {
-      throw invalid(key, "needs a unit, such as 30s or 500ms, was '" + value
-          + "' (a bare number would be read as milliseconds)");
-    }
     try {
-      return Duration.ofMillis(JavaUtils.timeStringAsMs(value));
-    } catch (NumberFormatException e) {
-      throw invalid(key, "must be a duration like 500ms or 30s, was '" + value + "'");
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, e.getMessage());
     }
   }
 

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.spark.network.util.JavaUtils;
 
 /**
  * How a SQL function's calls run: the session keys {@code spark.asyncudf.sql.<option>}, overridden
@@ -21,8 +20,12 @@ import org.apache.spark.network.util.JavaUtils;
 final class QueryOptions {
 
   static final String PREFIX = "spark.asyncudf.sql.";
-  private static final Set<String> KNOWN = Set.of("maxChunkSize", "maxConcurrentChunks", "timeout", "chunkAttempts",
-      "maxResources", "maxPages", "journal");
+  private static final Set<String> KNOWN = sorted(Set.of("maxChunkSize", "maxConcurrentChunks", "timeout", "chunkAttempts",
+      "maxResources", "maxPages", "journal"));
+
+  private static Set<String> sorted(Set<String> options) {
+    return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(options));
+  }
 
   private final String function;
   private final Map<String, String> values;
@@ -46,7 +49,7 @@ final class QueryOptions {
         String option = key.substring(PREFIX.length());
         if (!KNOWN.contains(option)) {
           throw new IllegalArgumentException(function + ": the session key " + key + " is not an option of the SQL "
-              + "functions; options are " + new TreeSet<>(KNOWN));
+              + "functions; options are " + KNOWN);
         }
         values.put(option, value);
       }
@@ -54,7 +57,7 @@ final class QueryOptions {
     for (String key : perCall.keySet()) {
       if (!KNOWN.contains(key)) {
         throw new IllegalArgumentException(function + ": unknown option '" + key + "'; options are "
-            + new TreeSet<>(KNOWN));
+            + KNOWN);
       }
     }
     Set<String> fromSession = new HashSet<>(values.keySet());
@@ -107,15 +110,10 @@ final class QueryOptions {
     if (value == null) {
       return otherwise;
     }
-    if (value.trim().matches("\\d+")) {
-      throw new IllegalArgumentException(function + ": " + name(option) + " needs a unit, such as 30s or 500ms, was '"
-          + value + "' (a bare number would be read as milliseconds)");
-    }
     try {
-      return Duration.ofMillis(JavaUtils.timeStringAsMs(value));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(function + ": " + name(option) + " must be a duration like 30s, was '"
-          + value + "'");
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(function + ": " + name(option) + " " + e.getMessage());
     }
   }
 

@@ -143,7 +143,7 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
     if (flushNow) {
       flush();
     } else if (schedule) {
-      scheduler.schedule(() -> { flush(); }, BATCH_WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+      scheduler.schedule(this::flush, BATCH_WINDOW.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -152,11 +152,11 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
    * never on a thread holding this channel's lock.
    */
   private CompletableFuture<?> flush() {
-    return flush(false);
+    return send(false);
   }
 
   /** As {@link #flush()}; {@code last}: the task's final batch, sent however many are unanswered. */
-  private synchronized CompletableFuture<?> flush(boolean last) {
+  private synchronized CompletableFuture<?> send(boolean last) {
     flushScheduled = false;
     if (pending.isEmpty()) {
       return lastBatch;
@@ -205,7 +205,7 @@ public final class TaskChannel implements DriverCalls, AutoCloseable {
       return;
     }
     try {
-      flush(true).get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      send(true).get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
       long lost = droppedEvents();
       if (lost > 0) {
         LOG.warn("{} events of {} were dropped in this task: its driver listener did not keep up", lost, spec.name());

@@ -241,9 +241,9 @@ final class JournalCalls {
   private static Expression succeeded(AsyncCall call, Attribute result) {
     boolean failuresToo = Boolean.parseBoolean(SparkSession.active().conf().get(FAILURES, "false").trim());
     if (failuresToo || !(result.dataType() instanceof StructType struct)) {
-      return Literal.create(true, org.apache.spark.sql.types.DataTypes.BooleanType);
+      return Literal.TrueLiteral();
     }
-    Expression succeeded = call.errorName() == null ? Literal.create(true, org.apache.spark.sql.types.DataTypes.BooleanType)
+    Expression succeeded = call.errorName() == null ? Literal.TrueLiteral()
         : new IsNull(new GetStructField(result, struct.fieldIndex(call.errorName()), Option.apply(call.errorName())));
     for (String name : List.of("status_code", "status")) {
       if (struct.getFieldIndex(name).isDefined()

@@ -78,9 +78,7 @@ final class JournalWriter implements AutoCloseable {
         }
         return;
       }
-      rolled = out;
-      out = null;
-      dirty = false;
+      rolled = detach();
     }
     try {
       rolled.close();
@@ -142,10 +140,15 @@ final class JournalWriter implements AutoCloseable {
   }
 
   private void closeFile() throws IOException {
-    FSDataOutputStream closing = out;
+    detach().close();
+  }
+
+  /** The open file, no longer this writer's: the next append opens a new one. */
+  private FSDataOutputStream detach() {
+    FSDataOutputStream file = out;
     out = null;
     dirty = false;
-    closing.close();
+    return file;
   }
 
   /** Flushes and closes the current file, if any. */

@@ -91,7 +91,8 @@ final class RowsJournal implements Serializable {
         InternalRow row = chunk.row(i);
         Object value = value(row, inputKey);
         if (byKey.put(value, new ArrayList<>()) != null && value != NULL_KEY) {
-          throw new OutputContractException(ChunkDescription.of(partition, chunk) + " has two input rows with " + keyName + " = " + value + ": with a journal, "
+          throw new OutputContractException(ChunkDescription.of(partition, chunk) + " has two input rows with "
+              + keyName + " = " + value + ": with a journal, "
               + keyName + " must name one input row (its answer is every output row with that key)");
         }
         if (value != NULL_KEY) {
