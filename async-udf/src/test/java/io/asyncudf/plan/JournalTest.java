@@ -533,6 +533,48 @@ class JournalTest {
     assertThat(service.requests()).as("all 30 answers journaled once").isZero();
   }
 
+  /** Rows the child of the async call produced, counted by a UDF below it. */
+  private static final java.util.concurrent.atomic.AtomicLong ROWS_READ = new java.util.concurrent.atomic.AtomicLong();
+
+  /** 500,000 rows in one partition, {@code id} counted as it is read, and {@code k = id % 20}. */
+  private Dataset<Row> manyRowsOfTwentyKeys(String key) {
+    org.apache.spark.sql.expressions.UserDefinedFunction counted = org.apache.spark.sql.functions.udf(
+        (org.apache.spark.sql.api.java.UDF1<Long, Long>) id -> {
+          ROWS_READ.incrementAndGet();
+          return id;
+        }, DataTypes.LongType).asNondeterministic();
+    ROWS_READ.set(0);
+    return spark.range(0, 500_000, 1, 1).select(counted.apply(col("id")).as("n")).selectExpr("n", "n % 20 AS " + key);
+  }
+
+  @Test
+  void aPartitionWhoseRowsAreNearlyAllAnsweredIsNotReadWholeBeforeItsFirstRow() {
+    ColumnUdf<Long, Long, Serializable> keyed = journaled().journalKey(col("k"));
+    spark.range(0, 20, 1, 1).selectExpr("id AS n", "id AS k").withColumn("s", keyed.apply(col("k"))).collectAsList();
+    service.reset();
+
+    List<Row> found = manyRowsOfTwentyKeys("k").withColumn("s", keyed.apply(col("k"))).limit(10).collectAsList();
+    assertThat(found).hasSize(10).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (row.getLong(0) % 20)));
+    assertThat(service.requests()).as("every row's key is journaled").isZero();
+    assertThat(ROWS_READ.get()).as("rows read for the first 10 of a partition the journal answered")
+        .isLessThan(200_000);
+
+    List<Row> repeats = manyRowsOfTwentyKeys("k").withColumn("s", journaled().apply(col("k").plus(1_000)))
+        .limit(10).collectAsList();
+    assertThat(repeats).hasSize(10).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (row.getLong(1) + 1_000)));
+    assertThat(service.requests()).as("one request per key, the rest repeats").isEqualTo(20);
+    assertThat(ROWS_READ.get()).as("rows read for the first 10 of a partition of 20 keys").isLessThan(200_000);
+
+    service.reset();
+    DataFrameUdf<Serializable> rows = observations().journal(dir.resolve("rows").toString()).journalKey("id");
+    rows.apply(spark.range(0, 20, 1, 1).toDF("id")).collectAsList();
+    service.reset();
+    List<Row> outputs = rows.apply(manyRowsOfTwentyKeys("id").select("id")).limit(10).collectAsList();
+    assertThat(outputs).hasSize(10);
+    assertThat(service.requests()).as("every row's key is journaled").isZero();
+    assertThat(ROWS_READ.get()).as("rows read for the DataFrame helper's first 10 outputs").isLessThan(200_000);
+  }
+
   /** For each input id, {@code id % 3} output rows {@code (id, 2 id + j)}: some inputs have no output at all. */
   private static DataFrameUdf<Serializable> observations() {
     CountingService.Client scores = client;

@@ -13,12 +13,17 @@ public interface ChunkSource<S extends StagedChunk> extends AutoCloseable {
   /**
    * Returns up to {@code maxChunks} (at least 1) next chunks, staging them if needed (a source may
    * stage more than it returns and hold them for the next calls). Returns an empty list when the
-   * partition is exhausted, or, only when {@code mayDefer} is true, when staging more now would
-   * exceed the source's memory budget and the caller should first emit outstanding chunks.
+   * partition is exhausted; when rows it read but does not stage (answered without a call) have
+   * reached their bound and must be emitted first; or, only when {@code mayDefer} is true, when
+   * staging more now would exceed the source's memory budget and the caller should first emit
+   * outstanding chunks.
    */
   List<S> next(int maxChunks, boolean mayDefer);
 
-  /** Whether every chunk of the partition has been returned. */
+  /**
+   * Whether every chunk of the partition has been returned. May be false while no chunk is left, when
+   * the partition's remaining rows are all rows the source does not stage: a next call finds that out.
+   */
   boolean exhausted();
 
   /** Rows staged so far. */

@@ -17,11 +17,14 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The output of one partition, computed lazily: it stages chunks from a {@link ChunkSource}, runs
  * up to {@code maxConcurrentChunks} of them at once through the chunk function, and emits their
- * results in input order (or as they complete when not ordered).
+ * results in input order (or as they complete when not ordered). Rows the source reads but does not
+ * stage (a journal answered them) are emitted from {@link Builder#unstaged} whenever no chunk is
+ * outstanding, so they never pile up behind a chunk that will not come.
  *
  * <p>Promises: chunks running at once never exceed {@code maxConcurrentChunks}, and chunks submitted
  * but not yet emitted, running or complete, never exceed four times as many (so memory stays O(window)); the
@@ -38,6 +41,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   private final Function<S, List<I>> inputs;
   private final ChunkRunner<I, O, ?> runner;
   private final ChunkEmitter<S, O, R> emitter;
+  private final Supplier<Iterator<R>> unstaged;
   private final ChunkSettings settings;
   private final SparkPartitionInformation partition;
   private final Runnable cancellationCheck;
@@ -58,6 +62,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     this.inputs = builder.inputs;
     this.runner = runner;
     this.emitter = builder.emitter;
+    this.unstaged = builder.unstaged;
     this.settings = builder.settings;
     this.partition = builder.partition;
     this.cancellationCheck = builder.cancellationCheck;
@@ -131,8 +136,17 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         }
         deferred = true;
       }
-      if (window.isEmpty() && source.exhausted()) {
-        return false;
+      if (window.isEmpty()) {
+        Iterator<R> rows = unstaged.get(); // nothing outstanding: they come before any chunk still to be staged
+        if (rows.hasNext()) {
+          current = rows;
+          return true;
+        }
+        if (source.exhausted()) {
+          return false;
+        }
+        throw new IllegalStateException("the source of partition " + partition.partitionIndex()
+            + " staged nothing, with no chunk outstanding and no rows waiting aside");
       }
       try {
         window.awaitReady(cancellationCheck, !deferred && !source.exhausted());
@@ -246,6 +260,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     private ChunkSource<S> source;
     private Function<S, List<I>> inputs;
     private ChunkEmitter<S, O, R> emitter;
+    private Supplier<Iterator<R>> unstaged = Collections::emptyIterator;
     private ChunkSettings settings;
     private SparkPartitionInformation partition;
     private Runnable cancellationCheck = () -> {};
@@ -268,6 +283,15 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
 
     public Builder<S, I, O, R> emitter(ChunkEmitter<S, O, R> emitter) {
       this.emitter = emitter;
+      return this;
+    }
+
+    /**
+     * The output of the rows the source read but did not stage, those that can be emitted now, in input order;
+     * asked for whenever no chunk is outstanding (none by default).
+     */
+    public Builder<S, I, O, R> unstaged(Supplier<Iterator<R>> unstaged) {
+      this.unstaged = Objects.requireNonNull(unstaged, "unstaged");
       return this;
     }
 

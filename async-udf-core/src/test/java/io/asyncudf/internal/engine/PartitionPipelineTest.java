@@ -134,6 +134,61 @@ class PartitionPipelineTest {
   }
 
   @Test
+  void rowsTheSourceReadButDidNotStageAreEmittedOnceNoChunkIsOutstandingAndAtTheEnd() {
+    ListChunkSource rows = new ListChunkSource(20, 10);
+    java.util.ArrayDeque<String> aside = new java.util.ArrayDeque<>();
+    ChunkSource<ListChunkSource.Chunk> source = new ChunkSource<>() {
+      @Override
+      public List<ListChunkSource.Chunk> next(int maxChunks, boolean mayDefer) {
+        if (!aside.isEmpty()) {
+          return List.of(); // the rows read aside are at their bound: they go first
+        }
+        List<ListChunkSource.Chunk> chunks = rows.next(1, mayDefer);
+        aside.add(rows.exhausted() ? "answered-z" : "answered-a"); // rows read past the chunk, not staged
+        return chunks;
+      }
+
+      @Override
+      public boolean exhausted() {
+        return rows.exhausted();
+      }
+
+      @Override
+      public long rowsStaged() {
+        return rows.rowsStaged();
+      }
+
+      @Override
+      public void close() {}
+    };
+    var pipeline = PartitionPipeline.<ListChunkSource.Chunk, Integer, String, String>builder()
+        .source(source)
+        .inputs(chunk -> chunk.values)
+        .emitter(emitter())
+        .unstaged(() -> new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return !aside.isEmpty();
+          }
+
+          @Override
+          public String next() {
+            return aside.removeFirst();
+          }
+        })
+        .settings(settings(4, true))
+        .partition(PARTITION)
+        .scheduler(new ManualScheduler())
+        .build(AsyncChunkFunction.perRow((ctx, value) -> CompletableFuture.completedFuture("v" + value)), null);
+
+    List<String> out = drain(pipeline);
+
+    assertThat(out).hasSize(22);
+    assertThat(out.subList(9, 12)).containsExactly("9:v9", "answered-a", "10:v10");
+    assertThat(out.get(21)).as("the rows read after the last chunk, before the partition ends").isEqualTo("answered-z");
+  }
+
+  @Test
   void orderedOutputKeepsInputOrderUnderRandomCompletionOrder() {
     Random random = new Random(42);
     long[] delays = random.longs(100, 0, 20).toArray();

@@ -181,8 +181,8 @@ public final class AsyncEvalExec extends AsyncExec {
           recovered((Integer) partitionIndex));
       scala.collection.Iterator<InternalRow> staged = rows.map(row -> {
         boolean call = kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
-        return call ? (InternalRow) inputs.apply(row) : null;
-      }).filter(java.util.Objects::nonNull);
+        return call ? (InternalRow) inputs.apply(row) : null; // null: answered, not staged
+      });
       scala.collection.Iterator<InternalRow> output =
           CollectionConverters.asScala(transform.call((Integer) partitionIndex, CollectionConverters.asJava(staged), kept));
       return tap == null ? output : tap.apply(partitionIndex, output, kept::removedRepeat);

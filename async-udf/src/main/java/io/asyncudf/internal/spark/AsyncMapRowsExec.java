@@ -1,7 +1,6 @@
 package io.asyncudf.internal.spark;
 
 import io.asyncudf.internal.engine.ChunkSettings;
-import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.catalyst.Plans;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
@@ -151,9 +150,9 @@ public final class AsyncMapRowsExec extends AsyncExec {
             CollectionConverters.asJava(rows.map(projection::apply)), journal));
       }
       FoundRows answered = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
-      scala.collection.Iterator<InternalRow> called = rows.filter(row -> !answered.offer(row)).map(projection::apply);
+      scala.collection.Iterator<InternalRow> called = rows.map(row -> answered.offer(row) ? null : projection.apply(row));
       return CollectionConverters.asScala(answered.before(transform.call((Integer) partitionIndex,
-          CollectionConverters.asJava(called), answered.positions(), journal)));
+          CollectionConverters.asJava(called), answered, journal)));
     }
 
     /** What earlier attempts of this task journaled (a retry, or a speculative copy), by key; empty at first. */
@@ -166,7 +165,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
    * The rows found in the journal, kept aside in Spark's spillable row queue as they are read, and their
    * journaled output rows, emitted ahead of the called rows' outputs whenever some are waiting.
    */
-  private static final class FoundRows {
+  private static final class FoundRows implements RowsAnswered {
     private final Found found;
     private final Map<String, Object> recovered;
     private final ArrayDeque<ArrayData> recoveredAnswers = new ArrayDeque<>();
@@ -176,12 +175,12 @@ public final class AsyncMapRowsExec extends AsyncExec {
     private final UnsafeProjection result;
     private final JoinedRow joined = new JoinedRow();
     private final GenericInternalRow noError = new GenericInternalRow(1);
+    private final int fields;
     private long added;
     private long removed;
-    /** Rows offered so far, found or not. */
-    private long offered;
-    /** The partition positions of the rows to be called. */
-    private final RowPositions called = new RowPositions();
+    /** The output rows of the found row being emitted, and the next of them. */
+    private ArrayData answer;
+    private int next;
 
     /** @param recovered what an earlier attempt of this task journaled, by key: those rows are answered too */
     FoundRows(Found found, Seq<Attribute> childOutput, Map<String, Object> recovered) {
@@ -192,18 +191,17 @@ public final class AsyncMapRowsExec extends AsyncExec {
       StructType resultSchema = found.errorColumn() ? found.outputSchema().add("error", ErrorColumn.TYPE, true)
           : found.outputSchema();
       this.result = SparkInternals.unsafeProjection(resultSchema);
+      this.fields = found.outputSchema().size();
     }
 
     /** Keeps {@code row} if it was found in the journal with an answer that reads; whether it was. */
     boolean offer(InternalRow row) {
-      long position = offered++;
-      ArrayData earlier = null;
       if (row.isNullAt(found.key()) || row.isNullAt(found.answer())) {
         // not found, or an answer that no longer reads as the output schema: called, unless an earlier attempt
         // of this task answered it
-        earlier = recovered.isEmpty() ? null : (ArrayData) recovered.get(row.getUTF8String(found.rowKey()).toString());
+        ArrayData earlier = recovered.isEmpty() ? null
+            : (ArrayData) recovered.get(row.getUTF8String(found.rowKey()).toString());
         if (earlier == null) {
-          called.add(position);
           return false;
         }
         recoveredAnswers.addLast(earlier);
@@ -214,52 +212,58 @@ public final class AsyncMapRowsExec extends AsyncExec {
       return true;
     }
 
-    /** Where the rows not found (those called) stand in the partition. */
-    RowPositions positions() {
-      return called;
+    @Override
+    public long held() {
+      return added - removed;
     }
+
+    @Override
+    public Iterator<InternalRow> emittable() {
+      return waiting;
+    }
+
+    /** The found rows' output rows, as they are read. */
+    private final Iterator<InternalRow> waiting = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        while (answer == null || next >= answer.numElements()) {
+          if (removed >= added) {
+            return false;
+          }
+          UnsafeRow row = rows.remove();
+          if (!recoveredRows.isEmpty() && recoveredRows.peekFirst() == removed) {
+            recoveredRows.removeFirst();
+            answer = recoveredAnswers.removeFirst();
+          } else {
+            answer = row.getArray(found.answer()).copy();
+          }
+          removed++;
+          next = 0;
+        }
+        return true;
+      }
+
+      @Override
+      public InternalRow next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        InternalRow output = answer.getStruct(next++, fields);
+        return result.apply(found.errorColumn() ? joined.apply(output, noError) : output);
+      }
+    };
 
     /** {@code called} with the found rows' outputs emitted first whenever some are waiting. */
     Iterator<InternalRow> before(Iterator<InternalRow> called) {
-      int fields = found.outputSchema().size();
       return new Iterator<>() {
-        private ArrayData answer;
-        private int next;
-
         @Override
         public boolean hasNext() {
-          while (true) {
-            if (answer != null && next < answer.numElements()) {
-              return true;
-            }
-            if (removed < added) {
-              UnsafeRow row = rows.remove();
-              if (!recoveredRows.isEmpty() && recoveredRows.peekFirst() == removed) {
-                recoveredRows.removeFirst();
-                answer = recoveredAnswers.removeFirst();
-              } else {
-                answer = row.getArray(found.answer()).copy();
-              }
-              removed++;
-              next = 0;
-              continue;
-            }
-            if (called.hasNext()) {
-              return true; // reading input for it may have found rows: they come after this one
-            }
-            if (removed >= added) {
-              return false;
-            }
-          }
+          return waiting.hasNext() || called.hasNext(); // reading input for a called row may find rows
         }
 
         @Override
         public InternalRow next() {
-          if (answer != null && next < answer.numElements()) {
-            InternalRow output = answer.getStruct(next++, fields);
-            return result.apply(found.errorColumn() ? joined.apply(output, noError) : output);
-          }
-          return called.next();
+          return waiting.hasNext() ? waiting.next() : called.next();
         }
       };
     }

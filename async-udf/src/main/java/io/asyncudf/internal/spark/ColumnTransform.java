@@ -9,7 +9,6 @@ import io.asyncudf.internal.engine.ChunkSettings;
 import io.asyncudf.internal.engine.OutputContractException;
 import io.asyncudf.internal.spark.arrow.ArrowChunk;
 import io.asyncudf.internal.spark.arrow.ExternalValues;
-import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.arrow.StagingSettings;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
@@ -107,15 +106,9 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
     private final SparkInternals.RowsAside rows;
     private final Found found;
     private final RepeatedKeys repeated;
-    /** The partition positions of the rows to be called (with a lookup only). */
-    private final RowPositions called = new RowPositions();
     private long added;
     private long removed;
     private boolean removedRepeat;
-
-    Aside(SparkInternals.RowsAside rows, Found found) {
-      this(rows, found, Map.of());
-    }
 
     /** @param recovered answers a failed attempt of this task journaled, by key: those rows are not called */
     Aside(SparkInternals.RowsAside rows, Found found, Map<UTF8String, Object[]> recovered) {
@@ -139,16 +132,7 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
       if (found.in(row)) {
         return false;
       }
-      boolean call = repeated == null || !repeated.stage(row.getUTF8String(found.rowKey()), position);
-      if (call) {
-        called.add(position);
-      }
-      return call;
-    }
-
-    /** Where the rows called stand in the partition, or null when every row is called. */
-    RowPositions positions() {
-      return found == null ? null : called;
+      return repeated == null || !repeated.stage(row.getUTF8String(found.rowKey()), position);
     }
 
     /** The oldest row; valid until the next call. */
@@ -182,39 +166,50 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
     boolean isEmpty() {
       return removed >= added;
     }
+
+    /** Rows kept and not yet removed. */
+    long held() {
+      return added - removed;
+    }
   }
 
   /**
-   * The output rows of one partition, lazily: {@code inputs} holds the call's input per row called,
-   * {@code aside} each child row, added as the input is read; a row found by a journal lookup is emitted
-   * with its found answer where it stands.
+   * The output rows of one partition, lazily: {@code inputs} holds the call's input per row, null for a row
+   * not called, {@code aside} each child row, added as the input is read; a row found by a journal lookup or
+   * repeating a key is emitted with its answer where it stands.
    */
   Iterator<InternalRow> call(int partitionIndex, Iterator<InternalRow> inputs, Aside aside) {
     UnsafeProjection projection = SparkInternals.unsafeProjection(joinedSchema);
     JoinedRow joined = new JoinedRow();
-    Iterator<InternalRow> called = run(partitionIndex, inputs, aside.positions(),
-        index -> emitter(index, aside, projection, joined));
-    return new Iterator<>() {
+    RowsAnswered answered = aside.found == null ? null : new RowsAnswered() {
       @Override
-      public boolean hasNext() {
-        return called.hasNext() || !aside.isEmpty(); // after the last call, only found rows are left
+      public long held() {
+        return aside.held();
       }
 
       @Override
-      public InternalRow next() {
-        if (called.hasNext()) {
-          return called.next();
-        }
-        UnsafeRow kept = aside.remove();
-        if (aside.isFound(kept)) {
-          return found(kept, aside, projection, joined);
-        }
-        if (aside.removedRepeat()) {
-          return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
-        }
-        throw new IllegalStateException("a row that was to be called is left after the last output");
+      public Iterator<InternalRow> emittable() {
+        return new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return !aside.isEmpty(); // no chunk is outstanding: every row aside was answered without a call
+          }
+
+          @Override
+          public InternalRow next() {
+            UnsafeRow kept = aside.remove();
+            if (aside.isFound(kept)) {
+              return found(kept, aside, projection, joined);
+            }
+            if (aside.removedRepeat()) {
+              return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
+            }
+            throw new IllegalStateException("a row to be called is aside with no chunk outstanding");
+          }
+        };
       }
     };
+    return run(partitionIndex, inputs, answered, index -> emitter(index, aside, projection, joined));
   }
 
   private static InternalRow found(UnsafeRow kept, Aside aside, UnsafeProjection projection, JoinedRow joined) {

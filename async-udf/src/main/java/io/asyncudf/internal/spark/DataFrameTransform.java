@@ -7,7 +7,6 @@ import io.asyncudf.internal.engine.ChunkOutcome;
 import io.asyncudf.internal.engine.ChunkSettings;
 import io.asyncudf.internal.engine.OutputContractException;
 import io.asyncudf.internal.spark.arrow.ArrowChunk;
-import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.arrow.StagingSettings;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.io.Serializable;
@@ -62,9 +61,13 @@ final class DataFrameTransform<P extends Serializable> extends PartitionTransfor
     return call(partitionIndex, rows, null, journal);
   }
 
-  /** Like {@link #call(int, Iterator, RowsJournal)}, for {@code rows} that stand in the partition at {@code positions}. */
-  Iterator<InternalRow> call(int partitionIndex, Iterator<InternalRow> rows, RowPositions positions, RowsJournal journal) {
-    return run(partitionIndex, rows, positions,
+  /**
+   * Like {@link #call(int, Iterator, RowsJournal)}, for {@code rows} with a null for each row {@code answered}
+   * keeps (null: every row is called).
+   */
+  Iterator<InternalRow> call(int partitionIndex, Iterator<InternalRow> rows, RowsAnswered answered,
+      RowsJournal journal) {
+    return run(partitionIndex, rows, answered,
         index -> emitter(index, journal == null ? null : journal.open(index)));
   }
 

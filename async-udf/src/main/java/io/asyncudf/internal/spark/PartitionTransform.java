@@ -12,12 +12,12 @@ import io.asyncudf.internal.engine.ChunkSettings;
 import io.asyncudf.internal.engine.PartitionPipeline;
 import io.asyncudf.internal.spark.arrow.ArrowChunk;
 import io.asyncudf.internal.spark.arrow.ArrowChunkSource;
-import io.asyncudf.internal.spark.arrow.RowPositions;
 import io.asyncudf.internal.spark.arrow.StagingSettings;
 import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import io.asyncudf.internal.spark.rpc.DriverEndpoint;
 import io.asyncudf.partition.SparkPartitionInformation;
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -62,14 +62,21 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
   }
 
   /**
-   * The output rows of partition {@code partitionIndex}, lazily: {@code rows}, which stand in the partition at
-   * {@code positions} (null: one after the other from the first), staged in Arrow and run through the engine,
-   * finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
+   * Rows read ahead of the chunks staged, beyond which staging waits for answered rows to be emitted: a
+   * partition whose rows were nearly all answered is not read whole before its first output row.
+   */
+  static final long MIN_READ_AHEAD_ROWS = 65_536;
+
+  /**
+   * The output rows of partition {@code partitionIndex}, lazily: {@code rows} staged in Arrow and run through the
+   * engine, finished chunks turned into rows by the emitter {@code emitterFor} builds for the partition.
    *
    * @param partitionIndex the index of the partition of the operator's input: not the task's own where one task
    *     computes several (after {@code coalesce})
+   * @param rows the partition's rows, null for each row {@code answered} keeps (not called)
+   * @param answered the rows not called, emitted between chunks; null when every row is called
    */
-  final Iterator<InternalRow> run(int partitionIndex, Iterator<InternalRow> rows, RowPositions positions,
+  final Iterator<InternalRow> run(int partitionIndex, Iterator<InternalRow> rows, RowsAnswered answered,
       IntFunction<ChunkEmitter<ArrowChunk, O, InternalRow>> emitterFor) {
     TaskContext task = TaskContext.get();
     SparkPartitionInformation partition = SparkPartitionInformation.fromCurrentTaskContext()
@@ -78,8 +85,9 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
         "asyncudf-partition-" + partition.partitionIndex() + "-task-" + partition.taskAttemptId(),
         staging.memoryLimitBytes());
     Schema arrowSchema = SparkInternals.arrowSchema(stagedSchema, timeZone);
-    ArrowChunkSource source = new ArrowChunkSource(rows, positions, arrowSchema, allocator, settings.maxChunkSize(),
-        settings.maxConcurrentChunks(), staging,
+    long readAhead = Math.max(MIN_READ_AHEAD_ROWS, 16L * settings.maxChunkSize() * settings.maxConcurrentChunks());
+    ArrowChunkSource source = new ArrowChunkSource(rows, answered == null ? null : () -> answered.held() >= readAhead,
+        arrowSchema, allocator, settings.maxChunkSize(), settings.maxConcurrentChunks(), staging,
         partition.partitionIndex());
     TaskChannel driver = channel == null ? null : new TaskChannel(channel, DriverEndpoint.link(),
         AsyncUdfThreads.scheduler(), settings.timeout(), Codec.userLoader());
@@ -87,6 +95,7 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
         .source(source)
         .inputs(this::inputs)
         .emitter(emitterFor.apply(partition.partitionIndex()))
+        .unstaged(answered == null ? Collections::emptyIterator : answered::emittable)
         .settings(driver == null ? settings
             : settings.withListener(Listeners.both(settings.listener(), driver.eventForwarder())))
         .driverCalls(driver == null ? DriverCalls.none("this UDF") : driver)

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -29,6 +30,12 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * boundary and, when other chunks are outstanding, staging is deferred until they are emitted. A
  * row that cannot be staged within the limit fails with a {@link StagingLimitException} naming
  * the limit.
+ *
+ * <p>Sparse rows (a journal answered the others): a null row stands for a row of the partition that is
+ * not staged, and each chunk row knows its position in the partition. Staging stops at a chunk boundary
+ * while the rows read and not yet emitted are at their bound ({@code readAheadFull}), so a partition whose
+ * rows were nearly all answered is not read whole before its first output row; a chunk is staged whole,
+ * however many unstaged rows lie between its rows.
  */
 public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
 
@@ -39,21 +46,28 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
   private final int chunksPerBatch;
   private final int lookaheadChunks;
   private final int partitionIndex;
-  private final RowPositions positions;
+  private final BooleanSupplier readAheadFull;
   private final ArrayDeque<ArrowChunk> ahead = new ArrayDeque<>();
+  /** Rows of the partition read so far, staged or not. */
+  private long rowsRead;
   private long rowsStaged;
   private int chunksStaged;
 
+  /** A source that stages every row of {@code rows}. */
   public ArrowChunkSource(Iterator<InternalRow> rows, Schema schema, BufferAllocator allocator, int chunkSize,
       int lookaheadChunks, StagingSettings settings, int partitionIndex) {
     this(rows, null, schema, allocator, chunkSize, lookaheadChunks, settings, partitionIndex);
   }
 
-  /** @param positions where each of {@code rows} stands in the partition; null when they are all its rows */
-  public ArrowChunkSource(Iterator<InternalRow> rows, RowPositions positions, Schema schema, BufferAllocator allocator,
-      int chunkSize, int lookaheadChunks, StagingSettings settings, int partitionIndex) {
+  /**
+   * @param rows the partition's rows, null for each one not to be staged
+   * @param readAheadFull whether the rows read and not yet emitted are at their bound: staging stops at the next
+   *     chunk boundary; null when every row of {@code rows} is staged (none is null)
+   */
+  public ArrowChunkSource(Iterator<InternalRow> rows, BooleanSupplier readAheadFull, Schema schema,
+      BufferAllocator allocator, int chunkSize, int lookaheadChunks, StagingSettings settings, int partitionIndex) {
     this.rows = rows;
-    this.positions = positions;
+    this.readAheadFull = readAheadFull;
     this.schema = schema;
     this.allocator = allocator;
     this.chunkSize = chunkSize;
@@ -65,7 +79,7 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
   @Override
   public List<ArrowChunk> next(int maxChunks, boolean mayDefer) {
     if (ahead.isEmpty()) {
-      if (!rows.hasNext() || (mayDefer && memoryHigh())) {
+      if ((readAheadFull != null && readAheadFull.getAsBoolean()) || !rows.hasNext() || (mayDefer && memoryHigh())) {
         return List.of();
       }
       stage(Math.min(chunksPerBatch, maxChunks), Math.min(chunksPerBatch, Math.max(maxChunks, lookaheadChunks)));
@@ -88,18 +102,19 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
     long heldByOthers = allocator.getAllocatedMemory();
     VectorSchemaRoot batch = null;
     int written = 0;
-    long[] at = positions == null ? null : new long[batchRows];
-    long position = rowsStaged; // of the row being written, in the partition
+    long[] at = readAheadFull == null ? null : new long[batchRows];
+    long position = rowsRead; // of the row being written, in the partition
     try {
       batch = VectorSchemaRoot.create(schema, allocator);
       SparkInternals.BatchWriter writer = SparkInternals.batchWriter(batch);
-      while (written < batchRows && rows.hasNext()) {
-        InternalRow row = rows.next();
+      while (written < batchRows) {
+        InternalRow row = nextToStage(written % chunkSize == 0);
+        if (row == null) {
+          break;
+        }
+        position = rowsRead - 1;
         if (at != null) {
-          position = positions.next();
           at[written] = position;
-        } else {
-          position = rowsStaged + written;
         }
         writer.write(row);
         written++;
@@ -120,12 +135,36 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
       }
       throw e;
     }
+    if (written == 0) {
+      batch.close();
+      return;
+    }
     StagedBatch staged = new StagedBatch(batch, (written + chunkSize - 1) / chunkSize);
     for (int start = 0; start < written; start += chunkSize) {
       int size = Math.min(chunkSize, written - start);
       ahead.addLast(new ArrowChunk(staged, start, size, chunksStaged, at == null ? rowsStaged : at[start], at));
       chunksStaged++;
       rowsStaged += size;
+    }
+  }
+
+  /**
+   * The next row to stage, skipping those not to be staged; null at the end of the partition or, at a chunk
+   * boundary, when the rows read ahead are at their bound.
+   */
+  private InternalRow nextToStage(boolean boundary) {
+    while (true) {
+      if (boundary && readAheadFull != null && readAheadFull.getAsBoolean()) {
+        return null;
+      }
+      if (!rows.hasNext()) {
+        return null;
+      }
+      InternalRow row = rows.next();
+      rowsRead++;
+      if (row != null) {
+        return row;
+      }
     }
   }
 

@@ -72,6 +72,43 @@ class ArrowChunkSourceTest {
   }
 
   @Test
+  void sparseRowsKeepTheirPlaceInThePartitionAndStagingStopsBetweenChunksWhileTheReadAheadIsFull() {
+    java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+    Iterator<InternalRow> input = LongStream.range(0, 40).mapToObj(i -> {
+      read.incrementAndGet();
+      if (i == 7) {
+        full.set(true); // in the middle of the second chunk
+      }
+      return i % 3 == 0 ? (InternalRow) new GenericInternalRow(new Object[] {i}) : null; // null: not staged
+    }).iterator();
+    ArrowChunkSource source = new ArrowChunkSource(input, full::get, SparkInternals.arrowSchema(SCHEMA, "UTC"),
+        allocator, 2, 8, new StagingSettings(1 << 20, 4096), 0);
+
+    List<ArrowChunk> first = source.next(8, false);
+    assertThat(first).as("the chunk being staged when the read-ahead filled is staged whole, then staging stops")
+        .hasSize(2);
+    assertThat(values(first.get(1))).containsExactly(6L, 9L);
+    assertThat(first.get(1).firstRowIndex()).isEqualTo(6);
+    assertThat(first.get(1).rowIndex(1)).as("the row's place in the partition").isEqualTo(9);
+    assertThat(read.get()).as("no row read past the chunk boundary").isEqualTo(10);
+    assertThat(source.next(8, false)).as("nothing while the read-ahead is full").isEmpty();
+    assertThat(read.get()).isEqualTo(10);
+    assertThat(source.exhausted()).isFalse();
+
+    full.set(false);
+    List<ArrowChunk> rest = source.next(8, false);
+    assertThat(rest).extracting(ArrowChunk::size).containsExactly(2, 2, 2, 2, 2);
+    assertThat(values(rest.get(4))).containsExactly(36L, 39L);
+    assertThat(rest.get(4).chunkIndex()).isEqualTo(6);
+    assertThat(rest.get(4).rowIndex(1)).isEqualTo(39);
+    assertThat(source.exhausted()).isTrue();
+    assertThat(source.rowsStaged()).isEqualTo(14);
+
+    List.of(first, rest).forEach(chunks -> chunks.forEach(ArrowChunk::close));
+  }
+
+  @Test
   void aBatchIsFreedOnlyWhenItsLastChunkIsClosedWhateverTheOrder() {
     ArrowChunkSource source = source(12, 4, 3);
     List<ArrowChunk> chunks = source.next(3, false);
