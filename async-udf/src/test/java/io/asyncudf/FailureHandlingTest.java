@@ -283,6 +283,23 @@ class FailureHandlingTest {
   }
 
   @Test
+  void aPartitionALimitStopsReadingEndsWithoutAFailure() {
+    CollectingListener listener = new CollectingListener();
+    ColumnUdf<Long, Long, Serializable> udf = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> CompletableFuture.completedFuture(id)), DataTypes.LongType)
+        .maxChunkSize(10)
+        .listener(listener);
+
+    List<Row> rows = ids(100_000, 1).withColumn("s", udf.apply(col("id"))).limit(5).collectAsList();
+
+    assertThat(rows).hasSize(5);
+    assertThat(listener.partitionEnds()).singleElement().satisfies(end -> {
+      assertThat(end.failure()).as("the task succeeded; the limit needed no more rows").isNull();
+      assertThat(end.inputRows()).isLessThan(100_000);
+    });
+  }
+
+  @Test
   void aRowFailureFromADataFrameFunctionIsAContractErrorNamingTheChunk() {
     StructType out = new StructType().add("id", DataTypes.LongType);
     AsyncChunkFunction<Row, Row, Serializable> rowFailures = (ctx, rows) -> {

@@ -118,6 +118,18 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
     }
   }
 
+  /**
+   * Ends the partition without a failure when its consumer needs no more rows (a {@code limit} was reached):
+   * outstanding chunks are cancelled, so their requests end, and all staged data is released. Nothing once
+   * the partition has finished.
+   */
+  public void endEarly() {
+    releaseCurrentChunk();
+    if (!finished) {
+      finish(null);
+    }
+  }
+
   private boolean advance() {
     while (true) {
       ChunkWindow.Slot<S, O> ready = window.poll();
@@ -236,10 +248,8 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
   private void finish(Throwable failure) {
     finished = true;
     releaseCurrentChunk();
-    if (failure != null) {
-      for (ChunkWindow.Slot<S, O> slot : window.cancelAll()) {
-        slot.chunk().close();
-      }
+    for (ChunkWindow.Slot<S, O> slot : window.cancelAll()) { // none left when every row was read
+      slot.chunk().close();
     }
     source.close();
     try {

@@ -483,8 +483,9 @@ class PartitionPipelineTest {
     assertThat(calls.get()).isLessThanOrEqualTo(2);
   }
 
-  @Test
-  void closeOnAnUnfinishedPartitionCancelsOutstandingChunksReleasesThemAndStartsNoMore() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "ended early: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void closingOrEndingAnUnfinishedPartitionCancelsOutstandingChunksReleasesThemAndStartsNoMore(boolean endEarly) {
     List<CompletableFuture<List<String>>> started = new CopyOnWriteArrayList<>();
     RecordingListener listener = new RecordingListener();
     ListChunkSource source = new ListChunkSource(1000, 10);
@@ -500,14 +501,23 @@ class PartitionPipelineTest {
 
     assertThat(pipeline.next()).isEqualTo("0:0");
     assertThat(started).hasSize(4);
-    pipeline.close();
+    if (endEarly) {
+      pipeline.endEarly();
+    } else {
+      pipeline.close();
+    }
+    pipeline.close(); // once finished, closing changes nothing
 
     assertThat(started.subList(1, 4)).allMatch(CompletableFuture::isCancelled);
     assertThat(source.open).hasValue(0);
     assertThat(pipeline.hasNext()).isFalse();
     assertThat(started).hasSize(4);
-    assertThat(listener.partitions).last().satisfies(end -> {
-      assertThat(end.failure()).isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(listener.partitions).hasSize(2).last().satisfies(end -> {
+      if (endEarly) {
+        assertThat(end.failure()).as("a consumer that needs no more rows is no failure").isNull();
+      } else {
+        assertThat(end.failure()).isInstanceOf(java.util.concurrent.CancellationException.class);
+      }
       assertThat(end.chunks()).isEqualTo(1);
     });
   }

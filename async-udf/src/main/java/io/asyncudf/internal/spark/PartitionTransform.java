@@ -106,7 +106,11 @@ abstract class PartitionTransform<I, O, P extends Serializable> implements Seria
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) completed -> {
         try {
-          pipeline.close();
+          if (completed.isFailed() || completed.isInterrupted()) {
+            pipeline.close();
+          } else {
+            pipeline.endEarly(); // the task succeeded without reading every row: a limit, not a failure
+          }
         } finally {
           try {
             allocator.close(); // throws when a buffer leaked: the task's last events still reach the driver
