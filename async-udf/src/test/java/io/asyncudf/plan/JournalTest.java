@@ -91,8 +91,11 @@ class JournalTest {
     assertThat(service.requests()).as("every answer came from the journal").isZero();
 
     service.reset();
-    assertScores(scored(journaled(), 1_500), 1_500);
+    Dataset<Row> larger = spark.range(0, 1_500, 1, 4).withColumn("s", journaled().apply(col("id"))).orderBy("id");
+    assertScores(larger.collectAsList(), 1_500);
     assertThat(service.requests()).as("only the new rows").isEqualTo(500);
+    assertThat(larger.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$))
+        .contains("number of input rows: 500", "rows answered without a call: 1,000");
     assertThat(service.distinctIds()).isEqualTo(500);
     assertThat(service.requestsFor(1_000)).isEqualTo(1);
     assertThat(service.requestsFor(999)).isZero();

@@ -28,6 +28,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
   private final SQLMetric requestRetries;
   private final SQLMetric requestResends;
   private final SQLMetric journaled;
+  private final SQLMetric answered;
   private final SQLMetric requestWaits;
   private final SQLMetric requestWaitTime;
   private final SQLMetric failedRows;
@@ -44,6 +45,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     requestRetries = SQLMetrics.createMetric(sc, "request retries");
     requestResends = SQLMetrics.createMetric(sc, "requests re-sent on a fresh connection");
     journaled = SQLMetrics.createMetric(sc, "answers journaled");
+    answered = SQLMetrics.createMetric(sc, "rows answered without a call");
     requestWaits = SQLMetrics.createMetric(sc, "requests waiting for a connection");
     requestWaitTime = SQLMetrics.createTimingMetric(sc, "connection wait time", -1L);
     failedRows = SQLMetrics.createMetric(sc, "failed rows");
@@ -66,12 +68,21 @@ final class AsyncCallMetrics implements AsyncUdfListener {
     metrics.put("peakInFlight", peakInFlight);
     metrics.put("callTime", callTime);
     metrics.put("journaled", journaled);
+    metrics.put("answeredRows", answered);
     return metrics;
   }
 
   /** Answers appended to the call's journal (0 without one). */
   SQLMetric journaled() {
     return journaled;
+  }
+
+  /**
+   * Rows answered from the journal, or by an earlier row with the same key, instead of called: added to on the
+   * task thread only, as rows are read (0 without a journal).
+   */
+  SQLMetric answered() {
+    return answered;
   }
 
   @Override

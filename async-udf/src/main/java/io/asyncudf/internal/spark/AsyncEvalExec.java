@@ -16,6 +16,7 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.collection.immutable.IndexedSeq;
@@ -74,7 +75,8 @@ public final class AsyncEvalExec extends AsyncExec {
     JournalTap tap = journal == null ? null : JournalAppendExec.tap(this, journal, output(), callMetrics().journaled());
     Expression answerOf = tap == null ? null : Journal.answerOf(session(), result.dataType());
     return run(call.name(), call.driver(), transform,
-        new StagedPartitions(input, child().output(), transform, lookupOrdinals(), tap, answerOf));
+        new StagedPartitions(input, child().output(), transform, lookupOrdinals(), tap, answerOf,
+            callMetrics().answered()));
   }
 
   /** Where the lookup's columns are in the child's rows, or null without a lookup. */
@@ -143,19 +145,22 @@ public final class AsyncEvalExec extends AsyncExec {
     private final ColumnTransform.Found found;
     private final JournalTap tap;
     private final Expression answerOf;
+    private final SQLMetric answered;
 
     /**
      * @param tap journals the output rows, or null; rows answered by an earlier row of the same key are not
      * @param answerOf the answer in a journal line's JSON (column 0 of a row), with {@code tap}
+     * @param answered counts the rows not called
      */
     StagedPartitions(Expression input, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform,
-        ColumnTransform.Found found, JournalTap tap, Expression answerOf) {
+        ColumnTransform.Found found, JournalTap tap, Expression answerOf, SQLMetric answered) {
       this.input = input;
       this.childOutput = childOutput;
       this.transform = transform;
       this.found = found;
       this.tap = tap;
       this.answerOf = answerOf;
+      this.answered = answered;
     }
 
     /**
@@ -180,8 +185,11 @@ public final class AsyncEvalExec extends AsyncExec {
       ColumnTransform.Aside kept = new ColumnTransform.Aside(SparkInternals.rowsAside(childOutput.size()), found,
           recovered((Integer) partitionIndex));
       scala.collection.Iterator<InternalRow> staged = rows.map(row -> {
-        boolean call = kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row));
-        return call ? (InternalRow) inputs.apply(row) : null; // null: answered, not staged
+        if (kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row))) {
+          return (InternalRow) inputs.apply(row);
+        }
+        answered.add(1);
+        return null; // answered, not staged
       });
       scala.collection.Iterator<InternalRow> output =
           CollectionConverters.asScala(transform.call((Integer) partitionIndex, CollectionConverters.asJava(staged), kept));

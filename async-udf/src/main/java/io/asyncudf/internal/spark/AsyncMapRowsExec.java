@@ -22,6 +22,7 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.execution.metric.SQLMetric;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.collection.immutable.IndexedSeq;
@@ -82,7 +83,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
         ordinal(child().output(), lookup.answer()), ordinal(child().output(), lookup.key()), call.outputSchema(),
         call.errorColumn() != null, Journal.answerOf(session(), new ArrayType(call.outputSchema(), true)));
     return run(call.name(), call.driver(), transform,
-        new Partitions(input, child().output(), transform, found, journal(inputSchema)));
+        new Partitions(input, child().output(), transform, found, journal(inputSchema), callMetrics().answered()));
   }
 
   /** The journal of the rows this operator calls, or null without one. */
@@ -132,14 +133,17 @@ public final class AsyncMapRowsExec extends AsyncExec {
     private final DataFrameTransform<?> transform;
     private final Found found;
     private final RowsJournal journal;
+    private final SQLMetric answered;
 
+    /** @param answered counts the rows found in the journal, not called */
     Partitions(Seq<Attribute> input, Seq<Attribute> childOutput, DataFrameTransform<?> transform, Found found,
-        RowsJournal journal) {
+        RowsJournal journal, SQLMetric answered) {
       this.input = input;
       this.childOutput = childOutput;
       this.transform = transform;
       this.found = found;
       this.journal = journal;
+      this.answered = answered;
     }
 
     @Override
@@ -149,10 +153,16 @@ public final class AsyncMapRowsExec extends AsyncExec {
         return CollectionConverters.asScala(transform.call((Integer) partitionIndex,
             CollectionConverters.asJava(rows.map(projection::apply)), journal));
       }
-      FoundRows answered = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
-      scala.collection.Iterator<InternalRow> called = rows.map(row -> answered.offer(row) ? null : projection.apply(row));
-      return CollectionConverters.asScala(answered.before(transform.call((Integer) partitionIndex,
-          CollectionConverters.asJava(called), answered, journal)));
+      FoundRows foundRows = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
+      scala.collection.Iterator<InternalRow> called = rows.map(row -> {
+        if (!foundRows.offer(row)) {
+          return projection.apply(row);
+        }
+        answered.add(1);
+        return null; // answered, not staged
+      });
+      return CollectionConverters.asScala(foundRows.before(transform.call((Integer) partitionIndex,
+          CollectionConverters.asJava(called), foundRows, journal)));
     }
 
     /** What earlier attempts of this task journaled (a retry, or a speculative copy), by key; empty at first. */
