@@ -218,6 +218,42 @@ class OneCallPerRowTest {
         .as("the partitions stored before the failure are released").isSubsetOf(before);
   }
 
+  private java.util.Set<Object> persistentRdds() {
+    return java.util.Set.copyOf(
+        scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getPersistentRDDs()).keySet());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anOutputKeptForAQueryWhoseEndWasNeverHeardIsReleasedWhenTheNextIsKept() throws Exception {
+    org.apache.spark.SparkContext sc = spark.sparkContext();
+    ids(0).withColumn("s", score.apply(col("id"))).orderBy(col("s").desc()).collectAsList(); // the releaser listens
+    java.util.Set<Object> before = persistentRdds();
+    Class<org.apache.spark.scheduler.SparkListenerInterface> releaser = (Class<org.apache.spark.scheduler.SparkListenerInterface>)
+        Class.forName("io.asyncudf.internal.spark.QueryScopedCache$Releaser");
+    List<org.apache.spark.scheduler.SparkListenerInterface> releasers = scala.jdk.javaapi.CollectionConverters.asJava(
+        sc.listenerBus().findListenersByClass(scala.reflect.ClassTag$.MODULE$.apply(releaser)));
+    assertThat(releasers).hasSize(1);
+    releasers.forEach(sc::removeSparkListener); // as if the listener bus dropped the executions' end events
+    try {
+      ids(0).withColumn("s", score.apply(col("id"))).orderBy(col("s").desc()).collectAsList();
+      java.util.Set<Object> unheard = new java.util.HashSet<>(persistentRdds());
+      unheard.removeAll(before);
+      assertThat(unheard).as("kept, its end unheard").hasSize(1);
+
+      ids(0).withColumn("s", score.apply(col("id"))).orderBy(col("s").desc()).collectAsList();
+
+      assertThat(persistentRdds()).as("the next output kept released it").doesNotContainAnyElementsOf(unheard);
+    } finally {
+      releasers.forEach(sc::addSparkListener);
+      scala.jdk.javaapi.CollectionConverters.asJava(sc.getPersistentRDDs()).forEach((id, rdd) -> {
+        if (!before.contains(id)) {
+          rdd.unpersist(false);
+        }
+      });
+    }
+  }
+
   @Test
   void aDriverCallbackRunsOncePerChunkUnderAGlobalSort() {
     AtomicInteger calls = new AtomicInteger();

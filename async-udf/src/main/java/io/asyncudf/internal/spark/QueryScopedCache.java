@@ -27,7 +27,8 @@ import scala.runtime.AbstractFunction2;
  * operator to run computes its output in a job of its own and stores it; equal operators of the same
  * execution wait for that and read the stored output, on whichever executors their tasks run. The
  * output is stored serialized, in memory while Spark's storage memory has room and on local disk
- * beyond, and released when the execution ends, failed or not.
+ * beyond, and released when the execution ends, failed or not. Should the end's event never arrive (Spark's
+ * listener bus drops events when its queue is full), the next output kept releases it.
  */
 final class QueryScopedCache {
 
@@ -91,9 +92,12 @@ final class QueryScopedCache {
   private RDD<InternalRow> keptOrMade(long executionId, SparkPlan canonical, Supplier<RDD<InternalRow>> made) {
     CompletableFuture<RDD<InternalRow>> mine = new CompletableFuture<>();
     CompletableFuture<RDD<InternalRow>> first;
+    List<Long> ended;
     synchronized (this) {
       first = kept.computeIfAbsent(executionId, id -> new HashMap<>()).putIfAbsent(canonical, mine);
+      ended = kept.keySet().stream().filter(id -> SQLExecution.getQueryExecution(id) == null).toList();
     }
+    ended.forEach(id -> remove(id).forEach(rdd -> rdd.unpersist(false)));
     if (first != null) {
       try {
         return first.join();
