@@ -131,6 +131,22 @@ class OneCallPerRowTest {
     service.reset();
     assertThat(scored.join(other.hint("merge"), "id").orderBy(col("s").desc()).collectAsList()).hasSize(ROWS);
     assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    try {
+      Dataset<Row> few = spark.range(0, 3, 1, 3).toDF("k");
+      Dataset<Row> product = scored.crossJoin(few);
+      assertThat(product.queryExecution().executedPlan().toString()).contains("CartesianProduct");
+      assertThat(product.collectAsList()).hasSize(3 * ROWS);
+      assertEveryRowCalledOnce(ROWS); // not once per partition of the other side
+
+      service.reset();
+      assertThat(few.join(scored, few.col("k").lt(scored.col("id"))).collectAsList()).hasSize(3 * ROWS - 6);
+      assertEveryRowCalledOnce(ROWS);
+    } finally {
+      spark.conf().unset("spark.sql.autoBroadcastJoinThreshold");
+    }
   }
 
   @Test

@@ -5,9 +5,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.catalyst.planning.ExtractEquiJoinKeys$;
+import org.apache.spark.sql.catalyst.plans.Cross$;
+import org.apache.spark.sql.catalyst.plans.Inner$;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Deduplicate;
 import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.Join;
 import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
@@ -29,6 +33,9 @@ import org.apache.spark.sql.catalyst.rules.Rule;
  *       are looked through (a broadcast join's streamed side is read where the join is), at the cost of
  *       keeping a sort-merge join's input that was needed once. A sort right under a limit is a top-k
  *       that reads its input once: nothing marked.</li>
+ *   <li>a node either side of an inner or cross join without equality keys, with no shuffle in between:
+ *       Spark may plan it as a cartesian product, which computes each partition of a side once per
+ *       partition of the other. (Where it broadcasts a side instead, keeping was not needed.)</li>
  *   <li>twins: two or more nodes of one plan that compute the same result (equal canonical plans), as the
  *       Dataset API makes of {@code scored.join(scored, ...)} or {@code scored.union(scored)}. The first
  *       twin to run keeps its output and the others read it. Where Spark reuses an exchange above them
@@ -65,7 +72,8 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
      *     as a top-k ({@code TakeOrderedAndProject}) that reads its input once
      */
     LogicalPlan mark(LogicalPlan plan, boolean sampled, boolean limited) {
-      boolean childrenSampled = (rangeShuffle(plan) && !limited) || (sampled && !ownShuffle(plan));
+      boolean childrenSampled = (rangeShuffle(plan) && !limited) || nestedLoop(plan)
+          || (sampled && !ownShuffle(plan));
       boolean childrenLimited = plan instanceof GlobalLimit || plan instanceof LocalLimit
           || (limited && plan instanceof Project);
       boolean keep = sampled || (!twins.isEmpty() && twins.contains(plan.canonicalized()));
@@ -83,6 +91,12 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
   private static boolean rangeShuffle(LogicalPlan plan) {
     return (plan instanceof Sort sort && sort.global())
         || (plan instanceof RepartitionByExpression repartition && repartition.partitioning() instanceof RangePartitioning);
+  }
+
+  /** A join that may be planned as a cartesian product: inner or cross, with no equality keys. */
+  private static boolean nestedLoop(LogicalPlan plan) {
+    return plan instanceof Join join && (join.joinType() == Inner$.MODULE$ || join.joinType() == Cross$.MODULE$)
+        && ExtractEquiJoinKeys$.MODULE$.unapply(join).isEmpty();
   }
 
   private static boolean ownShuffle(LogicalPlan plan) {
