@@ -539,15 +539,15 @@ class JournalTest {
   /** Rows the child of the async call produced, counted by a UDF below it. */
   private static final java.util.concurrent.atomic.AtomicLong ROWS_READ = new java.util.concurrent.atomic.AtomicLong();
 
-  /** 500,000 rows in one partition, {@code id} counted as it is read, and {@code k = id % 20}. */
-  private Dataset<Row> manyRowsOfTwentyKeys(String key) {
+  /** 500,000 rows in one partition, {@code n} counted as it is read, and {@code key}, the given function of n. */
+  private Dataset<Row> manyRows(String key) {
     org.apache.spark.sql.expressions.UserDefinedFunction counted = org.apache.spark.sql.functions.udf(
         (org.apache.spark.sql.api.java.UDF1<Long, Long>) id -> {
           ROWS_READ.incrementAndGet();
           return id;
         }, DataTypes.LongType).asNondeterministic();
     ROWS_READ.set(0);
-    return spark.range(0, 500_000, 1, 1).select(counted.apply(col("id")).as("n")).selectExpr("n", "n % 20 AS " + key);
+    return spark.range(0, 500_000, 1, 1).select(counted.apply(col("id")).as("n")).selectExpr("n", key);
   }
 
   @Test
@@ -556,26 +556,32 @@ class JournalTest {
     spark.range(0, 20, 1, 1).selectExpr("id AS n", "id AS k").withColumn("s", keyed.apply(col("k"))).collectAsList();
     service.reset();
 
-    List<Row> found = manyRowsOfTwentyKeys("k").withColumn("s", keyed.apply(col("k"))).limit(10).collectAsList();
-    assertThat(found).hasSize(10).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (row.getLong(0) % 20)));
-    assertThat(service.requests()).as("every row's key is journaled").isZero();
+    // keys 0-19 journaled, 20-24 not: 5 rows called, too few for a chunk of 10, then repeats
+    List<Row> found = manyRows("n % 25 AS k").withColumn("s", keyed.apply(col("k"))).limit(10).collectAsList();
+    assertThat(found).hasSize(10).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (row.getLong(0) % 25)));
+    assertThat(service.requests()).as("the keys not journaled, once each").isEqualTo(5);
     assertThat(ROWS_READ.get()).as("rows read for the first 10 of a partition the journal answered")
         .isLessThan(200_000);
 
-    List<Row> repeats = manyRowsOfTwentyKeys("k").withColumn("s", journaled().apply(col("k").plus(1_000)))
+    service.reset();
+    List<Row> repeats = manyRows("n % 25 AS k").withColumn("s", journaled().apply(col("k").plus(1_000)))
         .limit(10).collectAsList();
     assertThat(repeats).hasSize(10).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (row.getLong(1) + 1_000)));
-    assertThat(service.requests()).as("one request per key, the rest repeats").isEqualTo(20);
-    assertThat(ROWS_READ.get()).as("rows read for the first 10 of a partition of 20 keys").isLessThan(200_000);
+    assertThat(service.requests()).as("one request per key, the rest repeats").isEqualTo(25);
+    assertThat(ROWS_READ.get()).as("rows read for the first 10 of a partition of 25 keys").isLessThan(200_000);
 
     service.reset();
     DataFrameUdf<Serializable> rows = observations().journal(dir.resolve("rows").toString()).journalKey("id");
-    rows.apply(spark.range(0, 20, 1, 1).toDF("id")).collectAsList();
+    rows.apply(spark.range(0, 21, 1, 1).toDF("id")).collectAsList();
     service.reset();
-    List<Row> outputs = rows.apply(manyRowsOfTwentyKeys("id").select("id")).limit(10).collectAsList();
+    List<Row> outputs = rows.apply(manyRows("n % 20 AS id").select("id")).limit(10).collectAsList();
     assertThat(outputs).hasSize(10);
     assertThat(service.requests()).as("every row's key is journaled").isZero();
     assertThat(ROWS_READ.get()).as("rows read for the DataFrame helper's first 10 outputs").isLessThan(200_000);
+
+    assertThat(rows.apply(manyRows("(n % 7) * 3 AS id").select("id")).count())
+        .as("journaled answers of no rows, read ahead past the bound").isZero();
+    assertThat(service.requests()).isZero();
   }
 
   /** For each input id, {@code id % 3} output rows {@code (id, 2 id + j)}: some inputs have no output at all. */

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Cuts a partition's rows into consecutive chunks, lazily. Every chunk but the partition's last
- * has exactly the configured chunk size; chunk indexes and row offsets are consecutive.
+ * has exactly the configured chunk size, except where a source that does not stage every row cuts
+ * one short rather than read too far ahead; chunk indexes are consecutive.
  *
  * @param <S> the staged chunk type
  */

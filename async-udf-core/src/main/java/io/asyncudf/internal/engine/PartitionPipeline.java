@@ -148,8 +148,8 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         }
         deferred = true;
       }
-      if (window.isEmpty()) {
-        Iterator<R> rows = unstaged.get(); // nothing outstanding: they come before any chunk still to be staged
+      if (window.isEmpty() && (deferred || source.exhausted())) {
+        Iterator<R> rows = unstaged.get(); // nothing outstanding or staged: they come before any chunk to come
         if (rows.hasNext()) {
           current = rows;
           return true;
@@ -157,8 +157,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         if (source.exhausted()) {
           return false;
         }
-        throw new IllegalStateException("the source of partition " + partition.partitionIndex()
-            + " staged nothing, with no chunk outstanding and no rows waiting aside");
+        continue; // the rows aside that held staging back have gone (answers of no rows): stage again
       }
       try {
         window.awaitReady(cancellationCheck, !deferred && !source.exhausted());
@@ -252,17 +251,22 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
       slot.chunk().close();
     }
     source.close();
+    IllegalStateException unreleased = null;
     try {
       resources.close();
     } catch (Exception e) {
       if (failure != null) {
         failure.addSuppressed(e);
       } else {
-        throw new IllegalStateException("cannot release the resources of partition " + partition.partitionIndex(), e);
+        unreleased = new IllegalStateException("cannot release the resources of partition " + partition.partitionIndex(), e);
       }
     }
     events.deliver(new PartitionEvent(PartitionEvent.Kind.END, partition, source.rowsStaged(), chunksDone,
-        chunksFailed, rowsFailed, Duration.ofNanos(System.nanoTime() - startNanos), failure));
+        chunksFailed, rowsFailed, Duration.ofNanos(System.nanoTime() - startNanos),
+        failure != null ? failure : unreleased));
+    if (unreleased != null) {
+      throw unreleased;
+    }
   }
 
   /** Assembles a pipeline; every part is required except the cancellation check and the resources. */

@@ -540,6 +540,25 @@ class PartitionPipelineTest {
   }
 
   @Test
+  void aPartitionEndedEarlyWhoseResourcesCannotBeReleasedStillReportsItsEndNamingThat() {
+    RecordingListener listener = new RecordingListener();
+    var pipeline = builder(new ListChunkSource(100, 10), settings(3, true, RetryPolicy.none(), Duration.ofSeconds(30),
+            FailurePolicy.failTask(), listener))
+        .scheduler(new ManualScheduler())
+        .closeWhenFinished(() -> {
+          throw new IllegalStateException("Memory was leaked");
+        })
+        .build((ctx, inputs) -> CompletableFuture.completedFuture(inputs.stream().map(String::valueOf).toList()),
+            (Serializable) null);
+    pipeline.next();
+
+    assertThatThrownBy(pipeline::endEarly).hasMessageContaining("cannot release the resources of partition 7")
+        .hasRootCauseMessage("Memory was leaked");
+    assertThat(listener.partitions).last().satisfies(end ->
+        assertThat(end.failure()).hasMessageContaining("cannot release the resources of partition 7"));
+  }
+
+  @Test
   void requestsRegisteredWithAnAttemptAreCancelledWhenThePartitionIsAbandonedWhateverWasChainedOnThem() {
     List<CompletableFuture<String>> requests = new CopyOnWriteArrayList<>();
     ListChunkSource source = new ListChunkSource(40, 10);

@@ -17,7 +17,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * Stages a partition's internal rows into Arrow record batches allocated from the task's
  * byte-limited allocator and cuts each batch into chunks, zero-copy ranges of it. A batch always
- * holds whole chunks, so every chunk but the partition's last has exactly {@code chunkSize} rows
+ * holds whole chunks, so every chunk but the partition's last has exactly {@code chunkSize} rows (sparse rows aside)
  * however the rows arrive.
  *
  * <p>A batch is made for a window of chunks at a time ({@code lookaheadChunks}, at most the target
@@ -32,10 +32,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * the limit.
  *
  * <p>Sparse rows (a journal answered the others): a null row stands for a row of the partition that is
- * not staged, and each chunk row knows its position in the partition. Staging stops at a chunk boundary
- * while the rows read and not yet emitted are at their bound ({@code readAheadFull}), so a partition whose
- * rows were nearly all answered is not read whole before its first output row; a chunk is staged whole,
- * however many unstaged rows lie between its rows.
+ * not staged, and each chunk row knows its position in the partition. Staging stops while the rows read
+ * and not yet emitted are at their bound ({@code readAheadFull}), so a partition whose rows were nearly
+ * all answered is not read whole before its first output row: a chunk being staged then ends short.
  */
 public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
 
@@ -61,8 +60,8 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
 
   /**
    * @param rows the partition's rows, null for each one not to be staged
-   * @param readAheadFull whether the rows read and not yet emitted are at their bound: staging stops at the next
-   *     chunk boundary; null when every row of {@code rows} is staged (none is null)
+   * @param readAheadFull whether the rows read and not yet emitted are at their bound: staging stops, and the
+   *     chunk being staged ends short; null when every row of {@code rows} is staged (none is null)
    */
   public ArrowChunkSource(Iterator<InternalRow> rows, BooleanSupplier readAheadFull, Schema schema,
       BufferAllocator allocator, int chunkSize, int lookaheadChunks, StagingSettings settings, int partitionIndex) {
@@ -108,7 +107,7 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
       batch = VectorSchemaRoot.create(schema, allocator);
       SparkInternals.BatchWriter writer = SparkInternals.batchWriter(batch);
       while (written < batchRows) {
-        InternalRow row = nextToStage(written % chunkSize == 0);
+        InternalRow row = nextToStage();
         if (row == null) {
           break;
         }
@@ -149,12 +148,12 @@ public final class ArrowChunkSource implements ChunkSource<ArrowChunk> {
   }
 
   /**
-   * The next row to stage, skipping those not to be staged; null at the end of the partition or, at a chunk
-   * boundary, when the rows read ahead are at their bound.
+   * The next row to stage, skipping those not to be staged; null at the end of the partition or when the rows
+   * read ahead are at their bound.
    */
-  private InternalRow nextToStage(boolean boundary) {
+  private InternalRow nextToStage() {
     while (true) {
-      if (boundary && readAheadFull != null && readAheadFull.getAsBoolean()) {
+      if (readAheadFull != null && readAheadFull.getAsBoolean()) {
         return null;
       }
       if (!rows.hasNext()) {

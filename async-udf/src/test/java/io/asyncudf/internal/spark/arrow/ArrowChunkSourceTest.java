@@ -72,7 +72,7 @@ class ArrowChunkSourceTest {
   }
 
   @Test
-  void sparseRowsKeepTheirPlaceInThePartitionAndStagingStopsBetweenChunksWhileTheReadAheadIsFull() {
+  void sparseRowsKeepTheirPlaceInThePartitionAndStagingStopsWhileTheReadAheadIsFull() {
     java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
     Iterator<InternalRow> input = LongStream.range(0, 40).mapToObj(i -> {
@@ -86,22 +86,22 @@ class ArrowChunkSourceTest {
         allocator, 2, 8, new StagingSettings(1 << 20, 4096), 0);
 
     List<ArrowChunk> first = source.next(8, false);
-    assertThat(first).as("the chunk being staged when the read-ahead filled is staged whole, then staging stops")
-        .hasSize(2);
-    assertThat(values(first.get(1))).containsExactly(6L, 9L);
-    assertThat(first.get(1).firstRowIndex()).isEqualTo(6);
-    assertThat(first.get(1).rowIndex(1)).as("the row's place in the partition").isEqualTo(9);
-    assertThat(read.get()).as("no row read past the chunk boundary").isEqualTo(10);
+    assertThat(first).extracting(ArrowChunk::size).as("the chunk being staged when the read-ahead filled ends short")
+        .containsExactly(2, 1);
+    assertThat(values(first.get(1))).containsExactly(6L);
+    assertThat(first.get(0).rowIndex(1)).as("the row's place in the partition").isEqualTo(3);
+    assertThat(read.get()).as("no row read once the read-ahead is full").isEqualTo(8);
     assertThat(source.next(8, false)).as("nothing while the read-ahead is full").isEmpty();
-    assertThat(read.get()).isEqualTo(10);
+    assertThat(read.get()).isEqualTo(8);
     assertThat(source.exhausted()).isFalse();
 
     full.set(false);
     List<ArrowChunk> rest = source.next(8, false);
-    assertThat(rest).extracting(ArrowChunk::size).containsExactly(2, 2, 2, 2, 2);
-    assertThat(values(rest.get(4))).containsExactly(36L, 39L);
-    assertThat(rest.get(4).chunkIndex()).isEqualTo(6);
-    assertThat(rest.get(4).rowIndex(1)).isEqualTo(39);
+    assertThat(rest).extracting(ArrowChunk::size).containsExactly(2, 2, 2, 2, 2, 1);
+    assertThat(values(rest.get(0))).containsExactly(9L, 12L);
+    assertThat(rest.get(0).firstRowIndex()).isEqualTo(9);
+    assertThat(rest.get(5).chunkIndex()).isEqualTo(7);
+    assertThat(rest.get(5).rowIndex(0)).isEqualTo(39);
     assertThat(source.exhausted()).isTrue();
     assertThat(source.rowsStaged()).isEqualTo(14);
 
