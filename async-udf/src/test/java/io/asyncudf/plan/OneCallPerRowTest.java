@@ -144,6 +144,14 @@ class OneCallPerRowTest {
       service.reset();
       assertThat(few.join(scored, few.col("k").lt(scored.col("id"))).collectAsList()).hasSize(3 * ROWS - 6);
       assertEveryRowCalledOnce(ROWS);
+
+      service.reset();
+      Dataset<Row> broadcast = scored.crossJoin(org.apache.spark.sql.functions.broadcast(few));
+      assertThat(broadcast.collectAsList()).hasSize(3 * ROWS);
+      assertEveryRowCalledOnce(ROWS);
+      assertThat(broadcast.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$))
+          .as("a broadcast nested loop join reads the called side once: nothing kept")
+          .contains("BroadcastNestedLoopJoin").doesNotContain("Output kept for the query");
     } finally {
       spark.conf().unset("spark.sql.autoBroadcastJoinThreshold");
     }

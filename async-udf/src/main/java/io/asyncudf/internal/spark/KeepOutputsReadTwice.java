@@ -10,7 +10,9 @@ import org.apache.spark.sql.catalyst.plans.Cross$;
 import org.apache.spark.sql.catalyst.plans.Inner$;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Deduplicate;
+import org.apache.spark.sql.catalyst.plans.logical.BROADCAST$;
 import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
+import org.apache.spark.sql.catalyst.plans.logical.HintInfo;
 import org.apache.spark.sql.catalyst.plans.logical.Join;
 import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -21,6 +23,9 @@ import org.apache.spark.sql.catalyst.plans.logical.Sort;
 import org.apache.spark.sql.catalyst.plans.logical.Window;
 import org.apache.spark.sql.catalyst.plans.physical.RangePartitioning;
 import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.internal.SQLConf;
+import scala.Option;
+import scala.math.BigInt;
 
 /**
  * Marks the async nodes whose output one query would otherwise compute twice, so that they keep it
@@ -33,9 +38,9 @@ import org.apache.spark.sql.catalyst.rules.Rule;
  *       are looked through (a broadcast join's streamed side is read where the join is), at the cost of
  *       keeping a sort-merge join's input that was needed once. A sort right under a limit is a top-k
  *       that reads its input once: nothing marked.</li>
- *   <li>a node either side of an inner or cross join without equality keys, with no shuffle in between:
- *       Spark may plan it as a cartesian product, which computes each partition of a side once per
- *       partition of the other. (Where it broadcasts a side instead, keeping was not needed.)</li>
+ *   <li>a node either side of an inner or cross join without equality keys and with neither side to be
+ *       broadcast, with no shuffle in between: Spark plans it as a cartesian product, which computes each
+ *       partition of a side once per partition of the other.</li>
  *   <li>twins: two or more nodes of one plan that compute the same result (equal canonical plans), as the
  *       Dataset API makes of {@code scored.join(scored, ...)} or {@code scored.union(scored)}. The first
  *       twin to run keeps its output and the others read it. Where Spark reuses an exchange above them
@@ -93,10 +98,22 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
         || (plan instanceof RepartitionByExpression repartition && repartition.partitioning() instanceof RangePartitioning);
   }
 
-  /** A join that may be planned as a cartesian product: inner or cross, with no equality keys. */
+  /**
+   * A join Spark plans as a cartesian product: inner or cross, with no equality keys, and neither side to be
+   * broadcast (by a hint, or by its estimated size), which would read the other side once.
+   */
   private static boolean nestedLoop(LogicalPlan plan) {
     return plan instanceof Join join && (join.joinType() == Inner$.MODULE$ || join.joinType() == Cross$.MODULE$)
-        && ExtractEquiJoinKeys$.MODULE$.unapply(join).isEmpty();
+        && ExtractEquiJoinKeys$.MODULE$.unapply(join).isEmpty()
+        && !broadcast(join.left(), join.hint().leftHint()) && !broadcast(join.right(), join.hint().rightHint());
+  }
+
+  private static boolean broadcast(LogicalPlan side, Option<HintInfo> hint) {
+    if (hint.isDefined() && hint.get().strategy().contains(BROADCAST$.MODULE$)) {
+      return true;
+    }
+    long threshold = SQLConf.get().autoBroadcastJoinThreshold();
+    return threshold >= 0 && side.stats().sizeInBytes().compare(BigInt.apply(threshold)) <= 0;
   }
 
   private static boolean ownShuffle(LogicalPlan plan) {
