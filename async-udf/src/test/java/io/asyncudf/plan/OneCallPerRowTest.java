@@ -146,6 +146,17 @@ class OneCallPerRowTest {
       assertEveryRowCalledOnce(ROWS);
 
       service.reset();
+      assertThat(product.limit(5).collectAsList()).hasSize(5);
+      assertThat(service.requests()).as("a limit over the product reads a few partitions, nothing kept")
+          .isLessThan(ROWS);
+
+      service.reset();
+      Dataset<Row> replicated = scored.join(other.hint("shuffle_replicate_nl"), "id");
+      assertThat(replicated.queryExecution().executedPlan().toString()).contains("CartesianProduct");
+      assertThat(replicated.collectAsList()).hasSize(ROWS);
+      assertEveryRowCalledOnce(ROWS);
+
+      service.reset();
       Dataset<Row> broadcast = scored.crossJoin(org.apache.spark.sql.functions.broadcast(few));
       assertThat(broadcast.collectAsList()).hasSize(3 * ROWS);
       assertEveryRowCalledOnce(ROWS);

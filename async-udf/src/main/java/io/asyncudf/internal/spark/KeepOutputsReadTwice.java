@@ -9,22 +9,25 @@ import org.apache.spark.sql.catalyst.planning.ExtractEquiJoinKeys$;
 import org.apache.spark.sql.catalyst.plans.Cross$;
 import org.apache.spark.sql.catalyst.plans.Inner$;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
-import org.apache.spark.sql.catalyst.plans.logical.Deduplicate;
 import org.apache.spark.sql.catalyst.plans.logical.BROADCAST$;
+import org.apache.spark.sql.catalyst.plans.logical.Deduplicate;
 import org.apache.spark.sql.catalyst.plans.logical.GlobalLimit;
-import org.apache.spark.sql.catalyst.plans.logical.HintInfo;
 import org.apache.spark.sql.catalyst.plans.logical.Join;
+import org.apache.spark.sql.catalyst.plans.logical.JoinHint;
+import org.apache.spark.sql.catalyst.plans.logical.JoinStrategyHint;
 import org.apache.spark.sql.catalyst.plans.logical.LocalLimit;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.Repartition;
 import org.apache.spark.sql.catalyst.plans.logical.RepartitionByExpression;
+import org.apache.spark.sql.catalyst.plans.logical.SHUFFLE_HASH$;
+import org.apache.spark.sql.catalyst.plans.logical.SHUFFLE_MERGE$;
+import org.apache.spark.sql.catalyst.plans.logical.SHUFFLE_REPLICATE_NL$;
 import org.apache.spark.sql.catalyst.plans.logical.Sort;
 import org.apache.spark.sql.catalyst.plans.logical.Window;
 import org.apache.spark.sql.catalyst.plans.physical.RangePartitioning;
 import org.apache.spark.sql.catalyst.rules.Rule;
 import org.apache.spark.sql.internal.SQLConf;
-import scala.Option;
 import scala.math.BigInt;
 
 /**
@@ -38,9 +41,10 @@ import scala.math.BigInt;
  *       are looked through (a broadcast join's streamed side is read where the join is), at the cost of
  *       keeping a sort-merge join's input that was needed once. A sort right under a limit is a top-k
  *       that reads its input once: nothing marked.</li>
- *   <li>a node either side of an inner or cross join without equality keys and with neither side to be
- *       broadcast, with no shuffle in between: Spark plans it as a cartesian product, which computes each
- *       partition of a side once per partition of the other.</li>
+ *   <li>a node either side of a join Spark plans as a cartesian product (inner or cross, without equality
+ *       keys and neither side to be broadcast, or hinted {@code shuffle_replicate_nl}), with no shuffle in
+ *       between and no limit above: a cartesian product computes each partition of a side once per
+ *       partition of the other.</li>
  *   <li>twins: two or more nodes of one plan that compute the same result (equal canonical plans), as the
  *       Dataset API makes of {@code scored.join(scored, ...)} or {@code scored.union(scored)}. The first
  *       twin to run keeps its output and the others read it. Where Spark reuses an exchange above them
@@ -51,7 +55,12 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
 
   @Override
   public LogicalPlan apply(LogicalPlan plan) {
-    return new Marking(twins(plan)).mark(plan, false, false);
+    return hasAsync(plan) ? new Marking(twins(plan)).mark(plan, false, false) : plan;
+  }
+
+  private static boolean hasAsync(LogicalPlan plan) {
+    return plan instanceof AsyncEval || plan instanceof AsyncMapRows
+        || Plans.list(plan.children()).stream().anyMatch(child -> hasAsync((LogicalPlan) child));
   }
 
   /** The canonical plans of the async nodes that occur more than once in {@code plan}. */
@@ -77,7 +86,7 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
      *     as a top-k ({@code TakeOrderedAndProject}) that reads its input once
      */
     LogicalPlan mark(LogicalPlan plan, boolean sampled, boolean limited) {
-      boolean childrenSampled = (rangeShuffle(plan) && !limited) || nestedLoop(plan)
+      boolean childrenSampled = ((rangeShuffle(plan) || cartesian(plan)) && !limited)
           || (sampled && !ownShuffle(plan));
       boolean childrenLimited = plan instanceof GlobalLimit || plan instanceof LocalLimit
           || (limited && plan instanceof Project);
@@ -99,21 +108,39 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
   }
 
   /**
-   * A join Spark plans as a cartesian product: inner or cross, with no equality keys, and neither side to be
-   * broadcast (by a hint, or by its estimated size), which would read the other side once.
+   * A join with an async node on a side that Spark plans as a cartesian product ({@code JoinSelection}): inner
+   * or cross, neither side hinted {@code broadcast}, and either hinted {@code shuffle_replicate_nl} (over any
+   * merge or shuffle-hash hint of an equi-join), or without equality keys and neither side small enough to
+   * broadcast. A side whose size cannot be estimated yet counts as small: nothing is kept.
    */
-  private static boolean nestedLoop(LogicalPlan plan) {
-    return plan instanceof Join join && (join.joinType() == Inner$.MODULE$ || join.joinType() == Cross$.MODULE$)
-        && ExtractEquiJoinKeys$.MODULE$.unapply(join).isEmpty()
-        && !broadcast(join.left(), join.hint().leftHint()) && !broadcast(join.right(), join.hint().rightHint());
+  private static boolean cartesian(LogicalPlan plan) {
+    if (!(plan instanceof Join join) || !(join.joinType() == Inner$.MODULE$ || join.joinType() == Cross$.MODULE$)
+        || !(hasAsync(join.left()) || hasAsync(join.right()))) {
+      return false;
+    }
+    JoinHint hint = join.hint();
+    if (hinted(hint, BROADCAST$.MODULE$)) {
+      return false;
+    }
+    boolean equi = ExtractEquiJoinKeys$.MODULE$.unapply(join).isDefined();
+    if (hinted(hint, SHUFFLE_REPLICATE_NL$.MODULE$)) {
+      return !equi || !(hinted(hint, SHUFFLE_MERGE$.MODULE$) || hinted(hint, SHUFFLE_HASH$.MODULE$));
+    }
+    return !equi && !small(join.left()) && !small(join.right());
   }
 
-  private static boolean broadcast(LogicalPlan side, Option<HintInfo> hint) {
-    if (hint.isDefined() && hint.get().strategy().contains(BROADCAST$.MODULE$)) {
+  private static boolean hinted(JoinHint hint, JoinStrategyHint strategy) {
+    return hint.leftHint().exists(info -> info.strategy().contains(strategy))
+        || hint.rightHint().exists(info -> info.strategy().contains(strategy));
+  }
+
+  private static boolean small(LogicalPlan side) {
+    long threshold = SQLConf.get().autoBroadcastJoinThreshold();
+    try {
+      return threshold >= 0 && side.stats().sizeInBytes().compare(BigInt.apply(threshold)) <= 0;
+    } catch (RuntimeException e) { // a source that cannot estimate before its pushdown (DSv2 under spark.testing)
       return true;
     }
-    long threshold = SQLConf.get().autoBroadcastJoinThreshold();
-    return threshold >= 0 && side.stats().sizeInBytes().compare(BigInt.apply(threshold)) <= 0;
   }
 
   private static boolean ownShuffle(LogicalPlan plan) {

@@ -108,6 +108,14 @@ final class QueryScopedCache {
     try {
       RDD<InternalRow> rdd = made.get();
       mine.complete(rdd);
+      boolean released;
+      synchronized (this) {
+        Map<SparkPlan, CompletableFuture<RDD<InternalRow>>> outputs = kept.get(executionId);
+        released = outputs == null || outputs.get(canonical) != mine;
+      }
+      if (released) { // the execution ended while this was made (a broadcast outliving a failed query)
+        rdd.unpersist(false);
+      }
       return rdd;
     } catch (Throwable e) { // SparkException too: an equal operator waiting on another thread must not hang
       mine.completeExceptionally(e);
