@@ -1,6 +1,7 @@
 package io.asyncudf.internal.spark;
 
 import io.asyncudf.internal.spark.catalyst.Plans;
+import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +28,6 @@ import org.apache.spark.sql.catalyst.plans.logical.Sort;
 import org.apache.spark.sql.catalyst.plans.logical.Window;
 import org.apache.spark.sql.catalyst.plans.physical.RangePartitioning;
 import org.apache.spark.sql.catalyst.rules.Rule;
-import org.apache.spark.sql.internal.SQLConf;
 import scala.math.BigInt;
 
 /**
@@ -135,7 +135,7 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
   }
 
   private static boolean small(LogicalPlan side) {
-    long threshold = SQLConf.get().autoBroadcastJoinThreshold();
+    long threshold = SparkInternals.autoBroadcastJoinThreshold();
     try {
       return threshold >= 0 && side.stats().sizeInBytes().compare(BigInt.apply(threshold)) <= 0;
     } catch (RuntimeException e) { // a source that cannot estimate before its pushdown (DSv2 under spark.testing)

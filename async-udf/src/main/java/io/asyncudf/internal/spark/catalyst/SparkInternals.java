@@ -272,6 +272,11 @@ public final class SparkInternals {
     return CollectionConverters.asJava(SQLConf.get().getAllConfs());
   }
 
+  /** The current session's {@code spark.sql.autoBroadcastJoinThreshold} in bytes; negative: no join side is broadcast by size. */
+  public static long autoBroadcastJoinThreshold() {
+    return SQLConf.get().autoBroadcastJoinThreshold();
+  }
+
   /** The current session's time zone. */
   public static String sessionTimeZone() {
     return SQLConf.get().sessionLocalTimeZone();
