@@ -197,14 +197,11 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
 
           @Override
           public InternalRow next() {
-            UnsafeRow kept = aside.remove();
-            if (aside.isFound(kept)) {
-              return found(kept, aside, projection, joined);
+            InternalRow out = answeredWithoutCall(aside.remove(), aside, projection, joined);
+            if (out == null) {
+              throw new IllegalStateException("a row to be called is aside with no chunk outstanding");
             }
-            if (aside.removedRepeat()) {
-              return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
-            }
-            throw new IllegalStateException("a row to be called is aside with no chunk outstanding");
+            return out;
           }
         };
       }
@@ -212,10 +209,22 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
     return run(partitionIndex, inputs, answered, index -> emitter(index, aside, projection, joined));
   }
 
-  private static InternalRow found(UnsafeRow kept, Aside aside, UnsafeProjection projection, JoinedRow joined) {
-    Found found = aside.found;
-    Object answer = kept.isNullAt(found.answer()) ? null : kept.get(found.answer(), found.type());
-    return projection.apply(joined.apply(kept, new GenericInternalRow(new Object[] {answer})));
+  /**
+   * The output row of {@code kept}, the row {@link Aside#remove} gave last, when it was answered without a call:
+   * found in the journal, or repeating a key called before it (whose answer is known by now); null when it is
+   * to be called.
+   */
+  private static InternalRow answeredWithoutCall(UnsafeRow kept, Aside aside, UnsafeProjection projection,
+      JoinedRow joined) {
+    if (aside.isFound(kept)) {
+      Found found = aside.found;
+      Object answer = kept.isNullAt(found.answer()) ? null : kept.get(found.answer(), found.type());
+      return projection.apply(joined.apply(kept, new GenericInternalRow(new Object[] {answer})));
+    }
+    if (aside.removedRepeat()) {
+      return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
+    }
+    return null;
   }
 
   private ChunkEmitter<ArrowChunk, O, InternalRow> emitter(int partitionIndex, Aside aside, UnsafeProjection projection,
@@ -234,13 +243,9 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
           throw new java.util.NoSuchElementException();
         }
         UnsafeRow kept = aside.remove();
-        if (aside.isFound(kept)) {
-          return found(kept, aside, projection, joined); // a found row before this chunk's next called row
-        }
-        if (aside.removedRepeat()) { // a repeat of a key called earlier, whose answer is known by now
-          return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
-        }
-        return called(partitionIndex, chunk, outcome, row++, kept, aside, projection, joined);
+        InternalRow answered = answeredWithoutCall(kept, aside, projection, joined); // before the chunk's next row
+        return answered != null ? answered
+            : called(partitionIndex, chunk, outcome, row++, kept, aside, projection, joined);
       }
     };
   }
