@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -166,6 +167,55 @@ class OneCallPerRowTest {
     } finally {
       spark.conf().unset("spark.sql.autoBroadcastJoinThreshold");
     }
+  }
+
+  /**
+   * A broadcast nested loop join that keeps the unmatched rows of its broadcast side (a full outer join, a left
+   * outer join broadcasting its left side, a right outer join broadcasting its right) reads its streamed side
+   * twice: once to find the broadcast rows nothing matched, once for the rows it joins.
+   */
+  @Test
+  void outerNestedLoopJoinsCallTheirStreamedSideOnce() {
+    Dataset<Row> scored = ids(0).withColumn("s", score.apply(col("id")));
+    Dataset<Row> few = spark.range(0, 3, 1, 3).toDF("k");
+    Column below = few.col("k").lt(scored.col("id"));
+    int joined = 3 * ROWS - 6; // id 0 matches no k, id 1 one, id 2 two, every other id three
+
+    Dataset<Row> full = few.join(scored, below, "full_outer");
+    assertThat(full.queryExecution().executedPlan().toString()).contains("BroadcastNestedLoopJoin BuildLeft, FullOuter");
+    assertThat(full.collectAsList()).hasSize(joined + 1);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    Dataset<Row> left = org.apache.spark.sql.functions.broadcast(few).join(scored, below, "left_outer");
+    assertThat(left.queryExecution().executedPlan().toString()).contains("BroadcastNestedLoopJoin BuildLeft, LeftOuter");
+    assertThat(left.collectAsList()).hasSize(joined);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    assertThat(left.limit(5).collectAsList()).hasSize(5);
+    assertEveryRowCalledOnce(ROWS); // the first read, finding the unmatched broadcast rows, reads every row
+
+    service.reset();
+    Dataset<Row> right = scored.join(org.apache.spark.sql.functions.broadcast(few), below, "right_outer");
+    assertThat(right.queryExecution().executedPlan().toString()).contains("BroadcastNestedLoopJoin BuildRight, RightOuter");
+    assertThat(right.collectAsList()).hasSize(joined);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    Dataset<Row> semi = org.apache.spark.sql.functions.broadcast(few)
+        .join(scored, few.col("k").lt(scored.col("s")), "left_semi"); // the condition reads the call: not pruned
+    assertThat(semi.queryExecution().executedPlan().toString()).contains("BroadcastNestedLoopJoin BuildLeft, LeftSemi");
+    assertThat(semi.collectAsList()).hasSize(3);
+    assertEveryRowCalledOnce(ROWS);
+
+    service.reset();
+    Dataset<Row> streamedOnce = scored.join(few, below, "left_outer");
+    assertThat(streamedOnce.collectAsList()).hasSize(joined + 1);
+    assertEveryRowCalledOnce(ROWS);
+    assertThat(streamedOnce.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$))
+        .as("a left outer join broadcasting its right side reads its left once: nothing kept")
+        .contains("BroadcastNestedLoopJoin LeftOuter BuildRight").doesNotContain("Output kept for the query");
   }
 
   @Test

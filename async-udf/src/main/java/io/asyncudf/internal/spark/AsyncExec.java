@@ -89,8 +89,8 @@ abstract class AsyncExec extends SparkPlan {
         + "Call: " + callText + "\n"
         + "Options: maxChunkSize=" + settings.maxChunkSize() + ", maxConcurrentChunks="
         + settings.maxConcurrentChunks() + ", timeout=" + settings.timeout() + moreOptions + "\n"
-        + (materialize ? "Output kept for the query (read twice: by a range shuffle or a cartesian product above, or by an equal "
-            + "operator)\n" : "")
+        + (materialize ? "Output kept for the query (read twice: by a range shuffle, a cartesian product or an outer "
+            + "nested loop join above, or by an equal operator)\n" : "")
         + "Metrics: " + metricsText() + "\n";
   }
 

@@ -8,7 +8,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.planning.ExtractEquiJoinKeys$;
 import org.apache.spark.sql.catalyst.plans.Cross$;
+import org.apache.spark.sql.catalyst.plans.FullOuter$;
 import org.apache.spark.sql.catalyst.plans.Inner$;
+import org.apache.spark.sql.catalyst.plans.JoinType;
+import org.apache.spark.sql.catalyst.plans.LeftOuter$;
+import org.apache.spark.sql.catalyst.plans.RightOuter$;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.BROADCAST$;
 import org.apache.spark.sql.catalyst.plans.logical.Deduplicate;
@@ -45,6 +49,8 @@ import scala.math.BigInt;
  *       keys and neither side to be broadcast, or hinted {@code shuffle_replicate_nl}), with no shuffle in
  *       between and no limit above: a cartesian product computes each partition of a side once per
  *       partition of the other.</li>
+ *   <li>a node on the side of an outer join without equality keys that Spark reads twice ({@link
+ *       #streamedTwice}), with no shuffle in between, limit or not.</li>
  *   <li>twins: two or more nodes of one plan that compute the same result (equal canonical plans), as the
  *       Dataset API makes of {@code scored.join(scored, ...)} or {@code scored.union(scored)}. The first
  *       twin to run keeps its output and the others read it. Where Spark reuses an exchange above them
@@ -91,7 +97,9 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
       boolean childrenLimited = plan instanceof GlobalLimit || plan instanceof LocalLimit
           || (limited && plan instanceof Project);
       boolean keep = sampled || (!twins.isEmpty() && twins.contains(plan.canonicalized()));
-      LogicalPlan marked = plan.mapChildren(child -> mark(child, childrenSampled, childrenLimited));
+      LogicalPlan streamedTwice = streamedTwice(plan);
+      LogicalPlan marked = plan.mapChildren(
+          child -> mark(child, childrenSampled || child == streamedTwice, childrenLimited));
       if (keep && marked instanceof AsyncEval eval) {
         return eval.materialized();
       }
@@ -129,6 +137,47 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
     return !equi && !small(join.left()) && !small(join.right());
   }
 
+  /**
+   * The side of an outer join without equality keys that Spark reads twice, or null. Spark plans such a join as a
+   * broadcast nested loop join ({@code JoinSelection}), which reads its streamed side twice when it must also
+   * emit the broadcast rows nothing matched: a full outer join, a left outer join broadcasting its left side, a
+   * right outer join broadcasting its right. Its first read finds those rows in a job of its own, so a limit
+   * above does not spare it. The broadcast side is chosen as Spark does: the side hinted {@code broadcast}, else
+   * the side small enough to broadcast, else (both or neither) the right side of a left outer join, the left of a
+   * right outer join, and the smaller side of a full outer join.
+   */
+  private static LogicalPlan streamedTwice(LogicalPlan plan) {
+    if (!(plan instanceof Join join) || !(hasAsync(join.left()) || hasAsync(join.right()))) {
+      return null;
+    }
+    JoinType type = join.joinType();
+    boolean full = type == FullOuter$.MODULE$;
+    if (!(full || type == LeftOuter$.MODULE$ || type == RightOuter$.MODULE$)
+        || ExtractEquiJoinKeys$.MODULE$.unapply(join).isDefined()) {
+      return null;
+    }
+    boolean buildsLeft = broadcastsLeft(join, full ? sizeInBytes(join.left()).compare(sizeInBytes(join.right())) < 0
+        : type == RightOuter$.MODULE$);
+    if (full) {
+      return buildsLeft ? join.right() : join.left();
+    }
+    if (type == LeftOuter$.MODULE$) {
+      return buildsLeft ? join.right() : null;
+    }
+    return buildsLeft ? null : join.left();
+  }
+
+  private static boolean broadcastsLeft(Join join, boolean leftPreferred) {
+    boolean hintedLeft = join.hint().leftHint().exists(info -> info.strategy().contains(BROADCAST$.MODULE$));
+    boolean hintedRight = join.hint().rightHint().exists(info -> info.strategy().contains(BROADCAST$.MODULE$));
+    if (hintedLeft || hintedRight) {
+      return hintedLeft && hintedRight ? leftPreferred : hintedLeft;
+    }
+    boolean smallLeft = small(join.left());
+    boolean smallRight = small(join.right());
+    return smallLeft == smallRight ? leftPreferred : smallLeft;
+  }
+
   private static boolean hinted(JoinHint hint, JoinStrategyHint strategy) {
     return hint.leftHint().exists(info -> info.strategy().contains(strategy))
         || hint.rightHint().exists(info -> info.strategy().contains(strategy));
@@ -136,10 +185,15 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
 
   private static boolean small(LogicalPlan side) {
     long threshold = SparkInternals.autoBroadcastJoinThreshold();
+    return threshold >= 0 && sizeInBytes(side).compare(BigInt.apply(threshold)) <= 0;
+  }
+
+  /** The estimated size of {@code side}, or 0 where it cannot be estimated yet: it counts as small. */
+  private static BigInt sizeInBytes(LogicalPlan side) {
     try {
-      return threshold >= 0 && side.stats().sizeInBytes().compare(BigInt.apply(threshold)) <= 0;
+      return side.stats().sizeInBytes();
     } catch (RuntimeException e) { // a source that cannot estimate before its pushdown (DSv2 under spark.testing)
-      return true;
+      return BigInt.apply(0);
     }
   }
 
