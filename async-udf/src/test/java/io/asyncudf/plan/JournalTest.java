@@ -557,11 +557,14 @@ class JournalTest {
     service.reset();
 
     // keys 0-19 journaled, 20-24 not: 5 rows called, too few for a chunk of 10, then repeats
-    List<Row> found = manyRows("n % 25 AS k").withColumn("s", keyed.apply(col("k"))).limit(10).collectAsList();
+    Dataset<Row> firstTen = manyRows("n % 25 AS k").withColumn("s", keyed.apply(col("k"))).limit(10);
+    List<Row> found = firstTen.collectAsList();
     assertThat(found).hasSize(10).allSatisfy(row -> assertThat(row.getLong(2)).isEqualTo(2 * (row.getLong(0) % 25)));
     assertThat(service.requests()).as("the keys not journaled, once each").isEqualTo(5);
     assertThat(ROWS_READ.get()).as("rows read for the first 10 of a partition the journal answered")
         .isLessThan(150_000);
+    assertThat(answeredRows(firstTen)).as("rows answered without a call: those emitted, not those read ahead")
+        .isLessThanOrEqualTo(10);
 
     service.reset();
     List<Row> repeats = manyRows("n % 25 AS k").withColumn("s", journaled().apply(col("k").plus(1_000)))
@@ -574,14 +577,24 @@ class JournalTest {
     DataFrameUdf<Serializable> rows = observations().journal(dir.resolve("rows").toString()).journalKey("id");
     rows.apply(spark.range(0, 21, 1, 1).toDF("id")).collectAsList();
     service.reset();
-    List<Row> outputs = rows.apply(manyRows("n % 20 AS id").select("id")).limit(10).collectAsList();
+    Dataset<Row> firstOutputs = rows.apply(manyRows("n % 20 AS id").select("id")).limit(10);
+    List<Row> outputs = firstOutputs.collectAsList();
     assertThat(outputs).hasSize(10);
     assertThat(service.requests()).as("every row's key is journaled").isZero();
     assertThat(ROWS_READ.get()).as("rows read for the DataFrame helper's first 10 outputs").isLessThan(150_000);
+    assertThat(answeredRows(firstOutputs)).as("input rows whose journaled outputs were emitted").isBetween(5L, 20L);
 
     assertThat(rows.apply(manyRows("(n % 7) * 3 AS id").select("id")).count())
         .as("journaled answers of no rows, read ahead past the bound").isZero();
     assertThat(service.requests()).isZero();
+  }
+
+  /** The operator's "rows answered without a call" after {@code query} ran. */
+  private static long answeredRows(Dataset<Row> query) {
+    java.util.regex.Matcher metric = java.util.regex.Pattern.compile("rows answered without a call: ([0-9,]+)")
+        .matcher(query.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$));
+    assertThat(metric.find()).as("the metric in the formatted plan").isTrue();
+    return Long.parseLong(metric.group(1).replace(",", ""));
   }
 
   /** For each input id, {@code id % 3} output rows {@code (id, 2 id + j)}: some inputs have no output at all. */

@@ -150,7 +150,7 @@ public final class AsyncEvalExec extends AsyncExec {
     /**
      * @param tap journals the output rows, or null; rows answered by an earlier row of the same key are not
      * @param answerOf the answer in a journal line's JSON (column 0 of a row), with {@code tap}
-     * @param answered counts the rows not called
+     * @param answered counts the rows not called, as their output rows are emitted
      */
     StagedPartitions(Expression input, Seq<Attribute> childOutput, ColumnTransform<?, ?, ?> transform,
         ColumnTransform.Found found, JournalTap tap, Expression answerOf, SQLMetric answered) {
@@ -183,14 +183,10 @@ public final class AsyncEvalExec extends AsyncExec {
       inputs.initialize((Integer) partitionIndex);
       UnsafeProjection unsafe = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(childOutput)), childOutput);
       ColumnTransform.Aside kept = new ColumnTransform.Aside(SparkInternals.rowsAside(childOutput.size()), found,
-          recovered((Integer) partitionIndex));
-      scala.collection.Iterator<InternalRow> staged = rows.map(row -> {
-        if (kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row))) {
-          return (InternalRow) inputs.apply(row);
-        }
-        answered.add(1);
-        return null; // answered, not staged
-      });
+          recovered((Integer) partitionIndex), answered::add);
+      scala.collection.Iterator<InternalRow> staged = rows.map(row ->
+          kept.add(row instanceof UnsafeRow unsafeRow ? unsafeRow : unsafe.apply(row)) ? (InternalRow) inputs.apply(row)
+              : null); // answered, not staged
       scala.collection.Iterator<InternalRow> output =
           CollectionConverters.asScala(transform.call((Integer) partitionIndex, CollectionConverters.asJava(staged), kept));
       return tap == null ? output : tap.apply(partitionIndex, output, kept::removedRepeat);

@@ -153,14 +153,9 @@ public final class AsyncMapRowsExec extends AsyncExec {
         return CollectionConverters.asScala(transform.call((Integer) partitionIndex,
             CollectionConverters.asJava(rows.map(projection::apply)), journal));
       }
-      FoundRows foundRows = new FoundRows(found, childOutput, recovered((Integer) partitionIndex));
-      scala.collection.Iterator<InternalRow> called = rows.map(row -> {
-        if (!foundRows.offer(row)) {
-          return projection.apply(row);
-        }
-        answered.add(1);
-        return null; // answered, not staged
-      });
+      FoundRows foundRows = new FoundRows(found, childOutput, recovered((Integer) partitionIndex), answered);
+      scala.collection.Iterator<InternalRow> called = rows.map(row -> foundRows.offer(row) ? null // answered, not staged
+          : projection.apply(row));
       return CollectionConverters.asScala(foundRows.before(transform.call((Integer) partitionIndex,
           CollectionConverters.asJava(called), foundRows, journal)));
     }
@@ -186,16 +181,21 @@ public final class AsyncMapRowsExec extends AsyncExec {
     private final JoinedRow joined = new JoinedRow();
     private final GenericInternalRow noError = new GenericInternalRow(1);
     private final int fields;
+    private final SQLMetric answered;
     private long added;
     private long removed;
     /** The output rows of the found row being emitted, and the next of them. */
     private ArrayData answer;
     private int next;
 
-    /** @param recovered what an earlier attempt of this task journaled, by key: those rows are answered too */
-    FoundRows(Found found, Seq<Attribute> childOutput, Map<String, Object> recovered) {
+    /**
+     * @param recovered what an earlier attempt of this task journaled, by key: those rows are answered too
+     * @param answered counts the found rows as their outputs are emitted
+     */
+    FoundRows(Found found, Seq<Attribute> childOutput, Map<String, Object> recovered, SQLMetric answered) {
       this.found = found;
       this.recovered = recovered;
+      this.answered = answered;
       this.rows = SparkInternals.rowsAside(childOutput.size());
       this.unsafe = UnsafeProjection.create(Plans.seq(Plans.<Expression>list(childOutput)), childOutput);
       StructType resultSchema = found.errorColumn() ? found.outputSchema().add("error", ErrorColumn.TYPE, true)
@@ -248,6 +248,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
             answer = row.getArray(found.answer()).copy();
           }
           removed++;
+          answered.add(1);
           next = 0;
         }
         return true;

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -106,14 +107,19 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
     private final SparkInternals.RowsAside rows;
     private final Found found;
     private final RepeatedKeys repeated;
+    private final LongConsumer answeredRows;
     private long added;
     private long removed;
     private boolean removedRepeat;
 
-    /** @param recovered answers a failed attempt of this task journaled, by key: those rows are not called */
-    Aside(SparkInternals.RowsAside rows, Found found, Map<UTF8String, Object[]> recovered) {
+    /**
+     * @param recovered answers a failed attempt of this task journaled, by key: those rows are not called
+     * @param answeredRows counts the rows answered without a call, as their output rows are emitted
+     */
+    Aside(SparkInternals.RowsAside rows, Found found, Map<UTF8String, Object[]> recovered, LongConsumer answeredRows) {
       this.rows = rows;
       this.found = found;
+      this.answeredRows = answeredRows;
       this.repeated = found == null || (found.remembered() == 0 && recovered.isEmpty()) ? null
           : new RepeatedKeys(Math.max(1, found.remembered()), found.remembered() > 0, recovered);
     }
@@ -217,11 +223,13 @@ final class ColumnTransform<I, O, P extends Serializable> extends PartitionTrans
   private static InternalRow answeredWithoutCall(UnsafeRow kept, Aside aside, UnsafeProjection projection,
       JoinedRow joined) {
     if (aside.isFound(kept)) {
+      aside.answeredRows.accept(1);
       Found found = aside.found;
       Object answer = kept.isNullAt(found.answer()) ? null : kept.get(found.answer(), found.type());
       return projection.apply(joined.apply(kept, new GenericInternalRow(new Object[] {answer})));
     }
     if (aside.removedRepeat()) {
+      aside.answeredRows.accept(1);
       return projection.apply(joined.apply(kept, new GenericInternalRow(aside.answerOfRepeat(kept))));
     }
     return null;
