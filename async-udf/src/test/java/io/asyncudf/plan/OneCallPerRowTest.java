@@ -197,6 +197,19 @@ class OneCallPerRowTest {
     assertEveryRowCalledOnce(ROWS); // the first read, finding the unmatched broadcast rows, reads every row
 
     service.reset();
+    spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "1000"); // few (48 bytes) is small, scored is not
+    try {
+      Dataset<Row> bySize = few.join(scored, below, "left_outer");
+      assertThat(bySize.queryExecution().executedPlan().toString()).contains("BroadcastNestedLoopJoin BuildLeft, LeftOuter");
+      assertThat(bySize.collectAsList()).hasSize(joined);
+      assertEveryRowCalledOnce(ROWS);
+      assertThat(bySize.queryExecution().explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$))
+          .contains("Output kept for the query");
+    } finally {
+      spark.conf().unset("spark.sql.autoBroadcastJoinThreshold");
+    }
+
+    service.reset();
     Dataset<Row> right = scored.join(org.apache.spark.sql.functions.broadcast(few), below, "right_outer");
     assertThat(right.queryExecution().executedPlan().toString()).contains("BroadcastNestedLoopJoin BuildRight, RightOuter");
     assertThat(right.collectAsList()).hasSize(joined);

@@ -79,7 +79,7 @@ final class AsyncCallMetrics implements AsyncUdfListener {
 
   /**
    * Rows answered from the journal, or by an earlier row with the same key, instead of called: added to on the
-   * task thread only, as rows are read (0 without a journal).
+   * task thread only, as their output rows are emitted (0 without a journal).
    */
   SQLMetric answered() {
     return answered;

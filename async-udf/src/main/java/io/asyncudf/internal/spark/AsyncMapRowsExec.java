@@ -232,7 +232,7 @@ public final class AsyncMapRowsExec extends AsyncExec {
       return waiting;
     }
 
-    /** The found rows' output rows, as they are read. */
+    /** The found rows' output rows, in the order the rows were read. */
     private final Iterator<InternalRow> waiting = new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -5,6 +5,7 @@ import io.asyncudf.internal.spark.catalyst.SparkInternals;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.planning.ExtractEquiJoinKeys$;
 import org.apache.spark.sql.catalyst.plans.Cross$;
@@ -156,8 +157,8 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
         || ExtractEquiJoinKeys$.MODULE$.unapply(join).isDefined()) {
       return null;
     }
-    boolean buildsLeft = broadcastsLeft(join, full ? sizeInBytes(join.left()).compare(sizeInBytes(join.right())) < 0
-        : type == RightOuter$.MODULE$);
+    boolean buildsLeft = broadcastsLeft(join, () -> full
+        ? sizeInBytes(join.left()).compare(sizeInBytes(join.right())) < 0 : type == RightOuter$.MODULE$);
     if (full) {
       return buildsLeft ? join.right() : join.left();
     }
@@ -167,15 +168,16 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
     return buildsLeft ? null : join.left();
   }
 
-  private static boolean broadcastsLeft(Join join, boolean leftPreferred) {
+  /** @param leftPreferred the side Spark broadcasts when both or neither may be: asked only then */
+  private static boolean broadcastsLeft(Join join, BooleanSupplier leftPreferred) {
     boolean hintedLeft = join.hint().leftHint().exists(info -> info.strategy().contains(BROADCAST$.MODULE$));
     boolean hintedRight = join.hint().rightHint().exists(info -> info.strategy().contains(BROADCAST$.MODULE$));
     if (hintedLeft || hintedRight) {
-      return hintedLeft && hintedRight ? leftPreferred : hintedLeft;
+      return hintedLeft && hintedRight ? leftPreferred.getAsBoolean() : hintedLeft;
     }
     boolean smallLeft = small(join.left());
     boolean smallRight = small(join.right());
-    return smallLeft == smallRight ? leftPreferred : smallLeft;
+    return smallLeft == smallRight ? leftPreferred.getAsBoolean() : smallLeft;
   }
 
   private static boolean hinted(JoinHint hint, JoinStrategyHint strategy) {
@@ -192,7 +194,7 @@ final class KeepOutputsReadTwice extends Rule<LogicalPlan> {
   private static BigInt sizeInBytes(LogicalPlan side) {
     try {
       return side.stats().sizeInBytes();
-    } catch (RuntimeException e) { // a source that cannot estimate before its pushdown (DSv2 under spark.testing)
+    } catch (Exception e) { // a source that cannot estimate before its pushdown: SparkException (DSv2 under spark.testing)
       return BigInt.apply(0);
     }
   }
