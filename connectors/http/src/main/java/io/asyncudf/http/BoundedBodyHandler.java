@@ -13,12 +13,21 @@ import java.util.Map;
 import org.asynchttpclient.AsyncHandler;
 import org.asynchttpclient.HttpResponseBodyPart;
 import org.asynchttpclient.HttpResponseStatus;
+import org.asynchttpclient.netty.request.NettyRequest;
 
 /**
  * Collects one response on the network thread, aborting as soon as the body passes the size cap,
  * so an oversized response costs at most {@code maxBytes} of memory.
  */
 final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
+
+  /**
+   * How soon after its request was written a failure on a pooled connection means the server had closed that
+   * connection: it answers a request on a closed connection with a reset within a round trip. A later failure
+   * (a load balancer cutting a long request, a server dying while it works) may come after the request was
+   * processed, and goes to the retry rules instead.
+   */
+  static final Duration STALE_WITHIN = Duration.ofSeconds(2);
 
   private final RequestDescription request;
   private final long maxBytes;
@@ -28,6 +37,7 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
   private long tooLarge = -1;
   private volatile boolean pooledConnection;
   private volatile boolean answered;
+  private volatile long sentAt;
   private volatile Duration announcedIdleTimeout;
 
   BoundedBodyHandler(RequestDescription request, long maxBytes) {
@@ -46,12 +56,19 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
     connection.attr(KeepAlivePool.SERVER_IDLE_TIMEOUT).set(announcedIdleTimeout);
   }
 
+  @Override
+  public void onRequestSend(NettyRequest request) {
+    sentAt = System.nanoTime();
+  }
+
   /**
    * Whether the exchange went over a connection taken from the pool and failed before any byte of
-   * an answer: the server had closed that connection (keep-alive churn), so it never answered.
+   * an answer, before its request was written or within {@link #STALE_WITHIN} of writing it: the server had
+   * closed that connection (keep-alive churn), so it never saw the request.
    */
   boolean failedOnStaleConnection() {
-    return pooledConnection && !answered;
+    long sent = sentAt;
+    return pooledConnection && !answered && (sent == 0 || System.nanoTime() - sent < STALE_WITHIN.toNanos());
   }
 
   @Override
@@ -71,7 +88,7 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
     headers = Collections.unmodifiableMap(copy);
     announcedIdleTimeout = KeepAlivePool.announcedTimeout(received.get("keep-alive"));
     String length = received.get("content-length");
-    if (length != null && received.get("content-encoding") == null) {
+    if (length != null && received.get("content-encoding") == null && hasBody()) {
       try {
         long declared = Long.parseLong(length.trim());
         if (declared > maxBytes) {
@@ -83,6 +100,11 @@ final class BoundedBodyHandler implements AsyncHandler<HttpResponse> {
       }
     }
     return State.CONTINUE;
+  }
+
+  /** Whether the answer has a body: a {@code HEAD}'s and a 1xx, 204 or 304's {@code Content-Length} describe none. */
+  private boolean hasBody() {
+    return !"HEAD".equalsIgnoreCase(request.method()) && status >= 200 && status != 204 && status != 304;
   }
 
   @Override

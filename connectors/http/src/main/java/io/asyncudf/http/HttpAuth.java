@@ -1,9 +1,13 @@
 package io.asyncudf.http;
 
 import io.asyncudf.connector.Secret;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -67,7 +71,11 @@ public sealed interface HttpAuth extends Serializable {
     }
   }
 
-  /** OAuth 2.0 client credentials with per-executor token caching. */
+  /**
+   * OAuth 2.0 client credentials with per-executor token caching. Two are equal when their grants are equal, or
+   * of one class and equal in serialized form: each task deserializes its own copy of a grant, and a lambda or a
+   * class without {@code equals} would otherwise give every task a client of its own.
+   */
   record OAuth2(String tokenUrl, TokenGrant grant, Duration refreshBefore) implements HttpAuth {
     public OAuth2 {
       Objects.requireNonNull(tokenUrl, "tokenUrl");
@@ -75,6 +83,41 @@ public sealed interface HttpAuth extends Serializable {
       if (refreshBefore == null || refreshBefore.isNegative()) {
         throw new IllegalArgumentException("refreshBefore must be zero or positive, was " + refreshBefore);
       }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof OAuth2 that && tokenUrl.equals(that.tokenUrl) && refreshBefore.equals(that.refreshBefore)
+          && (grant.equals(that.grant) || sameSerializedForm(grant, that.grant));
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(tokenUrl, grant.getClass(), refreshBefore);
+    }
+
+    @Override
+    public String toString() {
+      return "OAuth2[tokenUrl=" + Redaction.url(tokenUrl) + ", grant=" + grant + ", refreshBefore=" + refreshBefore + "]";
+    }
+
+    private static boolean sameSerializedForm(TokenGrant one, TokenGrant other) {
+      if (one.getClass() != other.getClass()) {
+        return false;
+      }
+      try {
+        return Arrays.equals(serialized(one), serialized(other));
+      } catch (IOException e) { // a grant that does not serialize is equal to itself only
+        return false;
+      }
+    }
+
+    private static byte[] serialized(TokenGrant grant) throws IOException {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(grant);
+      }
+      return bytes.toByteArray();
     }
   }
 }

@@ -4,6 +4,7 @@ import io.asyncudf.connector.Secret;
 import io.asyncudf.connector.TlsSettings;
 import java.io.Serializable;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,9 +78,15 @@ public record HttpClientConfig(
 
   public HttpClientConfig {
     if (baseUrl != null) {
-      URI uri = URI.create(baseUrl);
+      URI uri;
+      try {
+        uri = new URI(baseUrl);
+      } catch (URISyntaxException e) { // its message holds the URL as it was, secrets and all
+        throw new IllegalArgumentException("baseUrl is not a URL (" + e.getReason() + " at index " + e.getIndex()
+            + "): " + Redaction.url(baseUrl));
+      }
       if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-        throw new IllegalArgumentException("baseUrl must be an http or https URL, was " + baseUrl);
+        throw new IllegalArgumentException("baseUrl must be an http or https URL, was " + Redaction.url(baseUrl));
       }
     }
     requireAtLeastOne("maxConnections", maxConnections);
@@ -178,6 +185,23 @@ public record HttpClientConfig(
    * not the pool, bound what is in flight; a pool of 128 capped 2 tasks of 16 x 16 at a third of their
    * speed), no rate limit, 16 MiB bodies, 4 attempts.
    */
+  /**
+   * Every setting, with secrets left out: the URLs redacted (user info, secret-looking query values), header
+   * values not shown (only {@code secretHeaders} are meant for secrets, but a default header may carry one too).
+   */
+  @Override
+  public String toString() {
+    return "HttpClientConfig[baseUrl=" + (baseUrl == null ? null : Redaction.url(baseUrl))
+        + ", maxConnections=" + maxConnections + ", maxConnectionsPerHost=" + maxConnectionsPerHost
+        + ", maxInFlight=" + maxInFlight + ", requestsPerSecond=" + requestsPerSecond + ", maxQueueWait=" + maxQueueWait
+        + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", readTimeout=" + readTimeout
+        + ", maxResponseBytes=" + maxResponseBytes + ", defaultHeaders=" + new java.util.TreeSet<>(defaultHeaders.keySet())
+        + ", secretHeaders=" + new java.util.TreeSet<>(secretHeaders.keySet()) + ", auth=" + auth + ", tls=" + tls
+        + ", retry=" + retry + ", ioThreads=" + ioThreads + ", userAgent=" + userAgent
+        + ", credentialOrigins=" + credentialOrigins + ", clusterRequestsPerSecond=" + clusterRequestsPerSecond
+        + ", adaptiveInFlight=" + adaptiveInFlight + ", idleConnectionTimeout=" + idleConnectionTimeout + "]";
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -243,17 +243,21 @@ public final class HttpConnector implements AutoCloseable {
             credentialOrigins.isEmpty() ? "none: no baseUrl and no credentialOrigin" : String.join(", ", credentialOrigins)));
       }
     }
-    return retries.run(scope, description, rules.forRequest(request), attempt -> clusterLimited(authenticate,
-        () -> rateLimited(description,
-            // a token request takes no slot: the requests waiting for the token may hold them all
-            () -> authenticate ? slots.run(() -> attempt(request, url, description, attempt, credentials, scope),
-                waited -> RequestReports.of(scope).requestWaited(description.get(), waited, slots.limit()))
-                : attempt(request, url, description, attempt, false, scope))));
+    // the rate permits are taken once the request holds its slot, just before it is sent: taken before, requests
+    // that passed the rate while every slot was held (a service stalling) would go out together when it recovers
+    return retries.run(scope, description, rules.forRequest(request), attempt -> !authenticate
+        // a token request takes no slot (the requests waiting for the token may hold them all) and no budget
+        ? rateLimited(description, () -> attempt(request, url, description, attempt, false, scope))
+        : slots.runTimed(sending -> clusterLimited(() -> rateLimited(description, () -> {
+              sending.run();
+              return attempt(request, url, description, attempt, credentials, scope);
+            })),
+            waited -> RequestReports.of(scope).requestWaited(description.get(), waited, slots.limit())));
   }
 
   /** Waits for the job-wide budget (token requests are not counted against it). */
-  private CompletableFuture<HttpResponse> clusterLimited(boolean counted, Supplier<CompletableFuture<HttpResponse>> attempt) {
-    if (clusterLimit == null || !counted) {
+  private CompletableFuture<HttpResponse> clusterLimited(Supplier<CompletableFuture<HttpResponse>> attempt) {
+    if (clusterLimit == null) {
       return attempt.get();
     }
     return Futures.thenCompose(clusterLimit.acquire(), permitted -> attempt.get());
@@ -329,7 +333,8 @@ public final class HttpConnector implements AutoCloseable {
         clusterLimit.pause(retryAfter.compareTo(limit) > 0 ? limit : retryAfter);
       }
       throw new CompletionException(new HttpStatusException(response.status(), description.get(), attempt,
-          response.bodyAsString(), retryAfter));
+          // decoded on the network thread: only what the exception keeps (a character is at most 4 bytes)
+          response.bodyStart(4 * HttpStatusException.BODY_CHARS), retryAfter));
     });
     checked.whenComplete((response, failure) -> {
       inFlight.decrementAndGet();

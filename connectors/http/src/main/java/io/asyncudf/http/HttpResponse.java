@@ -69,6 +69,14 @@ public final class HttpResponse {
   }
 
   /**
+   * The start of the body as text: its first {@code maxBytes} bytes decoded (a character they cut may end it
+   * garbled), so that an error's snippet of a large body costs no more than the snippet.
+   */
+  String bodyStart(int maxBytes) {
+    return new String(body, 0, Math.min(body.length, maxBytes), charset());
+  }
+
+  /**
    * The body parsed as JSON.
    *
    * @throws MalformedResponseException naming the request when the body is not JSON

@@ -14,7 +14,7 @@ public class HttpStatusException extends IOException {
 
   private static final long serialVersionUID = 1L;
   static final int SNIPPET_CHARS = 512;
-  private static final int BODY_CHARS = 64 * 1024;
+  static final int BODY_CHARS = 64 * 1024;
 
   private final int status;
   private final String request;

@@ -16,8 +16,8 @@ public final class Origins {
     try {
       // AsyncHttpClient's own parser: the one that decides where a request really goes
       uri = Uri.create(url);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a URL: " + Redaction.url(url), e);
+    } catch (RuntimeException e) { // no cause: the parser's message holds the URL as it was, secrets and all
+      throw new IllegalArgumentException("not a URL: " + Redaction.url(url));
     }
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!("http".equals(scheme) || "https".equals(scheme)) || uri.getHost() == null || uri.getHost().isEmpty()) {

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /** Removes secrets from text that goes into messages and logs. */
 final class Redaction {
 
-  private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@?#]*@");
+  /** Up to the last {@code @} of the authority: a password may hold an {@code @} that was not escaped. */
+  private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#]*@");
   private static final Pattern SECRET_QUERY_VALUE = Pattern.compile(
       "(?i)([?&][^=&#]*(?:token|key|secret|password|passwd|pwd|signature|sig|auth|code|credential)[^=&#]*=)[^&#]*");
 

@@ -17,6 +17,10 @@ final class RequestDescription implements Supplier<String> {
     this.url = url;
   }
 
+  String method() {
+    return method;
+  }
+
   @Override
   public String get() {
     String described = text;

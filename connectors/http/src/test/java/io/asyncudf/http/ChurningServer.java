@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +38,11 @@ final class ChurningServer implements AutoCloseable {
   private final AtomicInteger dropped = new AtomicInteger();
 
   ChurningServer() throws InterruptedException {
+    this(Duration.ZERO);
+  }
+
+  /** @param cutAfter how long after reading a request it drops its connection on that request */
+  ChurningServer(Duration cutAfter) throws InterruptedException {
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -49,7 +56,7 @@ final class ChurningServer implements AutoCloseable {
                   protected void channelRead0(ChannelHandlerContext context, FullHttpRequest request) {
                     if (served++ == answers) {
                       dropped.incrementAndGet();
-                      context.close();
+                      context.executor().schedule(() -> context.close(), cutAfter.toNanos(), TimeUnit.NANOSECONDS);
                       return;
                     }
                     byte[] body = request.uri().substring(request.uri().lastIndexOf('/') + 1)

@@ -193,6 +193,58 @@ class HttpAuthTest {
   }
 
   @Test
+  void secretsInUrlsAndDefaultHeadersStayOutOfToStringAndErrors() {
+    List<String> texts = new ArrayList<>();
+    texts.add(HttpClientConfig.builder()
+        .baseUrl("https://etl:" + PASSWORD + "@" + PASSWORD + "@api.example.com/v1/?api_key=" + API_KEY)
+        .header("X-Api-Key", API_KEY)
+        .auth(HttpAuth.oauth2("https://auth.example.com/token?client_secret=" + CLIENT_SECRET,
+            new ClientSecretGrant("id", Secret.of(CLIENT_SECRET), null)))
+        .build().toString());
+    texts.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> HttpClientConfig.builder().baseUrl("https://etl:" + PASSWORD + "@exa mple.com/").build()).toString());
+    texts.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> HttpClientConfig.builder().baseUrl("ftp://etl:" + PASSWORD + "@example.com/").build()).toString());
+    IllegalArgumentException notAUrl = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Origins.of("https://etl:" + PASSWORD + "@[bad/"));
+    for (Throwable t = notAUrl; t != null; t = t.getCause()) {
+      texts.add(t.toString());
+    }
+
+    String everything = String.join("\n", texts);
+    assertThat(everything).doesNotContain(PASSWORD, API_KEY, CLIENT_SECRET).contains("api.example.com", "X-Api-Key");
+  }
+
+  @Test
+  void equalGrantsShareOneClientEvenWhenTheGrantIsALambda() throws Exception {
+    String secret = CLIENT_SECRET;
+    TokenGrant lambda = tokenUrl -> java.util.Map.of("grant_type", "client_credentials", "client_secret", secret);
+    HttpClientConfig config = HttpClientConfig.builder().baseUrl("https://api.example.com/")
+        .auth(HttpAuth.oauth2("https://auth.example.com/token", lambda)).build();
+    HttpClientConfig firstTask = copy(config);
+    HttpClientConfig secondTask = copy(config);
+
+    assertThat(firstTask.auth()).isNotSameAs(secondTask.auth()).isEqualTo(secondTask.auth());
+    assertThat(firstTask).isEqualTo(secondTask).hasSameHashCodeAs(secondTask);
+    assertThat(HttpConnector.shared(firstTask)).as("one client for the tasks of an executor")
+        .isSameAs(HttpConnector.shared(secondTask));
+    TokenGrant other = tokenUrl -> java.util.Map.of("grant_type", "client_credentials", "client_secret", "another");
+    assertThat(HttpAuth.oauth2("https://auth.example.com/token", other)).isNotEqualTo(firstTask.auth());
+  }
+
+  /** {@code value} as a task gets it: serialized with the closure, deserialized on the executor. */
+  @SuppressWarnings("unchecked")
+  private static <T> T copy(T value) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
+  }
+
+  @Test
   void aGrantThatCannotBuildItsRequestFailsEveryWaitingRequestWithAnAuthenticationError() throws Exception {
     TokenGrant broken = tokenUrl -> {
       throw new java.security.GeneralSecurityException("the key cannot sign");

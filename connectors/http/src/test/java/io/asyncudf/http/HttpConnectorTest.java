@@ -285,6 +285,18 @@ class HttpConnectorTest {
   }
 
   @Test
+  void aDeclaredLengthWithoutABodyIsNoBodyAboveTheCap() {
+    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Length", "5000").build());
+    server.enqueue(new MockResponse.Builder().code(304).setHeader("Content-Length", "5000").build());
+    HttpConnector http = connector(config().maxResponseBytes(4096).retry(HttpRetrySettings.none()).build());
+
+    assertThat(http.send(HttpRequest.of("HEAD", "large-file")).toCompletableFuture().join().status())
+        .as("a HEAD's Content-Length is the GET's").isEqualTo(200);
+    assertThat(failureOf(http.send(HttpRequest.get("cached").header("If-None-Match", "\"v1\""))))
+        .isInstanceOf(HttpStatusException.class).hasMessageContaining("304");
+  }
+
+  @Test
   void malformedJsonNamesTheRequest() {
     server.enqueue(ok("{\"truncated\": [1, 2"));
     HttpConnector http = connector(config().build());
@@ -370,6 +382,36 @@ class HttpConnectorTest {
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(900));
+  }
+
+  /**
+   * Requests that queue for a slot while the service stalls take their rate permits when they get the slot:
+   * when the service recovers they go out at the rate, not all together.
+   */
+  @Test
+  void requestsQueuedBehindAStallGoOutAtTheRateWhenTheServiceRecovers() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    List<Long> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());
+    dispatch(request -> {
+      if (seen.getAndIncrement() < 2) {
+        return new MockResponse.Builder().code(200).body("{}").headersDelay(1, TimeUnit.SECONDS).build();
+      }
+      arrivals.add(System.nanoTime());
+      return ok("{}");
+    });
+    HttpConnector http = connector(config().maxInFlight(2).requestsPerSecond(10).build());
+
+    List<CompletableFuture<HttpResponse>> all = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      all.add(http.send(HttpRequest.get("r" + i)).toCompletableFuture());
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+    long first = arrivals.get(0);
+    long burst = arrivals.stream().filter(at -> at - first < TimeUnit.MILLISECONDS.toNanos(300)).count();
+    assertThat(arrivals).hasSize(10);
+    assertThat(burst).as("requests in the 300 ms after the stall, at 10 per second (8 went out at once before)")
+        .isLessThanOrEqualTo(4);
   }
 
   @Test

@@ -65,6 +65,21 @@ class KeepAliveChurnTest {
   }
 
   @Test
+  void aPooledConnectionCutLongAfterItsRequestWasSentIsNoChurnAndGoesToTheRetryRules() throws Exception {
+    Duration cut = BoundedBodyHandler.STALE_WITHIN.plusMillis(500); // as a load balancer cuts a long request
+    try (ChurningServer server = new ChurningServer(cut); HttpConnector http = HttpConnector.create(config(server)
+        .retry(HttpRetrySettings.none()).build())) {
+      assertThat(http.send(null, HttpRequest.get("echo/1")).toCompletableFuture().get(30, TimeUnit.SECONDS).bodyAsString())
+          .isEqualTo("1");
+
+      CompletableFuture<HttpResponse> second = http.send(null, HttpRequest.get("echo/2")).toCompletableFuture();
+      assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(java.io.IOException.class);
+      assertThat(server.dropped()).as("the server may have done the work: not sent again").isEqualTo(1);
+      assertThat(http.resends()).isZero();
+    }
+  }
+
+  @Test
   void aPostCaughtOnAClosedConnectionIsNotResent() throws Exception {
     try (ChurningServer server = new ChurningServer(); HttpConnector http = HttpConnector.create(config(server).build())) {
       HttpRequest post = HttpRequest.postJson("echo/1", "{}");

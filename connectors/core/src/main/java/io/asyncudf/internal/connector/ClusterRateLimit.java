@@ -105,10 +105,21 @@ public final class ClusterRateLimit {
     return permit;
   }
 
-  /** Starts no request of this budget for {@code pause}, here and, from their next renewal, on every holder. */
+  /**
+   * Starts no request of this budget for {@code pause}, here and, from their next renewal, on every holder. The
+   * driver is told only of a pause that ends more than a tenth of it after the one in force here: a storm of 429s
+   * would otherwise send it one per answer.
+   */
   public void pause(Duration pause) {
+    boolean extends_; // beyond the pause in force by more than a tenth of this one
     synchronized (this) {
-      pausedUntil = Math.max(pausedUntil, nanoClock.getAsLong() + pause.toNanos());
+      long until = nanoClock.getAsLong() + pause.toNanos();
+      // a storm of 429s would otherwise send one pause to the driver per answer
+      extends_ = until - pausedUntil > pause.toNanos() / 10;
+      pausedUntil = Math.max(pausedUntil, until);
+    }
+    if (!extends_) {
+      return;
     }
     coordinator.pause(budget, pause).whenComplete((done, failure) -> {
       if (failure != null) {

@@ -145,6 +145,19 @@ public final class InFlightLimit {
    * @param onWaited told how long the task waited for its slot, when it had to wait, before it starts
    */
   public <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task, Consumer<Duration> onWaited) {
+    return runTimed(sending -> {
+      sending.run();
+      return task.get();
+    }, onWaited);
+  }
+
+  /**
+   * Like {@link #run(Supplier, Consumer)}, for a task that waits on something else once it holds its slot (a
+   * rate limit's permit) before it sends: it calls the {@code Runnable} it is given as it sends, and an adaptive
+   * limit measures its round trip from there, so that waits of its own do not read as the service queueing. A
+   * task that ends without calling it is no sample.
+   */
+  public <T> CompletableFuture<T> runTimed(Function<Runnable, CompletableFuture<T>> task, Consumer<Duration> onWaited) {
     long asked = nanoClock.getAsLong();
     CompletableFuture<Void> slot = acquire();
     AtomicBoolean claimed = new AtomicBoolean();
@@ -154,26 +167,25 @@ public final class InFlightLimit {
       if (!claimed.compareAndSet(false, true)) {
         return CompletableFuture.failedFuture(new CancellationException());
       }
-      long start = nanoClock.getAsLong();
       if (slot != GRANTED) {
         try {
-          onWaited.accept(Duration.ofNanos(start - asked));
+          onWaited.accept(Duration.ofNanos(nanoClock.getAsLong() - asked));
         } catch (RuntimeException e) {
           // a report that fails must not strand the slot
         }
       }
-      int inFlight = adaptive ? inUse() : 0;
+      Sending sending = adaptive ? new Sending() : null;
       CompletableFuture<T> running;
       try {
-        running = task.get();
+        running = task.apply(sending == null ? NOT_MEASURED : sending);
       } catch (RuntimeException e) {
         release();
         throw e;
       }
       started.set(running);
       running.whenComplete((value, failure) -> {
-        if (adaptive && !running.isCancelled()) {
-          sample(start, inFlight, failure);
+        if (sending != null && sending.sent && !running.isCancelled()) {
+          sample(sending.start, sending.inFlight, failure);
         }
         release();
       });
@@ -195,6 +207,22 @@ public final class InFlightLimit {
       }
     });
     return result;
+  }
+
+  private static final Runnable NOT_MEASURED = () -> {};
+
+  /** When a task holding a slot sent, and how many were in flight then: an adaptive limit's sample starts there. */
+  private final class Sending implements Runnable {
+    private volatile boolean sent;
+    private volatile long start;
+    private volatile int inFlight;
+
+    @Override
+    public void run() {
+      start = nanoClock.getAsLong();
+      inFlight = inUse();
+      sent = true;
+    }
   }
 
   private void sample(long start, int inFlight, Throwable failure) {

@@ -125,6 +125,19 @@ class ClusterRateLimitTest {
   }
 
   @Test
+  void aStormOf429sTellsTheDriverOnlyThePausesThatExtendTheCurrentOne() {
+    for (int answer = 0; answer < 100; answer++) { // 100 answers of 429 with Retry-After: 2 within 99 ms
+      limit.pause(Duration.ofSeconds(2));
+      time.advance(Duration.ofMillis(1));
+    }
+    assertThat(coordinator.pauses).containsExactly(Duration.ofSeconds(2));
+
+    time.advance(Duration.ofMillis(250)); // 350 ms after the first: 0.25 s beyond the pause in force, a tenth is 0.2 s
+    limit.pause(Duration.ofSeconds(2));
+    assertThat(coordinator.pauses).hasSize(2);
+  }
+
+  @Test
   void aPauseAnotherExecutorSawArrivesWithTheNextLease() {
     List<CompletableFuture<Void>> permits = acquire(100);
     coordinator.grant(100);
