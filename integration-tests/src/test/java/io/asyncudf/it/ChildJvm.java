@@ -18,9 +18,17 @@ public final class ChildJvm {
    * if it does not finish within 10 minutes or exits with a non-zero status.
    */
   public static String run(String heapOption, Class<?> main, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        heapOption));
+    return run(List.of(heapOption), main, args);
+  }
+
+  /**
+   * Runs {@code main} with {@code jvmOptions} after Spark's (a later option wins) and returns its output; fails
+   * if it does not finish within 10 minutes or exits with a non-zero status.
+   */
+  public static String run(List<String> jvmOptions, Class<?> main, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     command.addAll(Arrays.asList(System.getProperty("asyncudf.sparkJavaOptions", "").trim().split("\\s+")));
+    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     command.addAll(Arrays.asList(args));
     Process process = new ProcessBuilder(command.stream().filter(part -> !part.isEmpty()).toList())
