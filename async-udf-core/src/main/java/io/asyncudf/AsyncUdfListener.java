@@ -5,8 +5,9 @@ import java.io.Serializable;
 /**
  * Receives what happens to partitions and chunks while a UDF runs. It is serialized to the
  * executors, where its methods are called from the task thread and from the threads that complete
- * chunks, possibly concurrently, never from a connector's network thread: implementations must be
- * thread-safe and quick. An exception thrown
+ * chunks, possibly concurrently: implementations must be thread-safe and quick. Request events (retry,
+ * re-send) may be called on a connector's network thread, in order with the chunk's other events: a
+ * listener that blocks there holds up every request on that thread. An exception thrown
  * by a listener is logged and otherwise ignored.
  *
  * <p>For one chunk the order is: {@code onChunkStart} for each attempt; {@code onChunkTimeout}

@@ -34,17 +34,17 @@ record AttemptContext<P>(SparkPartitionInformation partitionInformation, int att
 
   @Override
   public void requestRetried(String request, int failedAttempt, Throwable failure, Duration retryDelay) {
-    events.deliverOffNetwork(new RequestRetryEvent(partitionInformation, attempt, request, failedAttempt, failure, retryDelay));
+    events.deliver(new RequestRetryEvent(partitionInformation, attempt, request, failedAttempt, failure, retryDelay));
   }
 
   @Override
   public void requestWaited(String request, Duration waited, int inFlightLimit) {
-    events.deliverOffNetwork(new RequestWaitEvent(partitionInformation, attempt, request, waited, inFlightLimit));
+    events.deliver(new RequestWaitEvent(partitionInformation, attempt, request, waited, inFlightLimit));
   }
 
   @Override
   public void requestResent(String request, Throwable failure) {
-    events.deliverOffNetwork(new RequestResendEvent(partitionInformation, attempt, request, failure));
+    events.deliver(new RequestResendEvent(partitionInformation, attempt, request, failure));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.asyncudf.internal.engine;
 
-import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.asyncudf.AsyncUdfEvent;
 import io.asyncudf.AsyncUdfListener;
 import io.asyncudf.ChunkEvent;
@@ -44,18 +43,6 @@ final class Events {
 
   void chunkTimeout(SparkPartitionInformation chunk, int attempt, Duration duration, Throwable failure) {
     deliver(new ChunkEvent(Kind.TIMEOUT, chunk, attempt, duration, failure, Duration.ZERO));
-  }
-
-  /**
-   * Hands a request's event to the listener, if any: on a callback thread when it was reported on a connector's
-   * network thread (a re-send, a retry decided as an answer was read), which must never run user code.
-   */
-  void deliverOffNetwork(AsyncUdfEvent event) {
-    if (listener != null && AsyncUdfThreads.onNetworkThread()) {
-      AsyncUdfThreads.callbacks().execute(() -> deliver(event));
-    } else {
-      deliver(event);
-    }
   }
 
   /** Hands {@code event} to the listener, if any; a listener that throws is logged. */

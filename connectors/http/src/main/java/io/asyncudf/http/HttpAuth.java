@@ -72,8 +72,8 @@ public sealed interface HttpAuth extends Serializable {
   }
 
   /**
-   * OAuth 2.0 client credentials with per-executor token caching. Two are equal when their grants are equal, or
-   * of one class and equal in serialized form: each task deserializes its own copy of a grant, and a lambda or a
+   * OAuth 2.0 client credentials with per-executor token caching. Two are equal when their grants are of one
+   * class and equal, or equal in serialized form: each task deserializes its own copy of a grant, and a lambda or a
    * class without {@code equals} would otherwise give every task a client of its own.
    */
   record OAuth2(String tokenUrl, TokenGrant grant, Duration refreshBefore) implements HttpAuth {
@@ -88,6 +88,7 @@ public sealed interface HttpAuth extends Serializable {
     @Override
     public boolean equals(Object other) {
       return other instanceof OAuth2 that && tokenUrl.equals(that.tokenUrl) && refreshBefore.equals(that.refreshBefore)
+          && grant.getClass() == that.grant.getClass() // as hashCode: equal grants are of one class
           && (grant.equals(that.grant) || sameSerializedForm(grant, that.grant));
     }
 
@@ -102,9 +103,6 @@ public sealed interface HttpAuth extends Serializable {
     }
 
     private static boolean sameSerializedForm(TokenGrant one, TokenGrant other) {
-      if (one.getClass() != other.getClass()) {
-        return false;
-      }
       try {
         return Arrays.equals(serialized(one), serialized(other));
       } catch (IOException e) { // a grant that does not serialize is equal to itself only

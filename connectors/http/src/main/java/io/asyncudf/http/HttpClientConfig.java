@@ -181,11 +181,6 @@ public record HttpClientConfig(
   public static final int DEFAULT_CONNECTIONS = 1024;
 
   /**
-   * A builder with the defaults: 1,024 connections, 1,024 in flight (per executor JVM: the tasks' windows,
-   * not the pool, bound what is in flight; a pool of 128 capped 2 tasks of 16 x 16 at a third of their
-   * speed), no rate limit, 16 MiB bodies, 4 attempts.
-   */
-  /**
    * Every setting, with secrets left out: the URLs redacted (user info, secret-looking query values), header
    * values not shown (only {@code secretHeaders} are meant for secrets, but a default header may carry one too).
    */
@@ -202,6 +197,11 @@ public record HttpClientConfig(
         + ", adaptiveInFlight=" + adaptiveInFlight + ", idleConnectionTimeout=" + idleConnectionTimeout + "]";
   }
 
+  /**
+   * A builder with the defaults: 1,024 connections, 1,024 in flight (per executor JVM: the tasks' windows,
+   * not the pool, bound what is in flight; a pool of 128 capped 2 tasks of 16 x 16 at a third of their
+   * speed), no rate limit, 16 MiB bodies, 4 attempts.
+   */
   public static Builder builder() {
     return new Builder();
   }

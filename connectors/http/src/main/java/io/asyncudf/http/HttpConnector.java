@@ -247,11 +247,9 @@ public final class HttpConnector implements AutoCloseable {
     // that passed the rate while every slot was held (a service stalling) would go out together when it recovers
     return retries.run(scope, description, rules.forRequest(request), attempt -> !authenticate
         // a token request takes no slot (the requests waiting for the token may hold them all) and no budget
-        ? rateLimited(description, () -> attempt(request, url, description, attempt, false, scope))
-        : slots.runTimed(sending -> clusterLimited(() -> rateLimited(description, () -> {
-              sending.run();
-              return attempt(request, url, description, attempt, credentials, scope);
-            })),
+        ? rateLimited(description, () -> attempt(request, url, description, attempt, false, scope, () -> {}))
+        : slots.runTimed(sending -> clusterLimited(() -> rateLimited(description,
+                () -> attempt(request, url, description, attempt, credentials, scope, sending))),
             waited -> RequestReports.of(scope).requestWaited(description.get(), waited, slots.limit())));
   }
 
@@ -277,25 +275,28 @@ public final class HttpConnector implements AutoCloseable {
     return Futures.after(wait, attempt);
   }
 
+  /** @param sending told as the request goes out (after any token fetch): an adaptive limit's round trip starts */
   private CompletableFuture<HttpResponse> attempt(HttpRequest request, String url, RequestDescription description,
-      int attempt, boolean credentials, RequestScope scope) {
+      int attempt, boolean credentials, RequestScope scope, Runnable sending) {
     if (!credentials || tokens == null) {
-      return exchange(request, url, description, attempt, credentials, credentials ? fixedAuthorization : null, scope);
+      return exchange(request, url, description, attempt, credentials, credentials ? fixedAuthorization : null, scope,
+          sending);
     }
     return Futures.thenCompose(tokens.token(), token -> Futures.exceptionallyCompose(
-        exchange(request, url, description, attempt, true, "Bearer " + token, scope),
+        exchange(request, url, description, attempt, true, "Bearer " + token, scope, sending),
         failure -> {
           if (failure instanceof HttpStatusException status && status.status() == 401) {
             tokens.invalidate(token);
             return Futures.thenCompose(tokens.token(),
-                fresh -> exchange(request, url, description, attempt, true, "Bearer " + fresh, scope));
+                fresh -> exchange(request, url, description, attempt, true, "Bearer " + fresh, scope, sending));
           }
           return CompletableFuture.failedFuture(failure);
         }));
   }
 
   private CompletableFuture<HttpResponse> exchange(HttpRequest request, String url, RequestDescription description,
-      int attempt, boolean credentials, String authorization, RequestScope scope) {
+      int attempt, boolean credentials, String authorization, RequestScope scope, Runnable sending) {
+    sending.run();
     RequestBuilder builder = new RequestBuilder(request.method()).setUrl(url);
     config.defaultHeaders().forEach(builder::setHeader);
     if (credentials) {
@@ -389,6 +390,10 @@ public final class HttpConnector implements AutoCloseable {
       return new InFlightLimit(config.adaptiveInFlight().newLimit(config.maxInFlight()),
           "all of the adaptive in-flight limit (at most " + config.maxInFlight() + ")", config.maxQueueWait(),
           AsyncUdfThreads.callbacks(), System::nanoTime, HttpConnector::outcome, () -> {});
+    }
+    if (config.requestsPerSecond() > 0 || config.clusterRequestsPerSecond() > 0) {
+      // a request holds its slot while it waits for the rate: slots run out because of the rate, not the pool
+      return new InFlightLimit(config.maxInFlight(), config.maxQueueWait());
     }
     return new InFlightLimit(config.maxInFlight(), config.maxQueueWait(), () -> LOG.warn(
         "requests to {} wait for a free slot: all {} of maxInFlight are in use (maxConnections {}, "

@@ -5,8 +5,11 @@ import java.util.regex.Pattern;
 /** Removes secrets from text that goes into messages and logs. */
 final class Redaction {
 
-  /** Up to the last {@code @} of the authority: a password may hold an {@code @} that was not escaped. */
-  private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#]*@");
+  /**
+   * Up to the last {@code @} of the authority (a password may hold an {@code @} that was not escaped), after
+   * {@code scheme://}, after a bare {@code //}, or at the start of a URL without either ({@code user:pw@host/x}).
+   */
+  private static final Pattern USER_INFO = Pattern.compile("(?<=^|//)[^/?#]*@");
   private static final Pattern SECRET_QUERY_VALUE = Pattern.compile(
       "(?i)([?&][^=&#]*(?:token|key|secret|password|passwd|pwd|signature|sig|auth|code|credential)[^=&#]*=)[^&#]*");
 

@@ -205,6 +205,10 @@ class HttpAuthTest {
         () -> HttpClientConfig.builder().baseUrl("https://etl:" + PASSWORD + "@exa mple.com/").build()).toString());
     texts.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> HttpClientConfig.builder().baseUrl("ftp://etl:" + PASSWORD + "@example.com/").build()).toString());
+    texts.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, // no scheme: "etl:"
+        () -> HttpClientConfig.builder().baseUrl("etl:" + PASSWORD + "@api.example.com/v1").build()).toString());
+    texts.add(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Origins.of("//etl:" + PASSWORD + "@api.example.com/v1")).toString());
     IllegalArgumentException notAUrl = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> Origins.of("https://etl:" + PASSWORD + "@[bad/"));
     for (Throwable t = notAUrl; t != null; t = t.getCause()) {

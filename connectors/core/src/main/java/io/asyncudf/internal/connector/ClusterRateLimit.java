@@ -74,6 +74,7 @@ public final class ClusterRateLimit {
     this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.pausedUntil = nanoClock.getAsLong(); // not 0: a nanosecond clock may read negative
   }
 
   /** A limit on the connector threads, its coordinator {@link ClusterCoordinator#current()}. */

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -60,6 +61,8 @@ public final class InFlightLimit {
   private final Queue<CompletableFuture<Void>> waiters = new ArrayDeque<>();
   private final Runnable onFirstWait;
   private final LongAdder waits = new LongAdder();
+  /** Requests sent and not done, for an adaptive limit's samples. */
+  private final AtomicInteger sentNow = new AtomicInteger();
   private boolean waited;
   private int inUse;
 
@@ -184,8 +187,11 @@ public final class InFlightLimit {
       }
       started.set(running);
       running.whenComplete((value, failure) -> {
-        if (sending != null && sending.sent && !running.isCancelled()) {
-          sample(sending.start, sending.inFlight, failure);
+        if (sending != null && sending.sent) {
+          sentNow.decrementAndGet();
+          if (!running.isCancelled()) {
+            sample(sending.start, sending.inFlight, failure);
+          }
         }
         release();
       });
@@ -211,7 +217,10 @@ public final class InFlightLimit {
 
   private static final Runnable NOT_MEASURED = () -> {};
 
-  /** When a task holding a slot sent, and how many were in flight then: an adaptive limit's sample starts there. */
+  /**
+   * When a task holding a slot sent, and how many had been sent and were not done then (a slot held by a request
+   * still waiting for something else is not in flight at the service): an adaptive limit's sample starts there.
+   */
   private final class Sending implements Runnable {
     private volatile boolean sent;
     private volatile long start;
@@ -220,7 +229,10 @@ public final class InFlightLimit {
     @Override
     public void run() {
       start = nanoClock.getAsLong();
-      inFlight = inUse();
+      if (!sent) {
+        sentNow.incrementAndGet();
+      }
+      inFlight = sentNow.get();
       sent = true;
     }
   }
