@@ -112,14 +112,13 @@ public final class ClusterRateLimit {
    * would otherwise send it one per answer.
    */
   public void pause(Duration pause) {
-    boolean extends_; // beyond the pause in force by more than a tenth of this one
+    boolean longer; // than the pause in force, by more than a tenth of this one
     synchronized (this) {
       long until = nanoClock.getAsLong() + pause.toNanos();
-      // a storm of 429s would otherwise send one pause to the driver per answer
-      extends_ = until - pausedUntil > pause.toNanos() / 10;
+      longer = until - pausedUntil > pause.toNanos() / 10;
       pausedUntil = Math.max(pausedUntil, until);
     }
-    if (!extends_) {
+    if (!longer) {
       return;
     }
     coordinator.pause(budget, pause).whenComplete((done, failure) -> {

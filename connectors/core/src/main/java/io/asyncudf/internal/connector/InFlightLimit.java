@@ -187,11 +187,8 @@ public final class InFlightLimit {
       }
       started.set(running);
       running.whenComplete((value, failure) -> {
-        if (sending != null && sending.sent) {
-          sentNow.decrementAndGet();
-          if (!running.isCancelled()) {
-            sample(sending.start, sending.inFlight, failure);
-          }
+        if (sending != null && sending.end() && !running.isCancelled()) {
+          sample(sending.start, sending.inFlight, failure);
         }
         release();
       });
@@ -222,18 +219,33 @@ public final class InFlightLimit {
    * still waiting for something else is not in flight at the service): an adaptive limit's sample starts there.
    */
   private final class Sending implements Runnable {
-    private volatile boolean sent;
-    private volatile long start;
-    private volatile int inFlight;
+    private boolean sent;
+    private boolean ended;
+    private long start;
+    private int inFlight;
 
+    /** The request goes out (again, after a 401); nothing once its task has ended (cancelled as it started). */
     @Override
-    public void run() {
+    public synchronized void run() {
+      if (ended) {
+        return;
+      }
       start = nanoClock.getAsLong();
       if (!sent) {
-        sentNow.incrementAndGet();
+        sent = true;
+        inFlight = sentNow.incrementAndGet();
+      } else {
+        inFlight = sentNow.get();
       }
-      inFlight = sentNow.get();
-      sent = true;
+    }
+
+    /** The task ended: whether it had sent, so that its round trip is a sample. */
+    synchronized boolean end() {
+      ended = true;
+      if (sent) {
+        sentNow.decrementAndGet();
+      }
+      return sent;
     }
   }
 
