@@ -4,11 +4,11 @@ import java.io.Serializable;
 
 /**
  * Receives what happens to partitions and chunks while a UDF runs. It is serialized to the
- * executors, where its methods are called from the task thread and from the threads that complete
- * chunks, possibly concurrently: implementations must be thread-safe and quick. Request events (retry,
- * re-send) may be called on a connector's network thread, in order with the chunk's other events: a
- * listener that blocks there holds up every request on that thread. An exception thrown
- * by a listener is logged and otherwise ignored.
+ * executors, where its methods are called from the task thread and from the library's threads that complete
+ * chunks, never from a connector's network thread. For one partition they are called one at a time, in
+ * the order things happened; different partitions' calls may run concurrently, so implementations must be
+ * thread-safe, and quick: while one runs, its partition's next events wait. The partition's end comes after
+ * every event reported before it. An exception thrown by a listener is logged and otherwise ignored.
  *
  * <p>For one chunk the order is: {@code onChunkStart} for each attempt; {@code onChunkTimeout}
  * for an attempt that ran out of time; {@code onChunkRetry} before each retry; finally exactly one

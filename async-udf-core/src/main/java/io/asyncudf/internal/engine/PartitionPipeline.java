@@ -261,7 +261,7 @@ public final class PartitionPipeline<S extends StagedChunk, I, O, R> implements 
         unreleased = new IllegalStateException("cannot release the resources of partition " + partition.partitionIndex(), e);
       }
     }
-    events.deliver(new PartitionEvent(PartitionEvent.Kind.END, partition, source.rowsStaged(), chunksDone,
+    events.deliverLast(new PartitionEvent(PartitionEvent.Kind.END, partition, source.rowsStaged(), chunksDone,
         chunksFailed, rowsFailed, Duration.ofNanos(System.nanoTime() - startNanos),
         failure != null ? failure : unreleased));
     if (unreleased != null) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asyncudf.AsyncChunkFunction;
 import io.asyncudf.AsyncUdf;
 import io.asyncudf.AsyncUdfListener;
+import io.asyncudf.ChunkEvent;
 import io.asyncudf.RequestRetryEvent;
 import java.time.Duration;
 import java.util.List;
@@ -25,11 +26,22 @@ class HttpConnectorSparkTest {
 
   /** Collects request retries in this JVM (local mode runs tasks in the test JVM). */
   static final List<RequestRetryEvent> RETRIES = new CopyOnWriteArrayList<>();
+  /** The threads request retries were delivered on. */
+  static final List<String> RETRY_THREADS = new CopyOnWriteArrayList<>();
+  /** "partition/chunk retry" and "partition/chunk success", in the order the listener got them. */
+  static final List<String> SEQUENCE = new CopyOnWriteArrayList<>();
 
   static final class RetryListener implements AsyncUdfListener {
     @Override
     public void onRequestRetry(RequestRetryEvent event) {
       RETRIES.add(event);
+      RETRY_THREADS.add(Thread.currentThread().getName());
+      SEQUENCE.add(event.partition().partitionIndex() + "/" + event.partition().chunkIndex() + " retry");
+    }
+
+    @Override
+    public void onChunkSuccess(ChunkEvent event) {
+      SEQUENCE.add(event.partition().partitionIndex() + "/" + event.partition().chunkIndex() + " success");
     }
   }
 
@@ -73,6 +85,16 @@ class HttpConnectorSparkTest {
         assertThat(event.partition().chunkIndex()).isNotNull();
       });
       assertThat(HttpConnector.shared(config).metrics().retries()).isEqualTo(RETRIES.size());
+      // a listener is never called on a network thread (a listener that blocks there would hold up every request
+      // on it), and a request's retry still comes before its chunk's success
+      assertThat(RETRY_THREADS).noneMatch(thread -> thread.startsWith("asyncudf-http"));
+      for (int i = 0; i < SEQUENCE.size(); i++) {
+        if (SEQUENCE.get(i).endsWith(" retry")) {
+          String chunk = SEQUENCE.get(i).substring(0, SEQUENCE.get(i).indexOf(' '));
+          assertThat(SEQUENCE.subList(i, SEQUENCE.size())).as("events after %s", SEQUENCE.get(i))
+              .contains(chunk + " success");
+        }
+      }
     } finally {
       HttpConnector.closeShared();
     }
