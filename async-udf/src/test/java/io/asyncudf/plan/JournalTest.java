@@ -495,6 +495,47 @@ class JournalTest {
   }
 
   @Test
+  void anAnswerLongerThanTheJsonReadersDefaultLimitReadsBackWhole() {
+    int length = 21_000_000; // Spark's JSON reader refuses strings over 20,000,000 characters by default
+    ColumnUdf<Long, String, Serializable> large = AsyncUdf.<Long, String, Serializable>scalarToScalar(
+        AsyncChunkFunction.perRow((ctx, id) -> new CountingService.Client(service.url()).score(id)
+            .thenApply(score -> id == 1 ? "x".repeat(length) : "score " + score)),
+        DataTypes.StringType).maxChunkSize(10).journal(dir.resolve("large").toString());
+    spark.range(0, 3, 1, 1).withColumn("s", large.apply(col("id"))).collectAsList();
+    assertThat(service.requests()).isEqualTo(3);
+
+    service.reset();
+    List<Row> again = spark.range(0, 3, 1, 1).withColumn("s", large.apply(col("id")))
+        .selectExpr("id", "length(s) AS n").orderBy("id").collectAsList();
+
+    assertThat(again.get(1).isNullAt(1)).as("the long answer is not read back as null").isFalse();
+    assertThat(again.get(1).getInt(1)).isEqualTo(length);
+    assertThat(service.requests()).isZero();
+  }
+
+  @Test
+  void anOutputThatCannotReadBackFromJsonOrAnInputThatChangesEachReadIsRefusedBeforeAnyCall() {
+    ColumnUdf<Long, java.util.Map<Long, String>, Serializable> byNumber =
+        AsyncUdf.<Long, java.util.Map<Long, String>, Serializable>scalarToScalar(
+            AsyncChunkFunction.perRow((ctx, id) -> new CountingService.Client(service.url()).score(id)
+                .thenApply(score -> java.util.Map.of(id, "score " + score))),
+            DataTypes.createMapType(DataTypes.LongType, DataTypes.StringType))
+        .journal(dir.resolve("maps").toString());
+    assertThatThrownBy(() -> spark.range(0, 10).withColumn("s", byNumber.apply(col("id"))).collectAsList())
+        .hasMessageContaining("cannot be journaled").hasMessageContaining("map with bigint keys");
+
+    spark.conf().set("spark.asyncudf.journal.dedupe", "job");
+    try {
+      Dataset<Row> random = spark.range(0, 100, 1, 4).selectExpr("cast(rand() * 1000 AS BIGINT) AS id");
+      assertThatThrownBy(() -> random.withColumn("s", journaled().apply(col("id"))).collectAsList())
+          .hasMessageContaining("is not deterministic").hasMessageContaining("dedupe=partition");
+    } finally {
+      spark.conf().unset("spark.asyncudf.journal.dedupe");
+    }
+    assertThat(service.requests()).isZero();
+  }
+
+  @Test
   void dedupeJobIsRefusedOnAStreamRatherThanHoldingItsRowsBack() throws Exception {
     Dataset<Row> stream = spark.readStream().format("rate").option("rowsPerSecond", "50").load().selectExpr("value AS id");
     spark.conf().set("spark.asyncudf.journal.dedupe", "job");

@@ -281,6 +281,12 @@ class AsyncSqlFunctionsTest {
     String query = "SELECT id, r.status_code, r.text FROM (SELECT id, async_http_request('api', 'GET', concat('/items/', id),"
         + " NULL, NULL, NULL, map('journal', '" + journal + "')) AS r FROM people WHERE id < 50) ORDER BY id";
     long before = server.getRequestCount();
+    // one operator calls and journals (so that a retried task recovers what its attempt before it journaled), with
+    // nothing planned between the two: the optimizer's column pruning once put a projection there
+    org.apache.spark.sql.execution.QueryExecution planned = spark.sql(query).queryExecution();
+    assertThat(planned.executedPlan().toString()).contains("AsyncEval").doesNotContain("JournalAppend");
+    assertThat(planned.explainString(org.apache.spark.sql.execution.FormattedMode$.MODULE$))
+        .contains("journal=" + journal);
     List<Row> first = spark.sql(query).collectAsList();
     assertThat(server.getRequestCount() - before).isEqualTo(50);
 

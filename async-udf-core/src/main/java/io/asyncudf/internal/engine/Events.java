@@ -10,19 +10,23 @@ import io.asyncudf.partition.SparkPartitionInformation;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to the user's listener, one at a time and in the order they were reported; a listener that
+ * Delivers events to the user's listener, one at a time and in the order they were reported; what a listener
  * throws is logged, never propagated. Never on a connector's network thread: an event reported there (a
  * request's retry, re-send or wait) is delivered on a callback thread. An event reported while another is
- * being delivered is queued and delivered right after it, by the thread delivering, so a listener is never
- * called concurrently for one partition and sees each chunk's events in order. The partition's end comes last.
+ * being delivered waits, and a callback thread delivers it next, so a listener is never called concurrently
+ * for one partition and sees each chunk's events in order. The partition's end comes after them.
  */
 final class Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(Events.class);
+
+  /** How long a task waits for its partition's earlier events to be delivered before it delivers the end. */
+  static final Duration LAST_EVENT_WAIT = Duration.ofSeconds(10);
 
   private final AsyncUdfListener listener;
   private final Executor offNetwork;
@@ -65,8 +69,8 @@ final class Events {
   }
 
   /**
-   * Hands {@code event} to the listener, if any: on this thread, unless this is a network thread (then on a
-   * callback thread) or another event is being delivered (then right after it, by the thread delivering it).
+   * Hands {@code event} to the listener, if any: on this thread, unless this is a network thread or another
+   * event is being delivered; then on a callback thread, after the events before it.
    */
   void deliver(AsyncUdfEvent event) {
     if (listener == null) {
@@ -80,56 +84,117 @@ final class Events {
       delivering = true;
       if (AsyncUdfThreads.onNetworkThread()) {
         queued.add(event);
-        offNetwork.execute(this::drain);
-        return;
+        event = null;
       }
     }
-    hand(event);
-    drain();
+    if (event != null) {
+      handThenRelease(event);
+    } else {
+      drainElsewhere();
+    }
   }
 
   /**
-   * Delivers the partition's last event once every event before it has been delivered, waiting for them on this
-   * thread (the task's). If interrupted while waiting, queues it behind them instead.
+   * Delivers the partition's last event on this thread (the task's) once every event before it has been
+   * delivered, waiting up to {@link #LAST_EVENT_WAIT} for them; after that, or if interrupted while waiting, it
+   * goes behind them on a callback thread.
    */
   void deliverLast(AsyncUdfEvent event) {
     if (listener == null) {
       return;
     }
     synchronized (lock) {
-      while (delivering) {
+      long deadline = System.nanoTime() + LAST_EVENT_WAIT.toNanos();
+      long left;
+      while (delivering && (left = deadline - System.nanoTime()) > 0) {
         try {
-          lock.wait();
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          queued.add(event);
-          return;
+          break;
         }
       }
+      if (delivering) {
+        LOG.warn("the listener is still busy with earlier events of this partition; its end event is delivered "
+            + "after them, on another thread");
+        queued.add(event);
+        return;
+      }
+      delivering = true;
     }
-    deliver(event);
+    handThenRelease(event);
   }
 
-  /** Delivers the queued events; the caller is the delivering thread. */
-  private void drain() {
-    while (true) {
-      AsyncUdfEvent next;
+  /** Delivers {@code event} on this thread, which holds the lane; passes the lane on to a callback thread if events wait. */
+  private void handThenRelease(AsyncUdfEvent event) {
+    try {
+      hand(event);
+    } finally {
+      boolean more;
       synchronized (lock) {
-        next = queued.poll();
-        if (next == null) {
-          delivering = false;
-          lock.notifyAll();
-          return;
+        more = !queued.isEmpty();
+        if (!more) {
+          release();
         }
       }
-      hand(next);
+      if (more) {
+        drainElsewhere();
+      }
     }
   }
 
+  /** Has a callback thread deliver the queued events; the lane is held and stays held until they are delivered. */
+  private void drainElsewhere() {
+    try {
+      offNetwork.execute(this::drain);
+    } catch (RuntimeException e) { // a pool that refuses work: deliver them here unless this is a network thread
+      if (AsyncUdfThreads.onNetworkThread()) {
+        synchronized (lock) {
+          LOG.warn("{} listener events were not delivered: {}", queued.size(), e.toString());
+          queued.clear();
+          release();
+        }
+      } else {
+        drain();
+      }
+    }
+  }
+
+  /** Delivers the queued events, then releases the lane; the caller holds the lane. */
+  private void drain() {
+    try {
+      while (true) {
+        AsyncUdfEvent next;
+        synchronized (lock) {
+          next = queued.poll();
+          if (next == null) {
+            release();
+            return;
+          }
+        }
+        hand(next);
+      }
+    } catch (VirtualMachineError e) {
+      synchronized (lock) {
+        release();
+      }
+      throw e;
+    }
+  }
+
+  /** Frees the lane (the caller holds the lock) and wakes a task waiting to deliver its partition's end. */
+  private void release() {
+    delivering = false;
+    lock.notifyAll();
+  }
+
+  /** Calls the listener; anything it throws, but a dying JVM's error, is logged and ignored. */
   private void hand(AsyncUdfEvent event) {
     try {
       listener.onEvent(event);
-    } catch (RuntimeException | LinkageError e) {
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
       LOG.warn("AsyncUdfListener {} threw on {}; ignoring", listener.getClass().getName(), event, e);
     }
   }

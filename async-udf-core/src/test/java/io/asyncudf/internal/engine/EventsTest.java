@@ -112,18 +112,78 @@ class EventsTest {
     onNetworkThread(() -> events.deliver(retry()));
     Thread task = new Thread(() -> events.deliverLast(end()), "task");
     task.start();
-    while (task.getState() != Thread.State.WAITING) {
-      Thread.onSpinWait();
-    }
+    awaitWaiting(task);
 
     assertThat(delivered).isEmpty();
     runCallbacks();
     task.join();
     assertThat(delivered).containsExactly("RequestRetryEvent", "partition END");
+    assertThat(threads).containsExactly(Thread.currentThread().getName(), "task");
+  }
+
+  /** Until {@code thread} waits (for the lock's signal, with a time limit); fails if it ends or never waits. */
+  private static void awaitWaiting(Thread thread) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (thread.getState() != Thread.State.TIMED_WAITING) {
+      assertThat(thread.getState()).as("the task's state").isNotEqualTo(Thread.State.TERMINATED);
+      assertThat(System.nanoTime()).as("the task waits within 5 s").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
   }
 
   @Test
-  void anEventReportedDuringADeliveryIsDeliveredAfterItByTheSameThread() throws Exception {
+  void anInterruptedTaskPutsItsPartitionsEndBehindTheEventsBeforeIt() throws Exception {
+    onNetworkThread(() -> events.deliver(retry()));
+    Thread.currentThread().interrupt();
+    try {
+      events.deliverLast(end());
+    } finally {
+      assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+    }
+
+    assertThat(delivered).isEmpty();
+    runCallbacks();
+    assertThat(delivered).containsExactly("RequestRetryEvent", "partition END");
+  }
+
+  @Test
+  void aListenerThatThrowsAnErrorIsLoggedAndTheNextEventsStillArrive() {
+    Events throwing = new Events(new AsyncUdfListener() {
+      @Override
+      public void onEvent(AsyncUdfEvent event) {
+        delivered.add(name(event));
+        throw new AssertionError("a listener's assertion");
+      }
+    }, callbackThread::add);
+
+    throwing.chunkStart(CHUNK, 1);
+    throwing.chunkSuccess(CHUNK, 1, Duration.ZERO);
+    throwing.deliverLast(end()); // would wait for ever if the first error had kept the lane
+
+    assertThat(delivered).containsExactly("chunk START", "chunk SUCCESS", "partition END");
+  }
+
+  @Test
+  void anEventAListenerReportsWhileDeliveringComesNextOnACallbackThread() {
+    Events[] nested = new Events[1];
+    nested[0] = new Events(new AsyncUdfListener() {
+      @Override
+      public void onEvent(AsyncUdfEvent event) {
+        delivered.add(name(event));
+        if (event instanceof ChunkEvent chunk && chunk.kind() == ChunkEvent.Kind.START) {
+          nested[0].chunkSuccess(CHUNK, 1, Duration.ZERO);
+        }
+      }
+    }, callbackThread::add);
+
+    nested[0].chunkStart(CHUNK, 1);
+    assertThat(delivered).containsExactly("chunk START");
+    runCallbacks();
+    assertThat(delivered).containsExactly("chunk START", "chunk SUCCESS");
+  }
+
+  @Test
+  void anEventReportedDuringADeliveryWaitsForItThenGoesToACallbackThread() throws Exception {
     CountDownLatch inFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Events blocking = new Events(new AsyncUdfListener() {
@@ -150,8 +210,9 @@ class EventsTest {
     release.countDown();
     first.join();
 
+    assertThat(delivered).containsExactly("chunk START");
+    runCallbacks();
     assertThat(delivered).containsExactly("chunk START", "chunk SUCCESS");
-    assertThat(threads).containsExactly("first", "first");
-    assertThat(callbackThread).isEmpty();
+    assertThat(threads).containsExactly("first", Thread.currentThread().getName());
   }
 }

@@ -130,15 +130,23 @@ public final class Journal {
    */
   static Expression answerOf(SparkSession spark, DataType type) {
     return over(spark, new BoundReference(0, DataTypes.StringType, true), x -> {
-      org.apache.spark.sql.Column parsed = from_json(x, wrapper(type), JSON_OPTIONS);
-      return functions.when(ofType(parsed.getField("t"), type), parsed.getField("v"));
+      org.apache.spark.sql.Column parsed = from_json(x, wrapper(type), READ_OPTIONS);
+      return functions.when(ofType(x, parsed.getField("t"), type), parsed.getField("v"));
     });
   }
 
-  /** Whether a line's type fingerprint {@code t} is {@code type}'s, or absent (a line from before they were kept). */
-  private static org.apache.spark.sql.Column ofType(org.apache.spark.sql.Column t, DataType type) {
-    return t.isNull().or(t.equalTo(functions.lit(fingerprint(type))));
+  /**
+   * Whether a line's answer, {@code json} read back with its type fingerprint {@code t}, is of {@code type}: its
+   * fingerprint is {@code type}'s, or the line has none (written before they were kept). A line that has one
+   * but could not be read back (its {@code t} null) is not: its row is called again, never answered null.
+   */
+  private static org.apache.spark.sql.Column ofType(org.apache.spark.sql.Column json, org.apache.spark.sql.Column t,
+      DataType type) {
+    return t.equalTo(functions.lit(fingerprint(type))).or(functions.not(json.rlike(FINGERPRINTED)));
   }
+
+  /** The end of an answer's JSON that has a type fingerprint: {@code "t":"<16 hex digits>"}} (it comes last). */
+  private static final String FINGERPRINTED = "\"t\":\"[0-9a-f]{16}\"}$";
 
   /** A short fingerprint of {@code type}: what its answers' JSON reads back as. */
   static String fingerprint(DataType type) {
@@ -166,8 +174,8 @@ public final class Journal {
       latest = latest.where(col("written_at").geq(functions.lit(java.sql.Timestamp.from(
           java.time.Instant.now().minus(maxAge)))));
     }
-    org.apache.spark.sql.Column parsed = from_json(col("answer"), wrapper(type), JSON_OPTIONS);
-    return latest.where(ofType(parsed.getField("t"), type)).select(col("key").as("k"), parsed.getField("v").as("v"));
+    org.apache.spark.sql.Column parsed = from_json(col("answer"), wrapper(type), READ_OPTIONS);
+    return latest.where(ofType(col("answer"), parsed.getField("t"), type)).select(col("key").as("k"), parsed.getField("v").as("v"));
   }
 
   /**
@@ -307,6 +315,20 @@ public final class Journal {
       "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx",
       "timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSS",
       "timeZone", "UTC");
+  /**
+   * How answers are read back: as {@link #JSON_OPTIONS}, and without the reader's default limits on the length of
+   * a string or number and on nesting, which {@code to_json} does not have: an answer journaled must read back.
+   */
+  private static final Map<String, String> READ_OPTIONS = withoutReadLimits();
+
+  private static Map<String, String> withoutReadLimits() {
+    Map<String, String> options = new java.util.HashMap<>(JSON_OPTIONS);
+    for (String limit : List.of("maxStringLen", "maxNumLen", "maxNestingDepth")) {
+      options.put(limit, String.valueOf(Integer.MAX_VALUE));
+    }
+    return Map.copyOf(options);
+  }
+
   private static final String JSON_OPTIONS_SQL = "map('timestampFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx\", "
       + "'timestampNTZFormat', \"yyyy-MM-dd'T'HH:mm:ss.SSSSSS\", 'timeZone', 'UTC')";
 

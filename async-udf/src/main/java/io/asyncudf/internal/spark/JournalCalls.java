@@ -99,6 +99,7 @@ final class JournalCalls {
   private static LogicalPlan journaled(AsyncMapRows rows) {
     SparkSession spark = SparkSession.active();
     RowsCall call = rows.call();
+    requireReadable(call.name(), call.outputSchema(), call.outputSchema());
     Attribute column = requireKey(call, Plans.list(rows.input()));
     Alias keyAlias = alias(Journal.key(spark, column), "__journal_key");
     LogicalPlan keyed = new Project(Plans.append(outputs(rows.child()), keyAlias), rows.child());
@@ -115,6 +116,7 @@ final class JournalCalls {
     AsyncCall call = eval.call();
     LogicalPlan child = eval.child();
     Attribute result = eval.result();
+    requireReadable(call.name(), result.dataType(), result.dataType());
 
     Alias keyAlias = alias(Journal.key(spark, eval.journalKey() != null ? eval.journalKey() : eval.input()),
         "__journal_key");
@@ -154,6 +156,12 @@ final class JournalCalls {
       throw new UnsupportedOperationException(DEDUPE + "=job reads the rows below the call twice, so it refuses a "
           + "call whose input comes from another async call (it would be called twice): " + call.name());
     }
+    if (!child.deterministic()) {
+      throw new UnsupportedOperationException(DEDUPE + "=job reads the rows below the call three times (those found "
+          + "in the journal, the keys to call, and the rows the answers join back to), so they must be the same each "
+          + "time, and the input of " + call.name() + " is not deterministic (rand(), uuid() or the like): its rows "
+          + "would be lost or doubled; use " + DEDUPE + "=partition, the default");
+    }
 
     Alias answer = new Alias(journaledAnswer, result.name(), result.exprId(), Plans.seq(List.of()), Option.empty(),
         Plans.seq(List.of()));
@@ -172,6 +180,31 @@ final class JournalCalls {
     LogicalPlan called = new AsyncEval(call.withoutJournal(), input, eval.result(), rows, eval.materialize());
     return new JournalAppend(call.journal(), key, Journal.json(spark, eval.result()), succeeded(call, eval.result()),
         called);
+  }
+
+  /**
+   * Checks that answers of {@code type} read back from the journal's JSON: Spark reads a map from JSON only when its
+   * keys are strings.
+   *
+   * @param whole the call's whole output type, for the message
+   * @throws IllegalArgumentException naming the call and the map type if {@code type} has a map with other keys
+   */
+  private static void requireReadable(String call, DataType whole, DataType type) {
+    if (type instanceof MapType map) {
+      if (!(map.keyType() instanceof org.apache.spark.sql.types.StringType)) {
+        throw new IllegalArgumentException("the answers of " + call + " cannot be journaled: its output "
+            + whole.simpleString() + " has a map with " + map.keyType().simpleString() + " keys, and a journal keeps "
+            + "answers as JSON, whose maps Spark reads back only with string keys; give the map string keys, or make "
+            + "it an array of key and value structs");
+      }
+      requireReadable(call, whole, map.valueType());
+    } else if (type instanceof ArrayType array) {
+      requireReadable(call, whole, array.elementType());
+    } else if (type instanceof StructType struct) {
+      for (org.apache.spark.sql.types.StructField field : struct.fields()) {
+        requireReadable(call, whole, field.dataType());
+      }
+    }
   }
 
   /**

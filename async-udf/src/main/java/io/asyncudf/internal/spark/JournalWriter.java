@@ -5,14 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -40,6 +40,8 @@ final class JournalWriter implements AutoCloseable {
   private boolean closed;
   /** A failure of the timer's roll, reported by the next append or close. */
   private IOException rollFailure;
+  /** The timer's roll still closing its file (uploading it, on S3), if any: {@link #close} waits for it. */
+  private CompletableFuture<Void> rolling;
   private final ScheduledFuture<?> flusher;
 
   /**
@@ -79,18 +81,25 @@ final class JournalWriter implements AutoCloseable {
         return;
       }
       rolled = detach();
+      rolling = new CompletableFuture<>();
     }
+    IOException failure = null;
     try {
       rolled.close();
     } catch (IOException e) {
-      failedRoll(e);
+      failure = e;
     } catch (RuntimeException e) {
-      failedRoll(new IOException(e.toString(), e));
+      failure = new IOException(e.toString(), e);
     }
+    rolled(failure);
   }
 
-  private synchronized void failedRoll(IOException failure) {
-    rollFailure = failure; // the stream is gone: nothing else would report it
+  private synchronized void rolled(IOException failure) {
+    if (failure != null) {
+      rollFailure = failure; // the stream is gone: nothing else would report it
+    }
+    rolling.complete(null);
+    rolling = null;
   }
 
   /** Whether a file is open for appends. */
@@ -133,6 +142,10 @@ final class JournalWriter implements AutoCloseable {
 
   private void open(long now) throws IOException {
     FileSystem fs = directory.getFileSystem(hadoop);
+    if (fs instanceof LocalFileSystem local) {
+      // its checksummed stream keeps a partial chunk of 512 bytes back from hflush; the raw one's reaches the disk
+      fs = local.getRawFileSystem();
+    }
     fs.mkdirs(directory);
     String name = "part-" + task + "-" + UUID.randomUUID().toString().substring(0, 8) + "-" + files++ + Journal.SUFFIX;
     out = fs.create(new Path(directory, name), false);
@@ -151,18 +164,44 @@ final class JournalWriter implements AutoCloseable {
     return file;
   }
 
-  /** Flushes and closes the current file, if any. */
+  /**
+   * Flushes and closes the current file, if any, and waits for a file the timer is closing.
+   *
+   * @throws UncheckedIOException naming the journal's location if a file could not be written or closed
+   */
   @Override
-  public synchronized void close() {
-    closed = true;
-    flusher.cancel(false);
-    try {
-      reportRollFailure();
+  public void close() {
+    CompletableFuture<Void> roll;
+    synchronized (this) {
+      closed = true;
+      flusher.cancel(false);
+      roll = rolling;
+    }
+    if (roll != null) {
+      roll.join(); // outside the lock: the roll takes it to finish
+    }
+    synchronized (this) {
+      IOException failure = null;
       if (out != null) {
-        closeFile();
+        try {
+          closeFile();
+        } catch (IOException e) {
+          failure = e;
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close the journal file at " + directory + ": " + e.getMessage(), e);
+      try {
+        reportRollFailure();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+      if (failure != null) {
+        throw new UncheckedIOException("cannot close the journal file at " + directory + ": " + failure.getMessage(),
+            failure);
+      }
     }
   }
 }

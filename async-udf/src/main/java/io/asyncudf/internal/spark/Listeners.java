@@ -22,19 +22,28 @@ final class Listeners implements AsyncUdfListener {
     return new Listeners(List.of(first, second));
   }
 
+  /** Every listener gets the event, whatever one of them throws; then the first failure is thrown. */
   private void each(Consumer<AsyncUdfListener> event) {
-    RuntimeException first = null;
+    Throwable first = null;
     for (AsyncUdfListener listener : listeners) {
       try {
         event.accept(listener);
-      } catch (RuntimeException e) {
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable e) {
         if (first == null) {
           first = e;
         }
       }
     }
+    if (first instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (first instanceof Error error) {
+      throw error;
+    }
     if (first != null) {
-      throw first;
+      throw new IllegalStateException("a listener threw " + first, first);
     }
   }
 

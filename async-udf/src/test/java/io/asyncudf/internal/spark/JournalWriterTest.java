@@ -43,6 +43,19 @@ class JournalWriterTest {
     }
   }
 
+  @Test
+  void onALocalDiskAFlushedLineIsInTheFileWhileItIsStillOpen() throws IOException {
+    AtomicLong clock = new AtomicLong(1_000_000);
+    try (JournalWriter writer = new JournalWriter(dir.toString(), new Configuration(), "run-0-1", clock::get)) {
+      writer.append("k1", "{\"v\":1}");
+      writer.flushIfDue();
+
+      assertThat(writer.hasOpenFile()).isTrue();
+      // a process killed now keeps the line: Hadoop's checksummed local stream held back lines under 512 bytes
+      assertThat(Files.readAllLines(journalFiles().get(0))).hasSize(1).allSatisfy(line -> assertThat(line).contains("k1"));
+    }
+  }
+
   /** A local file system whose files fail to close, as an upload to an object store may. */
   public static final class FailingCloseFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
     @Override
