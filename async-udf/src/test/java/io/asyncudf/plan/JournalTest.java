@@ -536,6 +536,26 @@ class JournalTest {
   }
 
   @Test
+  void aJournalWhoseFilesCannotBeClosedFailsTheQueryBeforeAnyCall() {
+    // as on S3 without write access: creating a file works, its upload on close is refused
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("fs.failclose.impl", io.asyncudf.internal.spark.FailingCloseFileSystem.class.getName());
+    hadoop.setBoolean("fs.failclose.impl.disable.cache", true);
+    try {
+      String refused = "failclose://" + dir.resolve("refused").toAbsolutePath();
+      ColumnUdf<Long, Long, Serializable> udf = client.scores().maxChunkSize(10).journal(refused);
+
+      assertThatThrownBy(() -> spark.range(0, 100, 1, 4).withColumn("s", udf.apply(col("id"))).collectAsList())
+          .hasMessageContaining("cannot write to the journal at " + refused)
+          .hasMessageContaining("no row was called");
+      assertThat(service.requests()).isZero();
+    } finally {
+      hadoop.unset("fs.failclose.impl");
+      hadoop.unset("fs.failclose.impl.disable.cache");
+    }
+  }
+
+  @Test
   void dedupeJobIsRefusedOnAStreamRatherThanHoldingItsRowsBack() throws Exception {
     Dataset<Row> stream = spark.readStream().format("rate").option("rowsPerSecond", "50").load().selectExpr("value AS id");
     spark.conf().set("spark.asyncudf.journal.dedupe", "job");

@@ -223,6 +223,36 @@ public final class Journal {
     }
   }
 
+  /** Journal locations this JVM (the driver) has written a probe file to. */
+  private static final java.util.Set<String> WRITABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Checks, once per location and driver JVM, that a file can be written and closed at {@code path}, so that a
+   * journal the job may not write fails the query before any call. On an object store such as S3 a refused
+   * write shows only when its file is closed: without the probe each task would call its rows, then fail.
+   *
+   * @throws UncheckedIOException naming the location if the probe file cannot be written or closed
+   */
+  static void requireWritable(SparkSession spark, String path) {
+    if (WRITABLE.contains(path)) {
+      return;
+    }
+    Path directory = new Path(path);
+    Path probe = new Path(directory, "_probe-" + java.util.UUID.randomUUID() + ".tmp");
+    try {
+      FileSystem fs = directory.getFileSystem(SparkInternals.hadoopConf(spark));
+      fs.mkdirs(directory);
+      try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(probe, false)) {
+        out.write('\n');
+      }
+      fs.delete(probe, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to the journal at " + path + ": a probe file failed ("
+          + e.getMessage() + "), so no row was called", e);
+    }
+    WRITABLE.add(path);
+  }
+
   /** {@link #answers} as an optimized logical plan, ready to join a plan the optimizer is working on. */
   static org.apache.spark.sql.catalyst.plans.logical.LogicalPlan optimizedAnswers(SparkSession spark, String path,
       DataType type) {
@@ -256,9 +286,10 @@ public final class Journal {
   /**
    * Rewrites the journal files at {@code path} last written more than {@code olderThan} ago as a few files
    * holding the latest valid entry per key, then deletes them; younger files (a running task may still
-   * append to its file for up to a minute) and files written meanwhile are left as they are. Readers may see
-   * an entry twice while it runs (they take one per key), never none; a query planned before it ends skips
-   * the files it deleted. Returns the entries the journal holds afterwards.
+   * append to its file for up to a minute), files still open on HDFS (a dead executor's, until the NameNode
+   * recovers them) and files written meanwhile are left as they are. Readers may see an entry twice while it
+   * runs (they take one per key), never none; a query planned before it ends skips the files it deleted.
+   * Returns the entries the journal holds afterwards.
    *
    * @throws UncheckedIOException if a file cannot be moved or deleted
    */
@@ -268,7 +299,10 @@ public final class Journal {
     try {
       FileSystem fs = new Path(path).getFileSystem(SparkInternals.hadoopConf(spark));
       for (Path file : files(spark, path)) {
-        if (fs.getFileStatus(file).getModificationTime() <= cutoff) {
+        // on HDFS a file a dead executor left open keeps its first time, and reads only to its completed blocks:
+        // its flushed lines are there once the NameNode recovers it, so it is never compacted before
+        if (fs.getFileStatus(file).getModificationTime() <= cutoff
+            && !(fs instanceof org.apache.hadoop.fs.LeaseRecoverable leases && !leases.isFileClosed(file))) {
           files.add(file);
         }
       }

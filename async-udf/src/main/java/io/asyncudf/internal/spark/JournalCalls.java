@@ -103,6 +103,7 @@ final class JournalCalls {
     Attribute column = requireKey(call, Plans.list(rows.input()));
     Alias keyAlias = alias(Journal.key(spark, column), "__journal_key");
     LogicalPlan keyed = new Project(Plans.append(outputs(rows.child()), keyAlias), rows.child());
+    Journal.requireWritable(spark, call.journal());
     LogicalPlan journal = Journal.optimizedAnswers(spark, call.journal(), new ArrayType(call.outputSchema(), true));
     List<Attribute> entry = Plans.list(journal.output());
     LogicalPlan joined = new Join(keyed, journal, LeftOuter$.MODULE$,
@@ -122,6 +123,7 @@ final class JournalCalls {
         "__journal_key");
     Attribute key = keyAlias.toAttribute();
     LogicalPlan keyed = new Project(Plans.append(outputs(child), keyAlias), child);
+    Journal.requireWritable(spark, call.journal());
     LogicalPlan journal = Journal.optimizedAnswers(spark, call.journal(), result.dataType());
     List<Attribute> entry = Plans.list(journal.output());
     Attribute journaledKey = entry.get(0);
