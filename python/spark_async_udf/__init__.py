@@ -136,8 +136,8 @@ def _option_string(value: OptionValue, what: str = "an option") -> str:
         return str(value)
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         return _comma_list(value)
-    raise TypeError(f"{what} must be a string, a number, a boolean or a list of strings, got {type(value).__name__}: "
-                    f"{value!r}")
+    # the type only: the value may be a secret
+    raise TypeError(f"{what} must be a string, a number, a boolean or a list of strings, got {type(value).__name__}")
 
 
 _DURATION_KEYS = frozenset({"connectTimeout", "requestTimeout", "idleConnectionTimeout", "retry.initialBackoff",
@@ -166,7 +166,7 @@ def _connection_key(keyword: str) -> str:
 def connection(
     builder: SparkSession.Builder,
     name: str,
-    url: str,
+    url: str | Sequence[str],
     auth: str | None = None,
     user: str | None = None,
     password_env: str | None = None,
@@ -206,7 +206,7 @@ def connection(
 
 def connection_keys(
     name: str,
-    url: str,
+    url: str | Sequence[str],
     auth: str | None = None,
     user: str | None = None,
     password_env: str | None = None,
@@ -227,11 +227,11 @@ def connection_keys(
     :raises ValueError: for a name that is not an identifier, or an auth kind without its keys
     :raises TypeError: for a duration given as a bare number
     """
-    if not _NAME.match(name or ""):
+    if not _NAME.fullmatch(name or ""):
         raise ValueError(f"a connection name must be an identifier (letters, digits, _), got {name!r}")
     if not url:
         raise ValueError(f"connection {name!r} needs a url")
-    keys: dict[str, str] = {"url": url}
+    keys: dict[str, str] = {"url": _option_string(url, "url")}
     if auth is not None:
         if auth not in _AUTH_KINDS:
             raise ValueError(f"connection {name!r}: auth must be none, basic, bearer or oauth2, got {auth!r}")
@@ -252,7 +252,7 @@ def connection_keys(
     auth_keys = {"auth.user": user, "auth.passwordEnv": password_env, "auth.tokenEnv": token_env,
                  "auth.tokenUrl": token_url, "auth.clientId": client_id,
                  "auth.clientSecretEnv": client_secret_env, "auth.scope": scope}
-    keys.update({key: value for key, value in auth_keys.items() if value is not None})
+    keys.update({key: _option_string(value, key) for key, value in auth_keys.items() if value is not None})
     for header, value in (headers or {}).items():
         if _is_credential(header):
             raise ValueError(f"connection {name!r}: {header!r} is a credential; a plain header's value shows in the "
@@ -262,6 +262,10 @@ def connection_keys(
     for header, variable in (secret_headers_env or {}).items():
         keys["secretHeader." + header + "Env"] = str(variable)
     for keyword, option in options.items():
+        if _is_credential(keyword) and keyword != "credential_origins":
+            raise ValueError(f"connection {name!r}: {keyword!r} is not a connection key, and its value would show in "
+                             "the Spark UI and the event log; pass a credential as "
+                             "secret_headers_env={'Header-Name': 'ENV_VAR'}, an environment variable of the driver")
         key = _connection_key(keyword)
         keys[key] = _duration_checked(key, option, keyword)
     return {_CONNECTION + name + "." + key: value for key, value in keys.items()}
@@ -308,6 +312,12 @@ def _string_entries(value: Mapping[str, OptionValue | Column | None],
 
     if not isinstance(value, Mapping):
         raise TypeError(f"{what} must be a dict, a Column or None, got {type(value).__name__}")
+    if what in ("headers", "params"):
+        for key, item in value.items():
+            if _is_credential(str(key)) and item is not None and not isinstance(item, Column):
+                raise ValueError(f"{what}[{str(key)!r}] is a credential given as a literal: its value would show "
+                                 "in the query plan (the Spark UI's SQL tab, the event log); give the connection "
+                                 f"secret_headers_env={{{str(key)!r}: 'ENV_VAR'}}, or pass a Column")
     return [(str(key), item if item is None or isinstance(item, Column) else _option_string(item, f"{what}[{key!r}]"))
             for key, item in value.items()]
 
@@ -442,7 +452,7 @@ def rows(spark: SparkSession, name: str, df: DataFrame, partition_by: str | Sequ
 
     :raises ValueError: if ``name`` is not a plain identifier
     """
-    if not _NAME.match(name or ""):
+    if not _NAME.fullmatch(name or ""):
         raise ValueError("a table function name must be a plain identifier (letters, digits, _), got " + repr(name))
     view = "_asyncudf_rows_" + uuid.uuid4().hex
     df.createOrReplaceTempView(view)

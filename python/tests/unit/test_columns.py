@@ -88,3 +88,11 @@ def test_the_fhir_and_opensearch_functions(sf):
 def test_call_applies_a_registered_function_to_columns_and_names(sf):
     assert call_of(au.call("risk_score", "id", sf.col("age") + 1)) == "'risk_score', id, +(age, 1)"
     assert call_of(au.call("now_score")) == "'now_score'"
+
+
+@pytest.mark.parametrize("where", ["headers", "params"])
+def test_a_literal_credential_in_a_request_is_refused(sf, where):
+    with pytest.raises(ValueError, match=f"{where}\\['Authorization'\\] is a credential given as a literal"):
+        au.http_request("local", "GET", "p", **{where: {"Authorization": "Bearer abc"}})
+    # a Column is a value per row, not in the plan's text
+    au.http_request("local", "GET", "p", headers={"Authorization": sf.col("token")})

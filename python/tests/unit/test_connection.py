@@ -118,3 +118,22 @@ def test_a_credential_is_refused_as_a_plain_header(header):
 def test_auth_keys_without_their_kind_are_refused_rather_than_sending_no_auth(arguments):
     with pytest.raises(ValueError, match="needs"):
         au.connection_keys("svc", "https://svc/", **arguments)
+
+
+def test_a_credential_keyword_is_refused_before_it_reaches_the_conf():
+    with pytest.raises(ValueError, match=r"'api_key' is not a connection key.*secret_headers_env"):
+        au.connection_keys("svc", "https://svc/", api_key="k-123")
+
+
+def test_a_value_of_the_wrong_type_is_named_by_its_type_only():
+    with pytest.raises(TypeError) as refused:
+        au.connection_keys("svc", "https://svc/", max_in_flight=b"Basic dTpwdw==")
+    assert "dTpwdw" not in str(refused.value)
+    assert "got bytes" in str(refused.value)
+
+
+def test_a_list_of_urls_is_comma_separated_and_a_name_with_a_newline_is_refused():
+    keys = au.connection_keys("search", ["http://os1:9200", "http://os2:9200"])
+    assert keys["spark.asyncudf.connection.search.url"] == "http://os1:9200,http://os2:9200"
+    with pytest.raises(ValueError, match="must be an identifier"):
+        au.connection_keys("scores\n", "https://svc/")
