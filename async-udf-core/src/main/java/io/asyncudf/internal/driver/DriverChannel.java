@@ -34,6 +34,8 @@ public final class DriverChannel {
 
   private final String id;
   private final String name;
+  private final java.util.concurrent.atomic.AtomicBoolean callbackFailureLogged =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final DriverCallback<Serializable, Serializable> callback;
   private final AsyncUdfListener listener;
   private final ProgressTracker progress;
@@ -118,6 +120,10 @@ public final class DriverChannel {
       Serializable answer = callback.handle(question);
       return new DriverMessage.CallReply(Codec.encode(answer), handler, null);
     } catch (Throwable e) { // whatever it is, the chunk hears of it rather than waiting for a timeout
+      if (callbackFailureLogged.compareAndSet(false, true)) { // the task hears only its text: its trace is here
+        LOG.warn("driver callback {} of {} failed (said once per query; each failure reaches its chunk)", handler,
+            name, e);
+      }
       return new DriverMessage.CallReply(null, handler, "driver callback " + handler + " failed: " + e);
     } finally {
       thread.setContextClassLoader(previous);

@@ -78,6 +78,8 @@ final class ProgressReporter {
   private synchronized void show(Map<String, JobProgress> running, long collected) {
     StringJoiner line = new StringJoiner("  ||  ");
     long now = nanoClock.getAsLong();
+    // a run's end matters only to the tick that collected its numbers before it: a stream ends one per micro-batch
+    lastEnded.values().removeIf(ended -> now - ended > TimeUnit.SECONDS.toNanos(LOG_EVERY_SECONDS));
     for (Map.Entry<String, JobProgress> run : running.entrySet()) {
       Long ended = lastEnded.get(run.getKey());
       if (ended != null && ended - collected >= 0) {

@@ -35,7 +35,8 @@ final class ProgressTracker {
   private long runStart;
   private long lastChange;
   private long endedAt;
-  private int active;
+  /** The task attempts that started and have not ended (one on an executor that died never does). */
+  private final java.util.Set<Long> active = new java.util.HashSet<>();
   private int partitionsDone;
   private long rowsDone;
   private long rowsOfEndedPartitions;
@@ -89,10 +90,10 @@ final class ProgressTracker {
       if (!running) {
         startRun(now);
       }
-      active++;
+      active.add(event.partition().taskAttemptId());
       return;
     }
-    active = Math.max(0, active - 1);
+    active.remove(event.partition().taskAttemptId());
     failedChunkRowsByTask.remove(event.partition().taskAttemptId());
     if (event.failure() == null) { // a failed attempt is retried: only a partition's last attempt counts
       long[] previous = endedPartitions.put(event.partition().partitionIndex(),
@@ -105,7 +106,8 @@ final class ProgressTracker {
       failedRowsOfEnded += event.failedRows();
       partitionsDone = endedPartitions.size();
     }
-    if (partitions > 0 && partitionsDone >= partitions && active == 0) {
+    if (running && partitions > 0 && partitionsDone >= partitions) {
+      // attempts still counted active are duplicates (speculative) or on executors that died: never waited for
       endRun(now);
     }
   }
@@ -134,7 +136,7 @@ final class ProgressTracker {
   private void startRun(long now) {
     running = true;
     runStart = now;
-    active = 0;
+    active.clear();
     partitionsDone = 0;
     rowsDone = 0;
     rowsOfEndedPartitions = 0;
@@ -164,7 +166,7 @@ final class ProgressTracker {
     boolean ended = false;
     synchronized (this) {
       long now = nanoClock.getAsLong();
-      if (running && active == 0 && now - lastChange >= IDLE_END.toNanos()) {
+      if (running && active.isEmpty() && now - lastChange >= IDLE_END.toNanos()) {
         endRun(lastChange);
         ended = true;
       }

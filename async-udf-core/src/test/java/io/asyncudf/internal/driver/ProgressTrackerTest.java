@@ -134,6 +134,22 @@ class ProgressTrackerTest {
   }
 
   @Test
+  void aRunEndsWhenEveryPartitionIsDoneThoughAnAttemptOnALostExecutorNeverEnded() {
+    // partition 0's first attempt ran on an executor that died: it sent its start, never its end
+    SparkPartitionInformation retried =
+        new SparkPartitionInformation(0, 3, 0, 999, 1, 1, "2", "host2", 1, "task", false, null, null, null);
+    tracker.record(List.of(start(0), start(1), start(2), start(3),
+        new PartitionEvent(PartitionEvent.Kind.START, retried, 0, 0, 0, 0, Duration.ZERO, null),
+        new PartitionEvent(PartitionEvent.Kind.END, retried, 100, 10, 0, 0, Duration.ZERO, null),
+        end(1, 100, 0), end(2, 100, 0), end(3, 100, 0)));
+
+    assertThat(ended).as("the run ended, and told so once").hasSize(1);
+    assertThat(ended.get(0).partitionsDone()).isEqualTo(4);
+    advance(Duration.ofSeconds(5));
+    assertThat(tracker.snapshot().running()).isFalse();
+  }
+
+  @Test
   void requestsThatWaitedForAConnectionAndTheLimitTheySawAreOnTheProgressLine() {
     SparkPartitionInformation chunk = partition(0).withChunk(0, 0, 10);
     tracker.record(List.of(start(0), event(Kind.START, 0, 0, 10)));

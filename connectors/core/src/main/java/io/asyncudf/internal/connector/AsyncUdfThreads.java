@@ -42,7 +42,11 @@ public final class AsyncUdfThreads {
     return Chunks.POOL;
   }
 
-  /** One thread for periodic blocking file work, such as flushing journal files; nothing else waits on it. */
+  /**
+   * Four threads for periodic blocking file work, such as flushing and rolling journal files (a roll uploads its
+   * file to an object store): one slow upload does not hold up every other task's flushes. Nothing else waits on
+   * them.
+   */
   public static ScheduledExecutorService files() {
     return Files.POOL;
   }
@@ -152,7 +156,7 @@ public final class AsyncUdfThreads {
   }
 
   private static final class Files {
-    static final ScheduledExecutorService POOL = scheduled("files", 1);
+    static final ScheduledExecutorService POOL = scheduled("files", 4);
   }
 
   private static final class Callbacks {
