@@ -262,7 +262,7 @@ def connection_keys(
     for header, variable in (secret_headers_env or {}).items():
         keys["secretHeader." + header + "Env"] = str(variable)
     for keyword, option in options.items():
-        if _is_credential(keyword) and keyword != "credential_origins":
+        if _is_credential(keyword) and _connection_key(keyword) != "credentialOrigins":
             raise ValueError(f"connection {name!r}: {keyword!r} is not a connection key, and its value would show in "
                              "the Spark UI and the event log; pass a credential as "
                              "secret_headers_env={'Header-Name': 'ENV_VAR'}, an environment variable of the driver")
@@ -280,6 +280,15 @@ def _is_credential(header: str) -> bool:
     """Whether the JVM side refuses ``header`` as a plain header (its list of credential names)."""
     name = header.lower().replace("_", "-")
     return name in _CREDENTIAL_NAMES or any(part in name for part in _CREDENTIAL_PARTS)
+
+
+#: Query parameters that carry credentials, by exact name (``page_token`` or ``max_tokens`` are ordinary ones).
+_CREDENTIAL_PARAMETERS = frozenset({"api_key", "apikey", "api-key", "access_token", "client_secret", "password",
+                                    "secret", "token", "auth_token", "signature"})
+
+
+def _is_credential_parameter(name: str) -> bool:
+    return name.lower() in _CREDENTIAL_PARAMETERS
 
 
 def check(spark: SparkSession, *connections: str) -> None:
@@ -313,8 +322,9 @@ def _string_entries(value: Mapping[str, OptionValue | Column | None],
     if not isinstance(value, Mapping):
         raise TypeError(f"{what} must be a dict, a Column or None, got {type(value).__name__}")
     if what in ("headers", "params"):
+        refused = _is_credential if what == "headers" else _is_credential_parameter
         for key, item in value.items():
-            if _is_credential(str(key)) and item is not None and not isinstance(item, Column):
+            if refused(str(key)) and item is not None and not isinstance(item, Column):
                 raise ValueError(f"{what}[{str(key)!r}] is a credential given as a literal: its value would show "
                                  "in the query plan (the Spark UI's SQL tab, the event log); give the connection "
                                  f"secret_headers_env={{{str(key)!r}: 'ENV_VAR'}}, or pass a Column")

@@ -90,9 +90,10 @@ def test_call_applies_a_registered_function_to_columns_and_names(sf):
     assert call_of(au.call("now_score")) == "'now_score'"
 
 
-@pytest.mark.parametrize("where", ["headers", "params"])
-def test_a_literal_credential_in_a_request_is_refused(sf, where):
-    with pytest.raises(ValueError, match=f"{where}\\['Authorization'\\] is a credential given as a literal"):
-        au.http_request("local", "GET", "p", **{where: {"Authorization": "Bearer abc"}})
-    # a Column is a value per row, not in the plan's text
+@pytest.mark.parametrize(("where", "name"), [("headers", "Authorization"), ("params", "access_token")])
+def test_a_literal_credential_in_a_request_is_refused(sf, where, name):
+    with pytest.raises(ValueError, match=f"{where}\\['{name}'\\] is a credential given as a literal"):
+        au.http_request("local", "GET", "p", **{where: {name: "abc"}})
+    # a Column is a value per row, not in the plan's text; ordinary parameters named like tokens pass
     au.http_request("local", "GET", "p", headers={"Authorization": sf.col("token")})
+    au.http_request("local", "GET", "p", params={"page_token": "abc", "max_tokens": 100})

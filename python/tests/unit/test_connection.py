@@ -123,6 +123,8 @@ def test_auth_keys_without_their_kind_are_refused_rather_than_sending_no_auth(ar
 def test_a_credential_keyword_is_refused_before_it_reaches_the_conf():
     with pytest.raises(ValueError, match=r"'api_key' is not a connection key.*secret_headers_env"):
         au.connection_keys("svc", "https://svc/", api_key="k-123")
+    keys = au.connection_keys("svc", "https://svc/", credentialOrigins=["https://a"])
+    assert keys["spark.asyncudf.connection.svc.credentialOrigins"] == "https://a"
 
 
 def test_a_value_of_the_wrong_type_is_named_by_its_type_only():

@@ -529,10 +529,18 @@ class JournalTest {
       Dataset<Row> random = spark.range(0, 100, 1, 4).selectExpr("cast(rand() * 1000 AS BIGINT) AS id");
       assertThatThrownBy(() -> random.withColumn("s", journaled().apply(col("id"))).collectAsList())
           .hasMessageContaining("is not deterministic").hasMessageContaining("dedupe=partition");
+      Dataset<Row> sampled = spark.range(0, 100, 1, 4).toDF().where("rand() < 0.5");
+      assertThatThrownBy(() -> sampled.withColumn("s", journaled().apply(col("id"))).collectAsList())
+          .hasMessageContaining("is not deterministic");
+      assertThat(service.requests()).isZero();
+
+      // a random column the key does not read changes nothing
+      Dataset<Row> salted = spark.range(0, 100, 1, 4).withColumn("salt", org.apache.spark.sql.functions.rand());
+      assertThat(salted.withColumn("s", journaled().apply(col("id"))).collectAsList()).hasSize(100);
+      assertThat(service.requests()).isEqualTo(100);
     } finally {
       spark.conf().unset("spark.asyncudf.journal.dedupe");
     }
-    assertThat(service.requests()).isZero();
   }
 
   @Test

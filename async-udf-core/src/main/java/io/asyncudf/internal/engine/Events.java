@@ -125,7 +125,7 @@ final class Events {
     handThenRelease(event);
   }
 
-  /** Delivers {@code event} on this thread, which holds the lane; passes the lane on to a callback thread if events wait. */
+  /** Delivers {@code event} on this thread, which holds the lane; hands the lane to a callback thread if events wait. */
   private void handThenRelease(AsyncUdfEvent event) {
     try {
       hand(event);
@@ -174,7 +174,7 @@ final class Events {
         }
         hand(next);
       }
-    } catch (VirtualMachineError e) {
+    } catch (OutOfMemoryError e) {
       synchronized (lock) {
         release();
       }
@@ -188,11 +188,11 @@ final class Events {
     lock.notifyAll();
   }
 
-  /** Calls the listener; anything it throws, but a dying JVM's error, is logged and ignored. */
+  /** Calls the listener; anything it throws but an {@link OutOfMemoryError} (a stack overflow too) is logged. */
   private void hand(AsyncUdfEvent event) {
     try {
       listener.onEvent(event);
-    } catch (VirtualMachineError e) {
+    } catch (OutOfMemoryError e) {
       throw e;
     } catch (Throwable e) {
       LOG.warn("AsyncUdfListener {} threw on {}; ignoring", listener.getClass().getName(), event, e);

@@ -239,18 +239,23 @@ public final class Journal {
     }
     Path directory = new Path(path);
     Path probe = new Path(directory, "_probe-" + java.util.UUID.randomUUID() + ".tmp");
+    FileSystem fs;
     try {
-      FileSystem fs = directory.getFileSystem(SparkInternals.hadoopConf(spark));
+      fs = directory.getFileSystem(SparkInternals.hadoopConf(spark));
       fs.mkdirs(directory);
       try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(probe, false)) {
         out.write('\n');
       }
-      fs.delete(probe, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the journal at " + path + ": a probe file failed ("
           + e.getMessage() + "), so no row was called", e);
     }
     WRITABLE.add(path);
+    try {
+      fs.delete(probe, false);
+    } catch (IOException e) { // writers never delete: a store that allows writes only is fine
+      LOG.warn("cannot delete the probe file {} of the journal: {}", probe, e.toString());
+    }
   }
 
   /** {@link #answers} as an optimized logical plan, ready to join a plan the optimizer is working on. */

@@ -3,7 +3,6 @@ package io.asyncudf.internal.spark;
 import io.asyncudf.internal.spark.catalyst.Plans;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
-import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import scala.collection.immutable.IndexedSeq;
@@ -64,16 +63,6 @@ public final class JournalAppend extends LogicalPlan {
   @Override
   public Seq<Attribute> output() {
     return child.output();
-  }
-
-  /**
-   * Every column of its child, so that the optimizer's column pruning never puts a projection between this node
-   * and the call below it: the planner merges the two into one operator, which journals what it calls and
-   * recovers a retried task's answers, only when this node sits right on the call.
-   */
-  @Override
-  public AttributeSet references() {
-    return child.outputSet();
   }
 
   @Override

@@ -158,11 +158,11 @@ final class JournalCalls {
       throw new UnsupportedOperationException(DEDUPE + "=job reads the rows below the call twice, so it refuses a "
           + "call whose input comes from another async call (it would be called twice): " + call.name());
     }
-    if (!child.deterministic()) {
+    if (differsBetweenReads(child, eval.journalKey() != null ? eval.journalKey() : eval.input())) {
       throw new UnsupportedOperationException(DEDUPE + "=job reads the rows below the call three times (those found "
           + "in the journal, the keys to call, and the rows the answers join back to), so they must be the same each "
-          + "time, and the input of " + call.name() + " is not deterministic (rand(), uuid() or the like): its rows "
-          + "would be lost or doubled; use " + DEDUPE + "=partition, the default");
+          + "time, and the input of " + call.name() + ", or a filter of its rows, is not deterministic (rand(), "
+          + "uuid() or the like): its rows would be lost or doubled; use " + DEDUPE + "=partition, the default");
     }
 
     Alias answer = new Alias(journaledAnswer, result.name(), result.exprId(), Plans.seq(List.of()), Option.empty(),
@@ -182,6 +182,44 @@ final class JournalCalls {
     LogicalPlan called = new AsyncEval(call.withoutJournal(), input, eval.result(), rows, eval.materialize());
     return new JournalAppend(call.journal(), key, Journal.json(spark, eval.result()), succeeded(call, eval.result()),
         called);
+  }
+
+  /**
+   * Whether the rows below a call may differ between two reads in what the call's key depends on: the key computed
+   * from a non-deterministic expression (directly, or through columns computed from one), or the rows filtered by
+   * one. A non-deterministic column the key does not read (an ingestion id, a salt) changes nothing.
+   */
+  private static boolean differsBetweenReads(LogicalPlan child, Expression key) {
+    List<LogicalPlan> nodes = new ArrayList<>(Plans.list(child.collect(
+        new scala.runtime.AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+          @Override
+          public boolean isDefinedAt(LogicalPlan node) {
+            return true;
+          }
+
+          @Override
+          public LogicalPlan apply(LogicalPlan node) {
+            return node;
+          }
+        })));
+    java.util.Collections.reverse(nodes); // a node's children before it
+    java.util.Set<Object> varying = new java.util.HashSet<>();
+    for (LogicalPlan node : nodes) {
+      if (node instanceof Filter filter && varies(filter.condition(), varying)) {
+        return true;
+      }
+      for (Expression expression : Plans.list(node.expressions())) {
+        if (expression instanceof Alias alias && varies(alias.child(), varying)) {
+          varying.add(alias.exprId());
+        }
+      }
+    }
+    return varies(key, varying);
+  }
+
+  private static boolean varies(Expression expression, java.util.Set<Object> varying) {
+    return !expression.deterministic() || Plans.list(expression.references().toSeq()).stream()
+        .anyMatch(attribute -> varying.contains(attribute.exprId()));
   }
 
   /**

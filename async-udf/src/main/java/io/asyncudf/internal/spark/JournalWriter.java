@@ -28,6 +28,9 @@ final class JournalWriter implements AutoCloseable {
 
   static final long FLUSH_INTERVAL_MILLIS = 1_000;
   static final long ROLL_INTERVAL_MILLIS = 60_000;
+  /** How long closing waits for a file the timer is closing (uploading, on S3). */
+  static final long ROLL_WAIT_SECONDS = 60;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalWriter.class);
 
   private final Path directory;
   private final Configuration hadoop;
@@ -66,7 +69,7 @@ final class JournalWriter implements AutoCloseable {
   void flushIfDue() {
     FSDataOutputStream rolled;
     synchronized (this) {
-      if (out == null) {
+      if (out == null || closed) { // a closed writer closes its file itself
         return;
       }
       if (clock.getAsLong() - openedAt < ROLL_INTERVAL_MILLIS) {
@@ -88,10 +91,11 @@ final class JournalWriter implements AutoCloseable {
       rolled.close();
     } catch (IOException e) {
       failure = e;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // an Error too (a class missing at an upload's start): the task's close must not wait for ever
       failure = new IOException(e.toString(), e);
+    } finally {
+      rolled(failure);
     }
-    rolled(failure);
   }
 
   private synchronized void rolled(IOException failure) {
@@ -177,8 +181,15 @@ final class JournalWriter implements AutoCloseable {
       flusher.cancel(false);
       roll = rolling;
     }
-    if (roll != null) {
-      roll.join(); // outside the lock: the roll takes it to finish
+    if (roll != null) { // outside the lock: the roll takes it to finish
+      try {
+        roll.get(ROLL_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.warn("the journal file the timer is closing at {} did not close within {} s; the task ends without "
+            + "waiting for it", directory, ROLL_WAIT_SECONDS);
+      }
     }
     synchronized (this) {
       IOException failure = null;

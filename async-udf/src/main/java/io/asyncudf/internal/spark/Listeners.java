@@ -28,7 +28,7 @@ final class Listeners implements AsyncUdfListener {
     for (AsyncUdfListener listener : listeners) {
       try {
         event.accept(listener);
-      } catch (VirtualMachineError e) {
+      } catch (OutOfMemoryError e) {
         throw e;
       } catch (Throwable e) {
         if (first == null) {

@@ -44,8 +44,8 @@ public final class AsyncUdfThreads {
 
   /**
    * Four threads for periodic blocking file work, such as flushing and rolling journal files (a roll uploads its
-   * file to an object store): one slow upload does not hold up every other task's flushes. Nothing else waits on
-   * them.
+   * file to an object store): one slow upload does not hold up every other task's flushes. Only a task closing its
+   * journal waits on them, for a roll of its own file.
    */
   public static ScheduledExecutorService files() {
     return Files.POOL;
