@@ -145,19 +145,7 @@ final class Events {
 
   /** Has a callback thread deliver the queued events; the lane is held and stays held until they are delivered. */
   private void drainElsewhere() {
-    try {
-      offNetwork.execute(this::drain);
-    } catch (RuntimeException e) { // a pool that refuses work: deliver them here unless this is a network thread
-      if (AsyncUdfThreads.onNetworkThread()) {
-        synchronized (lock) {
-          LOG.warn("{} listener events were not delivered: {}", queued.size(), e.toString());
-          queued.clear();
-          release();
-        }
-      } else {
-        drain();
-      }
-    }
+    offNetwork.execute(this::drain);
   }
 
   /** Delivers the queued events, then releases the lane; the caller holds the lane. */

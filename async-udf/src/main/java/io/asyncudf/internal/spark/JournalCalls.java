@@ -144,17 +144,7 @@ final class JournalCalls {
           + "streaming query cannot emit in append mode (its rows would be held back for good): use "
           + DEDUPE + "=partition, the default, for " + call.name() + " on a stream");
     }
-    if (Plans.list(child.collect(new scala.runtime.AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
-      @Override
-      public boolean isDefinedAt(LogicalPlan node) {
-        return node instanceof AsyncEval || node instanceof AsyncMapRows;
-      }
-
-      @Override
-      public LogicalPlan apply(LogicalPlan node) {
-        return node;
-      }
-    })).size() > 0) {
+    if (Plans.nodes(child).stream().anyMatch(node -> node instanceof AsyncEval || node instanceof AsyncMapRows)) {
       throw new UnsupportedOperationException(DEDUPE + "=job reads the rows below the call twice, so it refuses a "
           + "call whose input comes from another async call (it would be called twice): " + call.name());
     }
@@ -190,18 +180,7 @@ final class JournalCalls {
    * one. A non-deterministic column the key does not read (an ingestion id, a salt) changes nothing.
    */
   private static boolean differsBetweenReads(LogicalPlan child, Expression key) {
-    List<LogicalPlan> nodes = new ArrayList<>(Plans.list(child.collect(
-        new scala.runtime.AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
-          @Override
-          public boolean isDefinedAt(LogicalPlan node) {
-            return true;
-          }
-
-          @Override
-          public LogicalPlan apply(LogicalPlan node) {
-            return node;
-          }
-        })));
+    List<LogicalPlan> nodes = Plans.nodes(child);
     java.util.Collections.reverse(nodes); // a node's children before it
     java.util.Set<Object> varying = new java.util.HashSet<>();
     for (LogicalPlan node : nodes) {

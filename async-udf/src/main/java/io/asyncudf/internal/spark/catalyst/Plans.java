@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -26,6 +27,21 @@ public final class Plans {
   @SuppressWarnings("unchecked")
   public static <T> List<T> list(scala.collection.Seq<? extends T> seq) {
     return (List<T>) CollectionConverters.asJava(seq);
+  }
+
+  /** Every node of {@code plan}, a node before its children. */
+  public static List<LogicalPlan> nodes(LogicalPlan plan) {
+    return new ArrayList<>(list(plan.collect(new scala.runtime.AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+      @Override
+      public boolean isDefinedAt(LogicalPlan node) {
+        return true;
+      }
+
+      @Override
+      public LogicalPlan apply(LogicalPlan node) {
+        return node;
+      }
+    })));
   }
 
   /** {@code expression} with {@code rule} applied bottom-up to every node. */
