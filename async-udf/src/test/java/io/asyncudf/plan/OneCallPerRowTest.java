@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class OneCallPerRowTest {
 
-  private static final int ROWS = 2_000;
+  private static final int ROWS = 400; // 4 partitions of 100: 5 chunks of 20, or 10 of 10, each
 
   private static CountingService service;
   private static ColumnUdf<Long, Long, Serializable> score;
@@ -301,8 +301,8 @@ class OneCallPerRowTest {
   @Test
   void aQueryThatFailsWhileItsOutputIsKeptReleasesWhatWasStored() {
     ColumnUdf<Long, Long, Serializable> failing = AsyncUdf.<Long, Long, Serializable>scalarToScalar(
-            (ctx, ids) -> ids.contains(1_500L)
-                ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("row 1500 refused"))
+            (ctx, ids) -> ids.contains(300L)
+                ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("row 300 refused"))
                 : java.util.concurrent.CompletableFuture.completedFuture(ids.stream().map(id -> id * 2).toList()),
             DataTypes.LongType)
         .maxChunkSize(10);
@@ -310,7 +310,7 @@ class OneCallPerRowTest {
         scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getPersistentRDDs()).keySet());
 
     assertThatThrownBy(() -> ids(0).withColumn("s", failing.apply(col("id"))).orderBy(col("s").desc()).collectAsList())
-        .hasStackTraceContaining("row 1500 refused");
+        .hasStackTraceContaining("row 300 refused");
 
     assertThat(scala.jdk.javaapi.CollectionConverters.asJava(spark.sparkContext().getPersistentRDDs()).keySet())
         .as("the partitions stored before the failure are released").isSubsetOf(before);
@@ -362,7 +362,7 @@ class OneCallPerRowTest {
         .maxChunkSize(20).callback(chunkSeen);
     List<Row> rows = reporting.withColumn(ids(0), "s", col("id")).orderBy(col("s").desc()).collectAsList();
     assertSortedScores(rows, 1);
-    assertThat(calls.get()).as("callbacks for 100 chunks").isEqualTo(ROWS / 20);
+    assertThat(calls.get()).as("callbacks for %d chunks", ROWS / 20).isEqualTo(ROWS / 20);
   }
 
   @Test
@@ -444,7 +444,7 @@ class OneCallPerRowTest {
     Dataset<Row> out = scoreRows.apply(ids(0));
     assertThat(out.collectAsList()).hasSize(ROWS);
     String explain = out.queryExecution().explainString(FormattedMode$.MODULE$);
-    assertThat(explain).contains("(2) AsyncMapRows", "Call: async_dataframe_udf(rows)", "number of input rows: 2,000",
+    assertThat(explain).contains("(2) AsyncMapRows", "Call: async_dataframe_udf(rows)", "number of input rows: " + ROWS,
         "chunks: " + ROWS / 10, "failed rows: 0");
   }
 }
