@@ -78,6 +78,7 @@ def test_a_table_function_from_a_conf_factory_takes_a_dataframe_and_calls_each_r
     assert [(row.id, row.risk_score) for row in out] == [(i, i / 10) for i in reversed(range(120))]
     assert all(row.error is None for row in out)
     assert service.requests["score"] - before == 120
+    assert [t.name for t in spark.catalog.listTables() if t.isTemporary] == [], "rows() leaves no view behind"
 
 
 def test_a_table_function_arranges_its_rows_by_partition_by_and_order_by(spark, service):
