@@ -240,6 +240,25 @@ class DriverChannelTest {
         .contains("partitions 4/4");
   }
 
+  /**
+   * The driver hears of every task attempt's end from Spark, once per context however many runs: a run
+   * does not wait for ever for an attempt lost with its executor (ProgressTrackerTest has the rule).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDriverListensForTaskEndsOncePerContext() throws Exception {
+    ColumnUdf<Long, Long, Serializable> udf = AsyncUdf.scalarToScalar(CHUNK_THREE_FAILS_TWICE, DataTypes.LongType)
+        .named("progress_ends").maxChunkSize(10).retry(RetryPolicy.attempts(3)).progress(true);
+    udf.withColumn(ids(40, 2), "same", col("id")).collectAsList();
+    udf.withColumn(ids(40, 2), "same", col("id")).collectAsList();
+
+    Class<org.apache.spark.scheduler.SparkListenerInterface> attemptEnds =
+        (Class<org.apache.spark.scheduler.SparkListenerInterface>) Class.forName(
+            "io.asyncudf.internal.spark.rpc.DriverEndpoint$AttemptEnds");
+    assertThat(scala.jdk.javaapi.CollectionConverters.asJava(LocalSpark.session().sparkContext().listenerBus()
+        .findListenersByClass(scala.reflect.ClassTag$.MODULE$.apply(attemptEnds)))).hasSize(1);
+  }
+
   @Test
   void theSessionConfTurnsProgressOnForSqlCallsToo() {
     var spark = LocalSpark.session();

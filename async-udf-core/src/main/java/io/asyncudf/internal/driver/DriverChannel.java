@@ -76,6 +76,13 @@ public final class DriverChannel {
     return progress == null || !progress.started() ? null : progress.snapshot();
   }
 
+  /** Spark saw task attempt {@code taskAttemptId} end (see {@link ProgressTracker#attemptEnded}). */
+  void attemptEnded(long taskAttemptId) {
+    if (progress != null) {
+      progress.attemptEnded(taskAttemptId);
+    }
+  }
+
   boolean showsProgress() {
     return progress != null;
   }

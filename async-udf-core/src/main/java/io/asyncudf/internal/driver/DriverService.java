@@ -116,6 +116,17 @@ public final class DriverService {
     }
   }
 
+  /**
+   * Spark saw task attempt {@code taskAttemptId} end, with or without its end event: a progress run
+   * does not wait for an attempt that can no longer report (one lost with its executor). Cheap for the
+   * tasks of other jobs: it looks only at channels that show progress.
+   */
+  public void attemptEnded(long taskAttemptId) {
+    for (DriverChannel channel : progressChannels()) {
+      channel.attemptEnded(taskAttemptId);
+    }
+  }
+
   /** Channels that show progress and are still reachable. */
   List<DriverChannel> progressChannels() {
     List<DriverChannel> live = new ArrayList<>();

@@ -17,7 +17,9 @@ import java.util.function.LongSupplier;
 /**
  * The numbers of the progress line of one UDF application, from the events its tasks report. A run
  * starts with the first partition that starts while none is running, and ends when as many partitions
- * ended as the input has, or when none has been running for {@link #IDLE_END}. Thread-safe.
+ * ended as the input has, or when none has been running for {@link #IDLE_END}. A task attempt that
+ * Spark saw end without its end event (its executor died, the job failed) stops counting as running
+ * when Spark says so ({@link #attemptEnded}). Thread-safe.
  */
 final class ProgressTracker {
 
@@ -70,6 +72,18 @@ final class ProgressTracker {
       lastChange = now;
     }
     ended.forEach(onEnd);
+  }
+
+  /**
+   * Spark saw task attempt {@code taskAttemptId} end. One that sent its end event is forgotten
+   * already; one that could not (lost with its executor) stops counting as running now, so a failed or
+   * cancelled job's run ends {@link #IDLE_END} later instead of never.
+   */
+  synchronized void attemptEnded(long taskAttemptId) {
+    if (active.remove(taskAttemptId)) {
+      failedChunkRowsByTask.remove(taskAttemptId);
+      lastChange = nanoClock.getAsLong();
+    }
   }
 
   private void record(AsyncUdfEvent event, long now) {

@@ -150,6 +150,24 @@ class ProgressTrackerTest {
   }
 
   @Test
+  void aFailedJobsRunEndsOnceSparkSawItsLostAttemptEnd() {
+    // partition 0's attempt (task 100) ran on an executor that died; the job then failed: no more events
+    tracker.record(List.of(start(0), start(1), end(1, 100, 0)));
+    advance(Duration.ofSeconds(30));
+    assertThat(tracker.snapshot().running()).as("an attempt still counted running keeps the run going").isTrue();
+
+    tracker.attemptEnded(999); // not one of this application's attempts
+    tracker.attemptEnded(100);
+    advance(ProgressTracker.IDLE_END.minusMillis(1));
+    assertThat(tracker.snapshot().running()).isTrue();
+    advance(Duration.ofMillis(1));
+    JobProgress last = tracker.snapshot();
+    assertThat(last.running()).as("idle since Spark saw the lost attempt end").isFalse();
+    assertThat(last.partitionsDone()).isEqualTo(1);
+    assertThat(ended).containsExactly(last);
+  }
+
+  @Test
   void requestsThatWaitedForAConnectionAndTheLimitTheySawAreOnTheProgressLine() {
     SparkPartitionInformation chunk = partition(0).withChunk(0, 0, 10);
     tracker.record(List.of(start(0), event(Kind.START, 0, 0, 10)));

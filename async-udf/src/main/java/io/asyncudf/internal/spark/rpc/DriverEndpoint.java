@@ -65,12 +65,30 @@ public final class DriverEndpoint implements IsolatedRpcEndpoint {
           }
         });
         RpcEndpointRef ref = env.rpcEnv().setupEndpoint(NAME, new DriverEndpoint(env.rpcEnv(), service));
+        context.addSparkListener(new AttemptEnds(service));
         SERVICES.put(env.rpcEnv(), service);
         synchronized (REFS) {
           REFS.put(env.rpcEnv(), ref);
         }
       }
       return service;
+    }
+  }
+
+  /**
+   * Tells the service of every task attempt Spark saw end, on the listener bus: progress runs stop
+   * waiting for attempts lost with their executors. Holds the service only, not the context.
+   */
+  private static final class AttemptEnds extends org.apache.spark.scheduler.SparkListener {
+    private final DriverService service;
+
+    AttemptEnds(DriverService service) {
+      this.service = service;
+    }
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd) {
+      service.attemptEnded(taskEnd.taskInfo().taskId());
     }
   }
 
