@@ -31,6 +31,8 @@ final class ProgressTracker {
   private final LongSupplier nanoClock;
   private final Consumer<JobProgress> onEnd;
   private final Map<Long, Long> failedChunkRowsByTask = new HashMap<>();
+  /** Rows whose chunk finished, by running task attempt: a failed or lost attempt's rows are done again by the next. */
+  private final Map<Long, Long> rowsByTask = new HashMap<>();
   private final Map<Integer, long[]> endedPartitions = new HashMap<>();
 
   private boolean running;
@@ -82,6 +84,8 @@ final class ProgressTracker {
   synchronized void attemptEnded(long taskAttemptId) {
     if (active.remove(taskAttemptId)) {
       failedChunkRowsByTask.remove(taskAttemptId);
+      rowsDone -= rowsByTask.getOrDefault(taskAttemptId, 0L);
+      rowsByTask.remove(taskAttemptId);
       lastChange = nanoClock.getAsLong();
     }
   }
@@ -109,6 +113,10 @@ final class ProgressTracker {
     }
     active.remove(event.partition().taskAttemptId());
     failedChunkRowsByTask.remove(event.partition().taskAttemptId());
+    Long attemptRows = rowsByTask.remove(event.partition().taskAttemptId());
+    if (event.failure() != null && attemptRows != null) {
+      rowsDone -= attemptRows; // the partition's next attempt (or the speculative copy that won) counts them
+    }
     if (event.failure() == null) { // a failed attempt is retried: only a partition's last attempt counts
       long[] previous = endedPartitions.put(event.partition().partitionIndex(),
           new long[] {event.inputRows(), event.failedRows()});
@@ -131,11 +139,11 @@ final class ProgressTracker {
       case START -> attemptsStarted++;
       case SUCCESS -> {
         attemptsEnded++;
-        rowsDone += event.partition().chunkSize();
+        chunkDone(event);
       }
       case FAILURE -> {
         attemptsEnded++;
-        rowsDone += event.partition().chunkSize();
+        chunkDone(event);
         failedChunkRowsByTask.merge(event.partition().taskAttemptId(), (long) event.partition().chunkSize(), Long::sum);
       }
       case RETRY -> {
@@ -146,6 +154,10 @@ final class ProgressTracker {
     }
   }
 
+  private void chunkDone(ChunkEvent event) {
+    rowsDone += event.partition().chunkSize();
+    rowsByTask.merge(event.partition().taskAttemptId(), (long) event.partition().chunkSize(), Long::sum);
+  }
 
   private void startRun(long now) {
     running = true;
@@ -161,6 +173,7 @@ final class ProgressTracker {
     requestWaits = 0;
     inFlightLimit = -1;
     failedChunkRowsByTask.clear();
+    rowsByTask.clear();
     endedPartitions.clear();
   }
 

@@ -150,6 +150,24 @@ class ProgressTrackerTest {
   }
 
   @Test
+  void rowsOfAFailedOrLostAttemptAreNotCountedTwice() {
+    SparkPartitionInformation retry =
+        new SparkPartitionInformation(0, 3, 0, 999, 1, 1, "2", "host2", 1, "task", false, null, null, null);
+    tracker.record(List.of(start(0), event(Kind.SUCCESS, 0, 0, 50), event(Kind.SUCCESS, 0, 1, 50),
+        new PartitionEvent(PartitionEvent.Kind.END, partition(0), 100, 2, 0, 0, Duration.ZERO,
+            new IllegalStateException("the task failed after its chunks"))));
+    assertThat(tracker.snapshot().rowsDone()).as("a failed attempt's rows will be done again").isZero();
+
+    tracker.record(List.of(new PartitionEvent(PartitionEvent.Kind.START, retry, 0, 0, 0, 0, Duration.ZERO, null),
+        new ChunkEvent(Kind.SUCCESS, retry.withChunk(0, 0, 50), 1, Duration.ZERO, null, Duration.ZERO),
+        start(1), event(Kind.SUCCESS, 1, 0, 50)));
+    assertThat(tracker.snapshot().rowsDone()).isEqualTo(100);
+
+    tracker.attemptEnded(101); // partition 1's attempt lost with its executor
+    assertThat(tracker.snapshot().rowsDone()).isEqualTo(50);
+  }
+
+  @Test
   void aFailedJobsRunEndsOnceSparkSawItsLostAttemptEnd() {
     // partition 0's attempt (task 100) ran on an executor that died; the job then failed: no more events
     tracker.record(List.of(start(0), start(1), end(1, 100, 0)));
