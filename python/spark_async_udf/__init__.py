@@ -21,6 +21,7 @@ a Column is built.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Union
@@ -451,9 +452,10 @@ def rows(spark: SparkSession, name: str, df: DataFrame, partition_by: str | Sequ
     """``df`` through the table function ``name``: a DataFrame helper registered from Java
     (``DataFrameUdf.register``) or by the server's ``spark.asyncudf.functions.<name>.factory`` (an
     ``AsyncTableFunctionFactory``), any number of output rows per chunk of input rows. Runs
-    ``SELECT * FROM name(TABLE(df))`` with ``df`` passed as PySpark passes a DataFrame to
-    ``spark.sql`` (``{df}``): a temporary view for the query's analysis on classic PySpark, dropped
-    afterwards, and a relation of the query itself on Spark Connect. Nothing is left in the session.
+    ``SELECT * FROM name(TABLE(view))`` over a temporary view of ``df`` (one per call, left in the
+    session), so the same code runs on classic PySpark and Spark Connect. The view is left because
+    dropping it would also uncache ``df`` when it is cached (Spark uncaches a dropped view's plan), and
+    a cached input often holds the answers of an earlier call.
 
     ``partition_by`` and ``order_by`` (SQL expressions over ``df``'s columns, such as ``"patient_id"``
     or ``"effective DESC"``) arrange the rows the helper sees, as the ``TABLE`` argument's
@@ -464,12 +466,14 @@ def rows(spark: SparkSession, name: str, df: DataFrame, partition_by: str | Sequ
     """
     if not _NAME.fullmatch(name or ""):
         raise ValueError("a table function name must be a plain identifier (letters, digits, _), got " + repr(name))
-    return spark.sql(_rows_query(name, partition_by, order_by), df=df)
+    view = "_asyncudf_rows_" + uuid.uuid4().hex
+    df.createOrReplaceTempView(view)
+    return spark.sql(_rows_query(name, view, partition_by, order_by))
 
 
-def _rows_query(name: str, partition_by: str | Sequence[str] | None, order_by: str | Sequence[str] | None) -> str:
-    """The query of :func:`rows` for ``spark.sql(query, df=df)``: ``SELECT * FROM name(TABLE({df})
-    [PARTITION BY ...] [ORDER BY ...])``, braces in the expressions doubled for the formatter."""
+def _rows_query(name: str, view: str, partition_by: str | Sequence[str] | None,
+                order_by: str | Sequence[str] | None) -> str:
+    """The query of :func:`rows`: ``SELECT * FROM name(TABLE(view) [PARTITION BY ...] [ORDER BY ...])``."""
     partition = _sql_list(partition_by)
     order = _sql_list(order_by)
     if partition:
@@ -480,7 +484,7 @@ def _rows_query(name: str, partition_by: str | Sequence[str] | None, order_by: s
         clauses = ""
     if order:
         clauses += " ORDER BY " + order
-    return "SELECT * FROM " + name + "(TABLE({df})" + clauses.replace("{", "{{").replace("}", "}}") + ")"
+    return "SELECT * FROM " + name + "(TABLE(" + view + ")" + clauses + ")"
 
 
 def _sql_list(expressions: str | Sequence[str] | None) -> str:

@@ -78,7 +78,18 @@ def test_a_table_function_from_a_conf_factory_takes_a_dataframe_and_calls_each_r
     assert [(row.id, row.risk_score) for row in out] == [(i, i / 10) for i in reversed(range(120))]
     assert all(row.error is None for row in out)
     assert service.requests["score"] - before == 120
-    assert [t.name for t in spark.catalog.listTables() if t.isTemporary] == [], "rows() leaves no view behind"
+
+
+def test_a_table_function_keeps_its_cached_input_cached(spark, service):
+    patients = spark.range(0, 30, 1, 3).selectExpr("id", "concat('p', id) AS name").cache()
+    try:
+        patients.count()
+        before = service.requests["score"]
+        assert len(au.rows(spark, "risk_rows", patients).collect()) == 30
+        assert service.requests["score"] - before == 30
+        assert patients.storageLevel.useMemory, "rows() must not uncache its input"
+    finally:
+        patients.unpersist()
 
 
 def test_a_table_function_arranges_its_rows_by_partition_by_and_order_by(spark, service):

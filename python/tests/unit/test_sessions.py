@@ -1,5 +1,7 @@
 """check(), rows() and progress() on stand-ins for a session (no Spark): what they read, ask and answer."""
 
+import re
+
 import pytest
 
 import spark_async_udf as au
@@ -14,19 +16,23 @@ class Conf:
 
 
 class Session:
-    """A session as check() and rows() use it: conf.get(key, default) and sql(query, **dataframes)."""
+    """A session as check() and rows() use it: conf.get(key, default) and sql(query)."""
 
     def __init__(self, conf=None):
         self.conf = Conf(conf or {})
         self.queries = []
 
-    def sql(self, query, **dataframes):
-        self.queries.append((query, dataframes))
+    def sql(self, query):
+        self.queries.append(query)
         return "the DataFrame of " + query
 
 
 class DataFrame:
-    """A DataFrame rows() only hands on."""
+    def __init__(self):
+        self.views = []
+
+    def createOrReplaceTempView(self, name):  # noqa: N802 (PySpark's name)
+        self.views.append(name)
 
 
 def test_check_passes_a_session_with_the_extension_and_the_connections():
@@ -51,14 +57,21 @@ def test_check_names_a_missing_connection():
     (None, "effective DESC", " WITH SINGLE PARTITION ORDER BY effective DESC"),
     (["k"], ["t", "id DESC"], " PARTITION BY k ORDER BY (t, id DESC)"),
     ([], [], ""),
-    ("m['{x}']", None, " PARTITION BY m['{{x}}']"),
 ])
-def test_rows_passes_the_dataframe_to_the_table_function_as_spark_sql_does(partition_by, order_by, clauses):
+def test_rows_runs_the_table_function_over_a_view_of_the_dataframe(partition_by, order_by, clauses):
     spark, df = Session(), DataFrame()
     out = au.rows(spark, "risk_rows", df, partition_by=partition_by, order_by=order_by)
-    query = "SELECT * FROM risk_rows(TABLE({df})" + clauses + ")"
-    assert spark.queries == [(query, {"df": df})]
-    assert out == "the DataFrame of " + query
+    [view] = df.views
+    assert re.fullmatch(r"_asyncudf_rows_[0-9a-f]{32}", view)
+    assert spark.queries == ["SELECT * FROM risk_rows(TABLE(" + view + ")" + clauses + ")"]
+    assert out == "the DataFrame of " + spark.queries[0]
+
+
+def test_rows_uses_a_new_view_each_call():
+    spark, df = Session(), DataFrame()
+    au.rows(spark, "f", df)
+    au.rows(spark, "f", df)
+    assert len(set(df.views)) == 2
 
 
 @pytest.mark.parametrize("name", ["risk_rows; DROP TABLE x", "a.b", "", "1f"])
@@ -66,7 +79,7 @@ def test_rows_refuses_a_name_that_is_not_a_plain_identifier(name):
     spark, df = Session(), DataFrame()
     with pytest.raises(ValueError, match="plain identifier"):
         au.rows(spark, name, df)
-    assert spark.queries == []
+    assert (spark.queries, df.views) == ([], [])
 
 
 def test_progress_is_for_classic_sessions_only():

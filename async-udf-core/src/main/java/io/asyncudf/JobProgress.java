@@ -10,7 +10,9 @@ import java.util.Locale;
  *
  * @param name the UDF's name (or SQL function's)
  * @param running whether the run still has partitions going (a run ends when its last partition ends)
- * @param rowsDone input rows whose chunk finished, successfully or not
+ * @param rowsDone input rows whose chunk finished, successfully or not; a partition attempt that fails, or a
+ *     task attempt Spark reports failed or lost, takes its rows off again (its retry does them), so this
+ *     can go down
  * @param totalRows the run's input rows when known (every partition has ended), else an estimate from
  *     the partitions that ended, else -1
  * @param totalKnown whether {@code totalRows} is exact

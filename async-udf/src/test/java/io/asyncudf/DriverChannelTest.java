@@ -241,7 +241,7 @@ class DriverChannelTest {
   }
 
   /**
-   * The driver hears of every task attempt's end from Spark, once per context however many runs: a run
+   * The driver hears of every failed task attempt from Spark, once per context however many runs: a run
    * does not wait for ever for an attempt lost with its executor (ProgressTrackerTest has the rule).
    */
   @Test
@@ -252,11 +252,11 @@ class DriverChannelTest {
     udf.withColumn(ids(40, 2), "same", col("id")).collectAsList();
     udf.withColumn(ids(40, 2), "same", col("id")).collectAsList();
 
-    Class<org.apache.spark.scheduler.SparkListenerInterface> attemptEnds =
+    Class<org.apache.spark.scheduler.SparkListenerInterface> failedAttempts =
         (Class<org.apache.spark.scheduler.SparkListenerInterface>) Class.forName(
-            "io.asyncudf.internal.spark.rpc.DriverEndpoint$AttemptEnds");
+            "io.asyncudf.internal.spark.rpc.DriverEndpoint$FailedAttempts");
     assertThat(scala.jdk.javaapi.CollectionConverters.asJava(LocalSpark.session().sparkContext().listenerBus()
-        .findListenersByClass(scala.reflect.ClassTag$.MODULE$.apply(attemptEnds)))).hasSize(1);
+        .findListenersByClass(scala.reflect.ClassTag$.MODULE$.apply(failedAttempts)))).hasSize(1);
   }
 
   @Test

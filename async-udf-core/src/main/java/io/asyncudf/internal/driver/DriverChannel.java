@@ -76,10 +76,13 @@ public final class DriverChannel {
     return progress == null || !progress.started() ? null : progress.snapshot();
   }
 
-  /** Spark saw task attempt {@code taskAttemptId} end (see {@link ProgressTracker#attemptEnded}). */
-  void attemptEnded(long taskAttemptId) {
+  /**
+   * Spark saw task attempt {@code taskAttemptId} fail (see {@link ProgressTracker#attemptFailed}); told on
+   * the event thread, after the batches of events that came before.
+   */
+  void attemptFailed(long taskAttemptId) {
     if (progress != null) {
-      progress.attemptEnded(taskAttemptId);
+      events.execute(() -> progress.attemptFailed(taskAttemptId));
     }
   }
 

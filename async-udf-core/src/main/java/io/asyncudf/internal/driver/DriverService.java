@@ -117,13 +117,13 @@ public final class DriverService {
   }
 
   /**
-   * Spark saw task attempt {@code taskAttemptId} end, with or without its end event: a progress run
-   * does not wait for an attempt that can no longer report (one lost with its executor). Cheap for the
-   * tasks of other jobs: it looks only at channels that show progress.
+   * Spark saw task attempt {@code taskAttemptId} fail, with or without its end event: a progress run
+   * does not wait for an attempt that can no longer report (one lost with its executor), nor count its
+   * rows. Called for failed attempts only (of any job), so it may look at every channel.
    */
-  public void attemptEnded(long taskAttemptId) {
+  public void attemptFailed(long taskAttemptId) {
     for (DriverChannel channel : progressChannels()) {
-      channel.attemptEnded(taskAttemptId);
+      channel.attemptFailed(taskAttemptId);
     }
   }
 

@@ -18,13 +18,16 @@ import java.util.function.LongSupplier;
  * The numbers of the progress line of one UDF application, from the events its tasks report. A run
  * starts with the first partition that starts while none is running, and ends when as many partitions
  * ended as the input has, or when none has been running for {@link #IDLE_END}. A task attempt that
- * Spark saw end without its end event (its executor died, the job failed) stops counting as running
- * when Spark says so ({@link #attemptEnded}). Thread-safe.
+ * Spark saw fail without its end event (lost with its executor) stops counting as running when Spark
+ * says so ({@link #attemptFailed}). Thread-safe.
  */
 final class ProgressTracker {
 
   /** A run with no partition running for this long has ended (an action that ran only some partitions). */
   static final Duration IDLE_END = Duration.ofSeconds(2);
+
+  /** Failed attempts remembered, for events of theirs that arrive after Spark reported them. */
+  static final int FAILED_ATTEMPTS_KEPT = 10_000;
 
   private final String name;
   private final int partitions;
@@ -33,6 +36,14 @@ final class ProgressTracker {
   private final Map<Long, Long> failedChunkRowsByTask = new HashMap<>();
   /** Rows whose chunk finished, by running task attempt: a failed or lost attempt's rows are done again by the next. */
   private final Map<Long, Long> rowsByTask = new HashMap<>();
+  /** Attempts Spark reported failed, most recent last: their late start and chunk events count for nothing. */
+  private final java.util.Set<Long> failedAttempts = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+          return size() > FAILED_ATTEMPTS_KEPT;
+        }
+      });
   private final Map<Integer, long[]> endedPartitions = new HashMap<>();
 
   private boolean running;
@@ -77,15 +88,17 @@ final class ProgressTracker {
   }
 
   /**
-   * Spark saw task attempt {@code taskAttemptId} end. One that sent its end event is forgotten
-   * already; one that could not (lost with its executor) stops counting as running now, so a failed or
-   * cancelled job's run ends {@link #IDLE_END} later instead of never.
+   * Spark saw task attempt {@code taskAttemptId} fail (a successful one always sends its end event). One
+   * that sent its end event is forgotten already; one that could not (lost with its executor) stops
+   * counting as running now, so a failed job's run ends {@link #IDLE_END} later instead of never, and its
+   * rows come off. Its events that arrive later count for nothing but a partition's end.
    */
-  synchronized void attemptEnded(long taskAttemptId) {
+  synchronized void attemptFailed(long taskAttemptId) {
+    failedAttempts.add(taskAttemptId);
     if (active.remove(taskAttemptId)) {
       failedChunkRowsByTask.remove(taskAttemptId);
-      rowsDone -= rowsByTask.getOrDefault(taskAttemptId, 0L);
-      rowsByTask.remove(taskAttemptId);
+      Long rows = rowsByTask.remove(taskAttemptId);
+      rowsDone -= rows == null ? 0 : rows;
       lastChange = nanoClock.getAsLong();
     }
   }
@@ -105,6 +118,9 @@ final class ProgressTracker {
 
   private void record(PartitionEvent event, long now) {
     if (event.kind() == PartitionEvent.Kind.START) {
+      if (failedAttempts.contains(event.partition().taskAttemptId())) {
+        return; // Spark reported it failed before this arrived: it is not running
+      }
       if (!running) {
         startRun(now);
       }
@@ -135,6 +151,9 @@ final class ProgressTracker {
   }
 
   private void record(ChunkEvent event) {
+    if (failedAttempts.contains(event.partition().taskAttemptId())) {
+      return; // its rows came off when Spark reported it failed
+    }
     switch (event.kind()) {
       case START -> attemptsStarted++;
       case SUCCESS -> {
@@ -173,7 +192,7 @@ final class ProgressTracker {
     requestWaits = 0;
     inFlightLimit = -1;
     failedChunkRowsByTask.clear();
-    rowsByTask.clear();
+    rowsByTask.clear(); // failedAttempts stay: a new run may still hear of an old run's attempts
     endedPartitions.clear();
   }
 

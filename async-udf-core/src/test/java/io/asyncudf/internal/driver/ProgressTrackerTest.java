@@ -163,8 +163,12 @@ class ProgressTrackerTest {
         start(1), event(Kind.SUCCESS, 1, 0, 50)));
     assertThat(tracker.snapshot().rowsDone()).isEqualTo(100);
 
-    tracker.attemptEnded(101); // partition 1's attempt lost with its executor
+    tracker.attemptFailed(101); // partition 1's attempt lost with its executor
     assertThat(tracker.snapshot().rowsDone()).isEqualTo(50);
+
+    tracker.record(List.of(event(Kind.SUCCESS, 1, 1, 50), start(1)));
+    assertThat(tracker.snapshot().rowsDone()).as("its events that arrive late count for nothing").isEqualTo(50);
+    assertThat(tracker.snapshot().inFlightChunks()).isZero();
   }
 
   @Test
@@ -174,8 +178,8 @@ class ProgressTrackerTest {
     advance(Duration.ofSeconds(30));
     assertThat(tracker.snapshot().running()).as("an attempt still counted running keeps the run going").isTrue();
 
-    tracker.attemptEnded(999); // not one of this application's attempts
-    tracker.attemptEnded(100);
+    tracker.attemptFailed(999); // not one of this application's attempts
+    tracker.attemptFailed(100);
     advance(ProgressTracker.IDLE_END.minusMillis(1));
     assertThat(tracker.snapshot().running()).isTrue();
     advance(Duration.ofMillis(1));

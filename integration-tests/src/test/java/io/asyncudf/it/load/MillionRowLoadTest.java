@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A million rows through the HTTP connector against a fast local service (Netty, no latency, its
@@ -23,6 +24,7 @@ class MillionRowLoadTest {
   private static final Pattern VALUE = Pattern.compile("([A-Z_]+)=([0-9.]+)");
 
   @Test
+  @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES) // 84 s alone, 132 s beside another test JVM
   void aMillionRowsInHalfAGigabyteThroughOneClientWithinItsConnectionLimit() throws Exception {
     try (BenchServer service = BenchServer.start(1)) {
       service.reset(0);

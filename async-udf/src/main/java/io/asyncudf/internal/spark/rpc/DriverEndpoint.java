@@ -65,8 +65,8 @@ public final class DriverEndpoint implements IsolatedRpcEndpoint {
           }
         });
         RpcEndpointRef ref = env.rpcEnv().setupEndpoint(NAME, new DriverEndpoint(env.rpcEnv(), service));
-        context.addSparkListener(new AttemptEnds(service));
         SERVICES.put(env.rpcEnv(), service);
+        context.addSparkListener(new FailedAttempts(service));
         synchronized (REFS) {
           REFS.put(env.rpcEnv(), ref);
         }
@@ -76,19 +76,22 @@ public final class DriverEndpoint implements IsolatedRpcEndpoint {
   }
 
   /**
-   * Tells the service of every task attempt Spark saw end, on the listener bus: progress runs stop
-   * waiting for attempts lost with their executors. Holds the service only, not the context.
+   * Tells the service of every task attempt Spark saw fail (lost with its executor, killed, failed), from
+   * the listener bus: progress runs stop waiting for attempts that can no longer report. A successful
+   * attempt is not told: it always sends its end event. Holds the service only, not the context.
    */
-  private static final class AttemptEnds extends org.apache.spark.scheduler.SparkListener {
+  private static final class FailedAttempts extends org.apache.spark.scheduler.SparkListener {
     private final DriverService service;
 
-    AttemptEnds(DriverService service) {
+    FailedAttempts(DriverService service) {
       this.service = service;
     }
 
     @Override
     public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd) {
-      service.attemptEnded(taskEnd.taskInfo().taskId());
+      if (!(taskEnd.reason() instanceof org.apache.spark.Success$)) {
+        service.attemptFailed(taskEnd.taskInfo().taskId());
+      }
     }
   }
 
