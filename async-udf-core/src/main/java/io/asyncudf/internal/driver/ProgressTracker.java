@@ -56,8 +56,8 @@ final class ProgressTracker {
   private long rowsDone;
   private long rowsOfEndedPartitions;
   private long failedRowsOfEnded;
-  private long attemptsStarted;
-  private long attemptsEnded;
+  /** Chunk attempts started and not ended, by task attempt: a failed or lost task's come off with it. */
+  private final Map<Long, Integer> openChunksByTask = new HashMap<>();
   private long retries;
   private long requestWaits;
   private int inFlightLimit = -1;
@@ -97,6 +97,7 @@ final class ProgressTracker {
     failedAttempts.add(taskAttemptId);
     if (active.remove(taskAttemptId)) {
       failedChunkRowsByTask.remove(taskAttemptId);
+      openChunksByTask.remove(taskAttemptId);
       Long rows = rowsByTask.remove(taskAttemptId);
       rowsDone -= rows == null ? 0 : rows;
       lastChange = nanoClock.getAsLong();
@@ -130,8 +131,11 @@ final class ProgressTracker {
     active.remove(event.partition().taskAttemptId());
     failedChunkRowsByTask.remove(event.partition().taskAttemptId());
     Long attemptRows = rowsByTask.remove(event.partition().taskAttemptId());
-    if (event.failure() != null && attemptRows != null) {
-      rowsDone -= attemptRows; // the partition's next attempt (or the speculative copy that won) counts them
+    if (event.failure() != null) {
+      openChunksByTask.remove(event.partition().taskAttemptId()); // its chunks still out were cancelled with it
+      if (attemptRows != null) {
+        rowsDone -= attemptRows; // the partition's next attempt (or the speculative copy that won) counts them
+      }
     }
     if (event.failure() == null) { // a failed attempt is retried: only a partition's last attempt counts
       long[] previous = endedPartitions.put(event.partition().partitionIndex(),
@@ -155,22 +159,26 @@ final class ProgressTracker {
       return; // its rows came off when Spark reported it failed
     }
     switch (event.kind()) {
-      case START -> attemptsStarted++;
+      case START -> openChunksByTask.merge(event.partition().taskAttemptId(), 1, Integer::sum);
       case SUCCESS -> {
-        attemptsEnded++;
+        chunkEnded(event);
         chunkDone(event);
       }
       case FAILURE -> {
-        attemptsEnded++;
+        chunkEnded(event);
         chunkDone(event);
         failedChunkRowsByTask.merge(event.partition().taskAttemptId(), (long) event.partition().chunkSize(), Long::sum);
       }
       case RETRY -> {
-        attemptsEnded++;
+        chunkEnded(event);
         retries++;
       }
       case TIMEOUT -> { }
     }
+  }
+
+  private void chunkEnded(ChunkEvent event) {
+    openChunksByTask.computeIfPresent(event.partition().taskAttemptId(), (task, open) -> open > 1 ? open - 1 : null);
   }
 
   private void chunkDone(ChunkEvent event) {
@@ -186,8 +194,7 @@ final class ProgressTracker {
     rowsDone = 0;
     rowsOfEndedPartitions = 0;
     failedRowsOfEnded = 0;
-    attemptsStarted = 0;
-    attemptsEnded = 0;
+    openChunksByTask.clear();
     retries = 0;
     requestWaits = 0;
     inFlightLimit = -1;
@@ -243,7 +250,7 @@ final class ProgressTracker {
     } else if (total >= 0 && rate > 0) {
       eta = Duration.ofMillis(Math.round(Math.max(0, total - rowsDone) / rate * 1000));
     }
-    int inFlight = (int) Math.max(0, attemptsStarted - attemptsEnded);
+    int inFlight = openChunksByTask.values().stream().mapToInt(Integer::intValue).sum();
     return new JobProgress(name, running, rowsDone, total, totalKnown, partitionsDone, partitions, rate,
         running ? inFlight : 0, retries, failedRows, elapsed, eta, requestWaits, inFlightLimit);
   }

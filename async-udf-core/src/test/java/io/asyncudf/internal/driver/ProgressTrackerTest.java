@@ -172,6 +172,16 @@ class ProgressTrackerTest {
   }
 
   @Test
+  void chunksInFlightOfALostAttemptComeOffWithIt() {
+    tracker.record(List.of(start(0), start(1), event(Kind.START, 0, 0, 10), event(Kind.START, 0, 1, 10),
+        event(Kind.START, 1, 0, 10), event(Kind.SUCCESS, 0, 0, 10)));
+    assertThat(tracker.snapshot().inFlightChunks()).isEqualTo(2);
+
+    tracker.attemptFailed(100); // partition 0's attempt lost with its executor, its chunk 1 still out
+    assertThat(tracker.snapshot().inFlightChunks()).isEqualTo(1);
+  }
+
+  @Test
   void aFailedJobsRunEndsOnceSparkSawItsLostAttemptEnd() {
     // partition 0's attempt (task 100) ran on an executor that died; the job then failed: no more events
     tracker.record(List.of(start(0), start(1), end(1, 100, 0)));
