@@ -13,13 +13,31 @@ echo "ruff and mypy (PySpark 4.1 venv)"
 .venv-4.1/bin/mypy --no-incremental
 
 export SPARK_ASYNC_UDF_EXAMPLES_JAR="$PWD/../examples/target/examples-${VERSION}.jar"
-for venv in .venv-4.1 .venv-4.0; do
-  echo "pytest: $("$venv/bin/python" -c 'import pyspark; print("PySpark", pyspark.__version__)'), unit tests (no Spark)"
+mkdir -p target/pytest
+
+# pytest in one venv ($1) and mode ($2: unit, classic or connect), its output to target/pytest/<venv>-<mode>.log
+suite() {
+  local venv="$1" mode="$2" log="target/pytest/${1#.}-$2.log"
+  echo "pytest: $("$venv/bin/python" -c 'import pyspark; print("PySpark", pyspark.__version__)'), $mode" >"$log"
   # the installed wheel is imported, not the sources (-o pythonpath: without pyproject.toml's ".")
-  (cd tests && "../$venv/bin/python" -m pytest -q -o pythonpath=tests unit)
-  for mode in classic connect; do
-    echo "pytest: $("$venv/bin/python" -c 'import pyspark; print("PySpark", pyspark.__version__)'), $mode"
+  if [ "$mode" = unit ]; then
+    (cd tests && "../$venv/bin/python" -m pytest -q -o pythonpath=tests unit) >>"$log" 2>&1
+  else
     (cd tests && PYSPARK_PYTHON="$PWD/../$venv/bin/python" SPARK_ASYNC_UDF_TEST_MODE=$mode \
-      "../$venv/bin/python" -m pytest -q -o pythonpath=tests -W ignore::UserWarning --ignore=unit .)
-  done
+      "../$venv/bin/python" -m pytest -q -o pythonpath=tests -W ignore::UserWarning --ignore=unit .) >>"$log" 2>&1
+  fi
+}
+
+# The two PySpark lines side by side, a phase at a time: their sessions mostly wait on JVMs and services, and a
+# phase runs one Connect session at most (PySpark's local Connect server listens on a fixed port, 15002).
+# The six runs took 1:30 here, against 2:35 one after the other.
+failed=0
+for phase in "unit unit" "classic connect" "connect classic"; do
+  read -r mode41 mode40 <<<"$phase"
+  suite .venv-4.1 "$mode41" & first=$!
+  suite .venv-4.0 "$mode40" & second=$!
+  wait "$first" || failed=1
+  wait "$second" || failed=1
+  cat "target/pytest/venv-4.1-$mode41.log" "target/pytest/venv-4.0-$mode40.log"
 done
+exit "$failed"
