@@ -20,6 +20,7 @@ a Column is built.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -93,9 +94,11 @@ def configure(
 ) -> SparkSession.Builder:
     """Adds the bundled jar and ``jars`` to ``spark.jars``, and ``extensions`` and this library's
     extension to ``spark.sql.extensions``, of a ``SparkSession.Builder``, keeping what is set there
-    already (each value once). Returns the builder. Setting either key after this call replaces
-    this library's value, so set other jars and extensions before it or pass them here, e.g.
-    ``configure(builder, jars=["/opt/udfs.jar"])``.
+    already (each value once). A key not set on the builder keeps what ``spark-defaults.conf`` gives it
+    (in ``SPARK_CONF_DIR``, else ``SPARK_HOME/conf``, as spark-submit reads it): a value set on the
+    builder replaces the file's, so without this a Delta or Iceberg extension set there would be lost.
+    Returns the builder. Setting either key after this call replaces this library's value, so set other
+    jars and extensions before it or pass them here, e.g. ``configure(builder, jars=["/opt/udfs.jar"])``.
 
     Works for classic builders and for ``SparkSession.builder.remote("local[...]")``, whose local
     Connect server gets the conf. On a cluster you do not start yourself (Databricks, a remote
@@ -111,12 +114,45 @@ def configure(
 
 
 def _set_before(builder: SparkSession.Builder, key: str) -> list[str]:
-    """What ``key`` is set to on ``builder``, as a list. PySpark's builders (classic and Connect) have no
-    public way to read their options; without this read, configure() would drop the jars and extensions
-    set before it. A builder without ``_options`` gives nothing."""
+    """What ``key`` is set to on ``builder``, else in ``spark-defaults.conf``, as a list. PySpark's builders
+    (classic and Connect) have no public way to read their options; without this read, configure() would
+    drop the jars and extensions set before it. A builder without ``_options`` gives the file's value."""
     options = getattr(builder, "_options", None)
     value = options.get(key) if isinstance(options, dict) else None
-    return [value] if isinstance(value, str) else []
+    if isinstance(value, str):
+        return [value]
+    value = _spark_defaults().get(key)
+    return [value] if value else []
+
+
+def _spark_defaults() -> dict[str, str]:
+    """The properties of the ``spark-defaults.conf`` spark-submit reads when PySpark starts its JVM: in
+    ``SPARK_CONF_DIR``, else in ``SPARK_HOME/conf`` (PySpark's own installation when SPARK_HOME is unset).
+    One ``key value`` (or ``key=value``, ``key: value``) a line, ``#`` and ``!`` lines comments, as Java's
+    Properties reads them without escapes and continued lines; no file gives nothing."""
+    conf_dir = os.environ.get("SPARK_CONF_DIR")
+    if not conf_dir:
+        home = os.environ.get("SPARK_HOME")
+        if not home:
+            try:
+                from pyspark.find_spark_home import _find_spark_home
+                home = _find_spark_home()  # type: ignore[no-untyped-call]
+            except (ImportError, SystemExit):  # _find_spark_home exits when it finds no installation
+                return {}
+        conf_dir = os.path.join(home, "conf")
+    try:
+        text = Path(conf_dir, "spark-defaults.conf").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    properties: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line[0] in "#!":
+            continue
+        split = re.match(r"([^=:\s]+)\s*[=:\s]\s*(.*)", line)
+        if split:
+            properties[split.group(1)] = split.group(2).strip()
+    return properties
 
 
 def _camel(key: str) -> str:

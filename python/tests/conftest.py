@@ -20,17 +20,20 @@ def service():
 
 
 @pytest.fixture(scope="session")
-def spark(service):
+def spark(service, tmp_path_factory):
     """A classic local session, or with SPARK_ASYNC_UDF_TEST_MODE=connect a Spark Connect session to a
-    local Connect server PySpark starts with the same conf."""
+    local Connect server PySpark starts with the same conf. The examples' jar (the functions risk_score and
+    risk_rows) comes from a spark-defaults.conf, as a cluster's own jars do: configure() must keep it."""
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.remote("local[2]") if MODE == "connect" else SparkSession.builder.master("local[2]")
+    conf_dir = tmp_path_factory.mktemp("conf")
     examples = os.environ.get("SPARK_ASYNC_UDF_EXAMPLES_JAR")
+    (conf_dir / "spark-defaults.conf").write_text(f"spark.jars {examples}\n" if examples else "")
+    os.environ["SPARK_CONF_DIR"] = str(conf_dir)
+    builder = SparkSession.builder.remote("local[2]") if MODE == "connect" else SparkSession.builder.master("local[2]")
     builder = au.configure(builder.appName("spark-async-udf-python-" + MODE)
                            .config("spark.ui.enabled", "false")
-                           .config("spark.sql.shuffle.partitions", "2"),
-                           jars=[examples] if examples else [])
+                           .config("spark.sql.shuffle.partitions", "2"))
     au.connection(builder, "local", url=service.url, max_connections=32, retry_initial_backoff="1ms")
     au.connection(builder, "scores_svc", url=service.url)
     builder.config("spark.asyncudf.functions.risk_score.factory", "io.asyncudf.example.RiskScoreFunction")

@@ -1,5 +1,7 @@
 """The Column functions on a real session: classic PySpark, or Spark Connect (SPARK_ASYNC_UDF_TEST_MODE)."""
 
+import os
+
 import pytest
 from pyspark.sql import functions as F
 
@@ -64,6 +66,13 @@ def test_a_row_that_cannot_be_sent_gets_its_error_struct(spark):
     assert [row.r.status_code for row in rows] == [200, 200, None, 200]
     assert rows[2].r.error.message == "async_http_request: method and path must not be null"
     assert rows[2].r.error.attempts == 1
+
+
+@pytest.mark.skipif(not os.environ.get("SPARK_ASYNC_UDF_EXAMPLES_JAR"), reason="run-tests.sh names the examples' jar")
+def test_configure_keeps_the_jars_spark_defaults_conf_gives(spark):
+    jars = spark.conf.get("spark.jars").split(",")
+    assert os.environ["SPARK_ASYNC_UDF_EXAMPLES_JAR"] in jars
+    assert au.jar_path() in jars
 
 
 def test_a_function_registered_by_a_conf_factory_is_callable(spark):

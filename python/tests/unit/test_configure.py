@@ -11,8 +11,10 @@ from fakes import Builder
 
 @pytest.fixture
 def jars(tmp_path, monkeypatch):
-    """An installed package's folder with jars/ in it: jar_path() looks beside the module."""
+    """An installed package's folder with jars/ in it: jar_path() looks beside the module. No spark-defaults.conf
+    unless a test writes one (SPARK_CONF_DIR names an empty folder)."""
     monkeypatch.setattr(au, "__file__", str(tmp_path / "__init__.py"))
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path / "no-conf"))
     (tmp_path / "jars").mkdir()
     return tmp_path / "jars"
 
@@ -74,3 +76,37 @@ def test_configure_without_a_jar_fails_before_setting_anything(jars):
     with pytest.raises(FileNotFoundError):
         au.configure(builder)
     assert builder.conf == {}
+
+
+def test_configure_keeps_the_jars_and_extensions_of_spark_defaults(jars, tmp_path, monkeypatch):
+    (jars / "spark-async-udf-all-1.0.jar").write_bytes(b"PK")
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "spark-defaults.conf").write_text(
+        "# a cluster's defaults\n"
+        "spark.jars            /opt/delta.jar,/opt/iceberg.jar\n"
+        "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension\n"
+        "! another comment\n"
+        "spark.executor.memory: 4g\n")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(conf))
+    builder = au.configure(Builder())
+    assert builder.conf["spark.jars"] == "/opt/delta.jar,/opt/iceberg.jar," + str(jars / "spark-async-udf-all-1.0.jar")
+    assert builder.conf["spark.sql.extensions"] == "io.delta.sql.DeltaSparkSessionExtension," + au.EXTENSION
+    assert "spark.executor.memory" not in builder.conf
+
+
+def test_a_key_set_on_the_builder_replaces_spark_defaults_as_spark_submit_does(jars, tmp_path, monkeypatch):
+    (jars / "spark-async-udf-all-1.0.jar").write_bytes(b"PK")
+    (tmp_path / "spark-defaults.conf").write_text("spark.jars /opt/delta.jar\n")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    builder = au.configure(Builder().config("spark.jars", "/opt/udfs.jar"))
+    assert builder.conf["spark.jars"] == "/opt/udfs.jar," + str(jars / "spark-async-udf-all-1.0.jar")
+
+
+def test_spark_home_conf_is_read_when_there_is_no_spark_conf_dir(jars, tmp_path, monkeypatch):
+    (jars / "spark-async-udf-all-1.0.jar").write_bytes(b"PK")
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "spark-defaults.conf").write_text("spark.sql.extensions com.example.Ext\n")
+    monkeypatch.delenv("SPARK_CONF_DIR", raising=False)
+    monkeypatch.setenv("SPARK_HOME", str(tmp_path))
+    assert au.configure(Builder()).conf["spark.sql.extensions"] == "com.example.Ext," + au.EXTENSION

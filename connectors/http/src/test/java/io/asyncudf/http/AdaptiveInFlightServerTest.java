@@ -33,6 +33,8 @@ class AdaptiveInFlightServerTest {
       }
       CompletableFuture.allOf(calls).get(2, TimeUnit.MINUTES);
       java.util.Arrays.sort(steady);
+      System.out.printf("settled limit for a capacity of %d: median %d (quartiles %d, %d)%n", capacity,
+          steady[steady.length / 2], steady[steady.length / 4], steady[steady.length * 3 / 4]);
 
       assertThat(server.tooMany()).as("429 answers").isZero();
       assertThat(server.answered()).isEqualTo(requests);
