@@ -33,13 +33,13 @@ class ShadedJarContentsTest {
   private static final List<String> RELOCATED = List.of("io/netty/", "org/asynchttpclient/", "org/apache/hc/",
       "org/publicsuffix/", "com/fasterxml/jackson/", "jakarta/json/", "org/eclipse/parsson/", "dev/failsafe/",
       "com/nimbusds/", "org/opensearch/", "com/netflix/concurrency/limits/");
-  /** Provided by Spark, or deliberately left out (native transports, JSON-B, annotations, test tools). */
+  /** Provided by Spark, or deliberately left out (native transports but epoll, JSON-B, annotations, test tools). */
   private static final List<String> FORBIDDEN = List.of("org/apache/spark/", "scala/", "org/apache/arrow/",
       "org/slf4j/", "org/apache/commons/logging/", "javax/annotation/", "jakarta/annotation/", "jakarta/json/bind/",
       "org/eclipse/yasson/", "org/glassfish/", "org/jetbrains/", "kotlin/", "okhttp3/", "mockwebserver3/",
-      "io/netty/channel/epoll/", "io/netty/channel/kqueue/", "io/netty/channel/uring/", "io/netty/internal/tcnative/",
+      "io/netty/channel/kqueue/", "io/netty/channel/uring/", "io/netty/internal/tcnative/",
       "io/netty/handler/codec/quic/", "io/netty/resolver/dns/macos/", "org/opensearch/client/json/jsonb/",
-      "META-INF/native/", "META-INF/versions/");
+      "META-INF/versions/");
   private static final String AHC_DEFAULTS = "org/asynchttpclient/config/ahc-default.properties";
 
   private static Path jarPath;
@@ -170,6 +170,47 @@ class ShadedJarContentsTest {
           .isEqualTo(VersionInfo.loadVersionInfo("org.apache.hc.client5", getClass().getClassLoader()).getRelease());
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
+    }
+  }
+
+  /** Netty finds a relocated native library by its mangled package prefix: unrenamed, epoll would never load. */
+  @Test
+  void itsNativeLibrariesAreEpollsRenamedForTheRelocatedPackage() {
+    List<String> natives = names.stream().filter(name -> name.startsWith("META-INF/native/")).toList();
+    assertThat(natives).allMatch(name -> name.matches("META-INF/native/libio_asyncudf_shaded_netty_transport_native_epoll_\\w+\\.so"))
+        .contains("META-INF/native/libio_asyncudf_shaded_netty_transport_native_epoll_x86_64.so",
+            "META-INF/native/libio_asyncudf_shaded_netty_transport_native_epoll_aarch_64.so");
+  }
+
+  /** The jar's HTTP connector runs on epoll on Linux (x86-64 and ARM64), loading the jar's own native library. */
+  @Test
+  void itsConnectorRunsOnEpollOnLinux() throws Exception {
+    String arch = System.getProperty("os.arch");
+    boolean linux = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
+        && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"));
+    try (URLClassLoader alone = new URLClassLoader(new URL[] {jarPath.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> transport = Class.forName("io.asyncudf.http.Transport", true, alone);
+      java.lang.reflect.Method create = transport.getDeclaredMethod("create", int.class, java.util.concurrent.ThreadFactory.class);
+      create.setAccessible(true);
+      Object made = create.invoke(null, 1, (java.util.concurrent.ThreadFactory) task -> {
+        Thread thread = new Thread(task, "shaded-transport-test");
+        thread.setDaemon(true);
+        return thread;
+      });
+      java.lang.reflect.Method name = transport.getDeclaredMethod("name");
+      java.lang.reflect.Method eventLoop = transport.getDeclaredMethod("eventLoop");
+      name.setAccessible(true);
+      eventLoop.setAccessible(true);
+      Object group = eventLoop.invoke(made);
+      try {
+        assertThat(name.invoke(made)).isEqualTo(linux ? "epoll" : "nio");
+        assertThat(group.getClass().getName()).startsWith(linux ? "io.asyncudf.shaded.io.netty.channel.epoll."
+            : "io.asyncudf.shaded.io.netty.channel.nio.");
+      } finally { // the loop ends before its class loader closes
+        Object ended = group.getClass().getMethod("shutdownGracefully", long.class, long.class,
+            java.util.concurrent.TimeUnit.class).invoke(group, 0L, 1L, java.util.concurrent.TimeUnit.SECONDS);
+        load(alone, "io.netty.util.concurrent.Future").getMethod("await").invoke(ended);
+      }
     }
   }
 

@@ -4,9 +4,6 @@ import io.asyncudf.connector.TlsSettings;
 import io.asyncudf.internal.connector.AsyncUdfThreads;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
@@ -24,10 +21,12 @@ import org.asynchttpclient.DefaultAsyncHttpClientConfig;
 import org.asynchttpclient.channel.ChannelPool;
 import org.asynchttpclient.netty.channel.ChannelManager;
 import org.asynchttpclient.netty.channel.DefaultChannelPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds the AsyncHttpClient behind one {@link HttpConnector}: NIO transport on its own event loop,
- * Netty's non-blocking DNS resolver on that same transport (a resolver built on another transport
+ * Builds the AsyncHttpClient behind one {@link HttpConnector}: its {@link Transport} (epoll where it
+ * loads, NIO otherwise) on its own event loop, Netty's non-blocking DNS resolver on that same transport (a resolver built on another transport
  * than the one the client really uses, say NIO datagrams beside an epoll client because Spark put
  * netty-transport-native-epoll on the class path, fails to register, and then host names do not
  * resolve while IP literals still work), AHC's own silent retries off, no cookie store,
@@ -35,6 +34,8 @@ import org.asynchttpclient.netty.channel.DefaultChannelPool;
  * {@code idleConnectionTimeout} or the server's {@code Keep-Alive: timeout} ({@link KeepAlivePool}).
  */
 final class ClientBootstrap implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientBootstrap.class);
 
   final EventLoopGroup eventLoop;
   final DnsAddressResolverGroup dns;
@@ -61,11 +62,13 @@ final class ClientBootstrap implements AutoCloseable {
   @SuppressWarnings("deprecation")
   ClientBootstrap(HttpClientConfig config, LongSupplier nanoClock) {
     timer = new HashedWheelTimer(AsyncUdfThreads.networkThreads(new DefaultThreadFactory("asyncudf-http-timer", true)));
-    eventLoop = new NioEventLoopGroup(config.ioThreads(),
+    Transport transport = Transport.create(config.ioThreads(),
         AsyncUdfThreads.networkThreads(new DefaultThreadFactory("asyncudf-http", true)));
+    LOG.debug("HTTP client on {}, {} network threads", transport.name(), config.ioThreads());
+    eventLoop = transport.eventLoop();
     dns = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-        .datagramChannelType(NioDatagramChannel.class)
-        .socketChannelType(NioSocketChannel.class));
+        .datagramChannelType(transport.datagramChannel())
+        .socketChannelType(transport.socketChannel()));
     DefaultAsyncHttpClientConfig.Builder builder = new DefaultAsyncHttpClientConfig.Builder()
         .setEventLoopGroup(eventLoop)
         .setAddressResolverGroup(dns)
