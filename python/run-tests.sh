@@ -31,6 +31,7 @@ suite() {
 # The two PySpark lines side by side, a phase at a time: their sessions mostly wait on JVMs and services, and a
 # phase runs one Connect session at most (PySpark's local Connect server listens on a fixed port, 15002).
 # The six runs took 1:30 here, against 2:35 one after the other.
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 failed=0
 for phase in "unit unit" "classic connect" "connect classic"; do
   read -r mode41 mode40 <<<"$phase"

@@ -20,6 +20,8 @@ a Column is built.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import uuid
@@ -94,9 +96,11 @@ def configure(
 ) -> SparkSession.Builder:
     """Adds the bundled jar and ``jars`` to ``spark.jars``, and ``extensions`` and this library's
     extension to ``spark.sql.extensions``, of a ``SparkSession.Builder``, keeping what is set there
-    already (each value once). A key not set on the builder keeps what ``spark-defaults.conf`` gives it
-    (in ``SPARK_CONF_DIR``, else ``SPARK_HOME/conf``, as spark-submit reads it): a value set on the
-    builder replaces the file's, so without this a Delta or Iceberg extension set there would be lost.
+    already (each value once). A key not set on the builder keeps the value the driver would otherwise
+    start with, which a value set on the builder replaces: under spark-submit or the pyspark shell what
+    they were given (``--jars``, ``--conf``, ``spark-defaults.conf``), else what ``spark-defaults.conf``
+    gives it (in ``SPARK_CONF_DIR``, else ``SPARK_HOME/conf``). So a cluster's Delta or Iceberg jar and
+    extension are kept.
     Returns the builder. Setting either key after this call replaces this library's value, so set other
     jars and extensions before it or pass them here, e.g. ``configure(builder, jars=["/opt/udfs.jar"])``.
 
@@ -107,51 +111,75 @@ def configure(
     if isinstance(jars, str) or isinstance(extensions, str):
         raise TypeError("jars and extensions are sequences of strings, such as ['/opt/udfs.jar'], not a string")
     jar = jar_path()
-    builder.config("spark.jars", _comma_list([*_set_before(builder, "spark.jars"), jar, *jars]))
+    launched = _launch_conf()
+    builder.config("spark.jars", _comma_list([*_set_before(builder, "spark.jars", launched), jar, *jars]))
     builder.config("spark.sql.extensions",
-                   _comma_list([*_set_before(builder, "spark.sql.extensions"), *extensions, EXTENSION]))
+                   _comma_list([*_set_before(builder, "spark.sql.extensions", launched), *extensions, EXTENSION]))
     return builder
 
 
-def _set_before(builder: SparkSession.Builder, key: str) -> list[str]:
-    """What ``key`` is set to on ``builder``, else in ``spark-defaults.conf``, as a list. PySpark's builders
-    (classic and Connect) have no public way to read their options; without this read, configure() would
-    drop the jars and extensions set before it. A builder without ``_options`` gives the file's value."""
+def _set_before(builder: SparkSession.Builder, key: str, launched: Mapping[str, str]) -> list[str]:
+    """What ``key`` is set to on ``builder``, else in the conf the driver JVM starts with (``launched``), as a
+    list. PySpark's builders (classic and Connect) have no public way to read their options; without this
+    read, configure() would drop the jars and extensions set before it."""
     options = getattr(builder, "_options", None)
     value = options.get(key) if isinstance(options, dict) else None
     if isinstance(value, str):
         return [value]
-    value = _spark_defaults().get(key)
+    value = launched.get(key)
     return [value] if value else []
 
 
+def _launch_conf() -> dict[str, str]:
+    """The conf a builder's values replace: when spark-submit or the pyspark shell started the driver JVM
+    (``PYSPARK_GATEWAY_PORT`` is set), the JVM's ``spark.*`` properties, which spark-submit merged from
+    ``--jars``, ``--conf``, ``--properties-file`` and ``spark-defaults.conf``; else the
+    ``spark-defaults.conf`` spark-submit reads when PySpark starts the JVM itself."""
+    if os.environ.get("PYSPARK_GATEWAY_PORT"):
+        from pyspark import SparkConf, SparkContext
+
+        SparkContext._ensure_initialized()  # joins the running JVM's gateway; starts no JVM
+        return dict(SparkConf().getAll())
+    return _spark_defaults()
+
+
 def _spark_defaults() -> dict[str, str]:
-    """The properties of the ``spark-defaults.conf`` spark-submit reads when PySpark starts its JVM: in
-    ``SPARK_CONF_DIR``, else in ``SPARK_HOME/conf`` (PySpark's own installation when SPARK_HOME is unset).
-    One ``key value`` (or ``key=value``, ``key: value``) a line, ``#`` and ``!`` lines comments, as Java's
-    Properties reads them without escapes and continued lines; no file gives nothing."""
+    """The properties of the ``spark-defaults.conf`` spark-submit reads: in ``SPARK_CONF_DIR``, else in
+    ``SPARK_HOME/conf`` (PySpark's own installation when SPARK_HOME is unset). Read as Java's Properties
+    reads it, less its rarer escapes (``\\uXXXX``): ``key value``, ``key=value`` or ``key: value`` a line,
+    ``#`` and ``!`` lines comments, a line ending in a backslash continued on the next, ``\\\\`` one
+    backslash; undecodable bytes replaced, as Spark reads the file. No file gives nothing."""
     conf_dir = os.environ.get("SPARK_CONF_DIR")
     if not conf_dir:
         home = os.environ.get("SPARK_HOME")
         if not home:
             try:
                 from pyspark.find_spark_home import _find_spark_home
-                home = _find_spark_home()  # type: ignore[no-untyped-call]
-            except (ImportError, SystemExit):  # _find_spark_home exits when it finds no installation
+
+                with contextlib.redirect_stderr(io.StringIO()):  # it prints before exiting when it finds none
+                    home = _find_spark_home()  # type: ignore[no-untyped-call]
+            except (ImportError, SystemExit):
                 return {}
         conf_dir = os.path.join(home, "conf")
     try:
-        text = Path(conf_dir, "spark-defaults.conf").read_text(encoding="utf-8")
+        text = Path(conf_dir, "spark-defaults.conf").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return {}
     properties: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line[0] in "#!":
+    logical = ""
+    for raw in text.splitlines():
+        line = raw.lstrip()
+        if not logical and (not line or line[0] in "#!"):
             continue
-        split = re.match(r"([^=:\s]+)\s*[=:\s]\s*(.*)", line)
+        trailing = len(line) - len(line.rstrip("\\"))
+        if trailing % 2:  # an odd number of backslashes continues the line
+            logical += line[:-1]
+            continue
+        logical += line
+        split = re.match(r"([^=:\s]+)\s*[=:\s]\s*(.*)", logical.strip())
+        logical = ""
         if split:
-            properties[split.group(1)] = split.group(2).strip()
+            properties[split.group(1)] = split.group(2).strip().replace("\\\\", "\\")
     return properties
 
 

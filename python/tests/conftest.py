@@ -29,6 +29,7 @@ def spark(service, tmp_path_factory):
     conf_dir = tmp_path_factory.mktemp("conf")
     examples = os.environ.get("SPARK_ASYNC_UDF_EXAMPLES_JAR")
     (conf_dir / "spark-defaults.conf").write_text(f"spark.jars {examples}\n" if examples else "")
+    conf_dir_before = os.environ.get("SPARK_CONF_DIR")
     os.environ["SPARK_CONF_DIR"] = str(conf_dir)
     builder = SparkSession.builder.remote("local[2]") if MODE == "connect" else SparkSession.builder.master("local[2]")
     builder = au.configure(builder.appName("spark-async-udf-python-" + MODE)
@@ -44,3 +45,7 @@ def spark(service, tmp_path_factory):
     session.sparkContext.setLogLevel("WARN") if MODE == "classic" else None
     yield session
     session.stop()
+    if conf_dir_before is None:
+        del os.environ["SPARK_CONF_DIR"]
+    else:
+        os.environ["SPARK_CONF_DIR"] = conf_dir_before

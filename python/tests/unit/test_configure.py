@@ -15,6 +15,7 @@ def jars(tmp_path, monkeypatch):
     unless a test writes one (SPARK_CONF_DIR names an empty folder)."""
     monkeypatch.setattr(au, "__file__", str(tmp_path / "__init__.py"))
     monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path / "no-conf"))
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
     (tmp_path / "jars").mkdir()
     return tmp_path / "jars"
 
@@ -110,3 +111,16 @@ def test_spark_home_conf_is_read_when_there_is_no_spark_conf_dir(jars, tmp_path,
     monkeypatch.delenv("SPARK_CONF_DIR", raising=False)
     monkeypatch.setenv("SPARK_HOME", str(tmp_path))
     assert au.configure(Builder()).conf["spark.sql.extensions"] == "com.example.Ext," + au.EXTENSION
+
+
+def test_spark_defaults_are_read_as_java_properties(jars, tmp_path, monkeypatch):
+    (jars / "spark-async-udf-all-1.0.jar").write_bytes(b"PK")
+    (tmp_path / "spark-defaults.conf").write_bytes(
+        b"# caf\xe9: a Latin-1 comment\n"
+        b"spark.jars   /opt/a.jar,\\\n"
+        b"             /opt/b.jar\n"
+        b"spark.sql.extensions = com.example.Ext\n")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    builder = au.configure(Builder())
+    assert builder.conf["spark.jars"] == "/opt/a.jar,/opt/b.jar," + str(jars / "spark-async-udf-all-1.0.jar")
+    assert builder.conf["spark.sql.extensions"] == "com.example.Ext," + au.EXTENSION

@@ -7,6 +7,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.concurrent.ThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The network transport of one client: an event loop and the channel types that belong to it, which
@@ -21,10 +23,21 @@ import java.util.concurrent.ThreadFactory;
 record Transport(String name, EventLoopGroup eventLoop, Class<? extends DatagramChannel> datagramChannel,
     Class<? extends SocketChannel> socketChannel) {
 
-  /** The best transport available, with {@code threads} event-loop threads from {@code threadFactory}. */
+  private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+
+  /**
+   * The best transport available, with {@code threads} event-loop threads from {@code threadFactory}: NIO
+   * when epoll's classes are missing, its native library does not load (another architecture, a temporary
+   * directory mounted {@code noexec}) or its event loop cannot be made.
+   */
   static Transport create(int threads, ThreadFactory threadFactory) {
-    if (Native.available()) {
-      return Native.create(threads, threadFactory);
+    try {
+      if (Native.available()) {
+        return Native.create(threads, threadFactory);
+      }
+    } catch (LinkageError | RuntimeException unusable) {
+      // mismatched Netty jars on an unshaded class path, or no file descriptor for the epoll group
+      LOG.debug("epoll unusable, NIO instead: {}", unusable.toString());
     }
     return nio(threads, threadFactory);
   }
