@@ -7,7 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.ByteArrayInputStream;
@@ -66,9 +66,7 @@ final class ClientBootstrap implements AutoCloseable {
         AsyncUdfThreads.networkThreads(new DefaultThreadFactory("asyncudf-http", true)));
     LOG.debug("HTTP client on {}, {} network threads", transport.name(), config.ioThreads());
     eventLoop = transport.eventLoop();
-    dns = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-        .datagramChannelType(transport.datagramChannel())
-        .socketChannelType(transport.socketChannel()));
+    dns = transport.dnsResolver(DnsServerAddressStreamProviders.platformDefault());
     DefaultAsyncHttpClientConfig.Builder builder = new DefaultAsyncHttpClientConfig.Builder()
         .setEventLoopGroup(eventLoop)
         .setAddressResolverGroup(dns)

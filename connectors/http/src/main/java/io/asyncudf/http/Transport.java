@@ -6,6 +6,9 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProvider;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,18 @@ record Transport(String name, EventLoopGroup eventLoop, Class<? extends Datagram
       LOG.debug("epoll unusable, NIO instead: {}", unusable.toString());
     }
     return nio(threads, threadFactory);
+  }
+
+  /**
+   * Netty's non-blocking DNS resolver on this transport's channels, asking {@code nameServers}: a resolver
+   * on another transport's channels fails to register on this event loop, and then host names do not
+   * resolve while IP literals and hosts-file names still do.
+   */
+  DnsAddressResolverGroup dnsResolver(DnsServerAddressStreamProvider nameServers) {
+    return new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+        .datagramChannelType(datagramChannel)
+        .socketChannelType(socketChannel)
+        .nameServerProvider(nameServers));
   }
 
   @SuppressWarnings("deprecation") // the group AHC recognises; MultiThreadIoEventLoopGroup is not
