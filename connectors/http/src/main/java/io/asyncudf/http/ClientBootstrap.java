@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the AsyncHttpClient behind one {@link HttpConnector}: its {@link Transport} (epoll where it
  * loads, NIO otherwise) on its own event loop, Netty's non-blocking DNS resolver on that same
- * transport (a resolver built on another transport than the one the client really uses, say NIO datagrams beside an epoll client because Spark put
- * netty-transport-native-epoll on the class path, fails to register, and then host names do not
- * resolve while IP literals still work), AHC's own silent retries off, no cookie store,
+ * transport (a resolver built on another transport than the one the client really uses, say NIO
+ * datagrams beside an epoll client, fails to register, and then host names do not resolve while IP
+ * literals still work: {@link Transport#dnsResolver}), AHC's own silent retries off, no cookie store,
  * no wire logging, the configured TLS trust, and a pool of idle connections that retires them after
  * {@code idleConnectionTimeout} or the server's {@code Keep-Alive: timeout} ({@link KeepAlivePool}).
  */
