@@ -39,7 +39,7 @@ record Transport(String name, EventLoopGroup eventLoop, Class<? extends Datagram
         return Native.create(threads, threadFactory);
       }
     } catch (LinkageError | RuntimeException unusable) {
-      // mismatched Netty jars on an unshaded class path, or no file descriptor for the epoll group
+      // epoll's classes missing, mismatched Netty jars on an unshaded class path, or no file descriptor left
       LOG.debug("epoll unusable, NIO instead: {}", unusable.toString());
     }
     return nio(threads, threadFactory);
@@ -63,29 +63,20 @@ record Transport(String name, EventLoopGroup eventLoop, Class<? extends Datagram
         NioSocketChannel.class);
   }
 
-  /** Loaded only when the epoll classes are on the class path. */
+  /**
+   * Epoll's side, in a class of its own: it names epoll's classes, so it fails to load, inside
+   * {@link #create}'s catch, where they are missing.
+   */
   private static final class Native {
 
     static boolean available() {
-      try {
-        Class.forName("io.netty.channel.epoll.Epoll", false, Transport.class.getClassLoader());
-      } catch (ClassNotFoundException | LinkageError absent) {
-        return false;
-      }
-      return Epoll.isAvailable();
+      return io.netty.channel.epoll.Epoll.isAvailable();
     }
 
     @SuppressWarnings("deprecation")
     static Transport create(int threads, ThreadFactory threadFactory) {
       return new Transport("epoll", new io.netty.channel.epoll.EpollEventLoopGroup(threads, threadFactory),
           io.netty.channel.epoll.EpollDatagramChannel.class, io.netty.channel.epoll.EpollSocketChannel.class);
-    }
-  }
-
-  /** Kept apart so that {@link Native#available()} can test for the class before touching it. */
-  private static final class Epoll {
-    static boolean isAvailable() {
-      return io.netty.channel.epoll.Epoll.isAvailable();
     }
   }
 }
